@@ -35,9 +35,9 @@ class RestartKeepsDataTest {
     }
 
     private ConfigurableApplicationContext start() {
+        // Command-line arguments, as an operator would pass them: they take precedence over application.properties.
         return new SpringApplicationBuilder(PlannerApplication.class)
-                .properties("server.port=0", "planner.embedded-postgres.data-directory=" + dataHome.resolve("postgres"))
-                .run();
+                .run("--server.port=0", "--planner.embedded-postgres.data-directory=" + dataHome.resolve("postgres"));
     }
 
     private static long systemIdentifier(JdbcTemplate jdbc) {
