@@ -1,0 +1,67 @@
+package dev.trainingplanner.api.model;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trainingplanner.api.cluster.Clusters;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Positive;
+import java.net.URI;
+import java.util.List;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Presets plus custom model definitions (the field names of the cost models' {@code ModelSpec}). */
+@RestController
+@RequestMapping("/api/v1/models")
+class ModelController {
+
+    private final Models models;
+    private final ObjectMapper json;
+
+    ModelController(Models models, ObjectMapper json) {
+        this.models = models;
+        this.json = json;
+    }
+
+    /** Upper bounds keep absurd shapes out; the largest published dense models are far below them. */
+    record ModelRequest(
+            @NotNull
+                    @Pattern(regexp = Clusters.NAME_PATTERN, message = "must be 1-100 letters, digits, '.', '_' or '-'")
+                    String name,
+            @NotNull @Positive @Max(10_000) Integer layers,
+            @NotNull @Positive @Max(1_000_000) Integer hiddenSize,
+            @Positive @Max(10_000_000) Integer ffnHiddenSize,
+            @NotNull @Positive @Max(10_000) Integer attentionHeads,
+            @Positive @Max(10_000) Integer kvHeads,
+            @NotNull @Positive @Max(10_000_000) Integer vocabularySize,
+            @NotNull @Positive @Max(10_000_000) Integer sequenceLength,
+            @Pattern(regexp = "gelu|swiglu", message = "must be gelu or swiglu") String mlp,
+            Boolean tiedEmbeddings,
+            Boolean flashAttention,
+            @Pattern(regexp = "layer_norm|rms_norm", message = "must be layer_norm or rms_norm") String norm) {}
+
+    @GetMapping
+    List<Models.Model> list() {
+        return models.all();
+    }
+
+    @GetMapping("/{name}")
+    Models.Model get(@PathVariable String name) {
+        return models.byName(name);
+    }
+
+    @PostMapping
+    ResponseEntity<Models.Model> add(@Valid @RequestBody ModelRequest request) throws JsonProcessingException {
+        Models.Model model = models.add(request.name(), json.writeValueAsString(request));
+        return ResponseEntity.created(URI.create("/api/v1/models/" + model.name()))
+                .body(model);
+    }
+}

@@ -1,0 +1,267 @@
+package dev.trainingplanner.api.profile;
+
+import dev.trainingplanner.api.cluster.Cluster;
+import dev.trainingplanner.api.cluster.Clusters;
+import dev.trainingplanner.api.problem.ClientMistake;
+import dev.trainingplanner.engine.profile.ClusterProfile;
+import dev.trainingplanner.engine.profile.ClusterProfile.DefaultLink;
+import dev.trainingplanner.engine.profile.ClusterProfile.LinkProfile;
+import dev.trainingplanner.engine.profile.ClusterProfile.NodeProfile;
+import dev.trainingplanner.engine.profile.ClusterProfileReader;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Stores profile uploads (whole or partial) and answers the cluster's effective profile: the latest measurement of
+ * each node, each link direction and the default link, each with its time, so stale ones can be shown as such.
+ */
+@Service
+public class ProfileStore {
+
+    static final String NODE = "node";
+    static final String LINK = "link";
+    static final String DEFAULT_LINK = "default-link";
+
+    private final JdbcTemplate jdbc;
+    private final Clusters clusters;
+    private final ClusterProfileReader reader = new ClusterProfileReader();
+    private final Duration staleAfter;
+
+    ProfileStore(
+            JdbcTemplate jdbc, Clusters clusters, @Value("${planner.profiles.stale-after:P1D}") Duration staleAfter) {
+        this.jdbc = jdbc;
+        this.clusters = clusters;
+        this.staleAfter = staleAfter;
+    }
+
+    /** One stored measurement of a node, link or the default link. */
+    public record Measurement(
+            String kind, String subject, Instant measuredAt, Instant receivedAt, boolean stale, String body) {}
+
+    /** The merged profile in the shared format, plus where each part came from. */
+    public record EffectiveProfile(ClusterProfile profile, List<Measurement> measurements, Duration staleAfter) {
+
+        public boolean isEmpty() {
+            return profile.nodes().isEmpty();
+        }
+    }
+
+    public record UploadResult(long uploadId, boolean replayed, int nodes, int links, boolean defaultLink) {}
+
+    @Transactional
+    public UploadResult upload(String clusterName, String idempotencyKey, ClusterProfile upload, String body) {
+        Cluster cluster = clusters.byName(clusterName);
+        if (idempotencyKey != null) {
+            Optional<Long> earlier = earlierUpload(cluster.id(), idempotencyKey);
+            if (earlier.isPresent()) {
+                return replay(earlier.get());
+            }
+        }
+        if (upload.name() != null && !upload.name().equals(clusterName)) {
+            throw ClientMistake.invalid(
+                    "name", "the profile is for cluster '" + upload.name() + "' but was sent to '" + clusterName + "'");
+        }
+        if (upload.nodes().isEmpty() && upload.links().isEmpty() && upload.defaultLink() == null) {
+            throw ClientMistake.invalid("nodes", "the upload holds no nodes, links or defaultLink");
+        }
+        PlausibilityLimits.check(upload);
+        Instant now = Instant.now();
+        Instant uploadMeasuredAt = instant(upload.measuredAt(), "measuredAt", now);
+        reader.read(reader.write(merged(upload, effective(cluster).profile())));
+
+        List<Long> inserted = jdbc.query(
+                """
+                insert into profile_upload (cluster_id, idempotency_key, received_at, body) values (?, ?, ?, ?)
+                on conflict (cluster_id, idempotency_key) do nothing returning id""",
+                (rs, i) -> rs.getLong(1),
+                cluster.id(),
+                idempotencyKey,
+                Timestamp.from(now),
+                body);
+        if (inserted.isEmpty()) {
+            // The same key was stored by a concurrent retry that committed first.
+            return replay(earlierUpload(cluster.id(), idempotencyKey).orElseThrow());
+        }
+        long uploadId = inserted.get(0);
+        List<Object[]> rows = new ArrayList<>();
+        for (int i = 0; i < upload.nodes().size(); i++) {
+            NodeProfile node = upload.nodes().get(i);
+            Instant at = instant(node.measuredAt(), "nodes[" + i + "].measuredAt", uploadMeasuredAt);
+            NodeProfile stamped =
+                    new NodeProfile(node.name(), node.gpus(), node.intraNode(), node.compute(), at.toString());
+            rows.add(row(cluster, uploadId, NODE, node.name(), at, now, stamped));
+        }
+        for (int i = 0; i < upload.links().size(); i++) {
+            LinkProfile link = upload.links().get(i);
+            Instant at = instant(link.measuredAt(), "links[" + i + "].measuredAt", uploadMeasuredAt);
+            LinkProfile stamped = new LinkProfile(
+                    link.from(),
+                    link.to(),
+                    link.bandwidthGbps(),
+                    link.latencyUs(),
+                    link.p95BandwidthGbps(),
+                    link.p95LatencyUs(),
+                    at.toString());
+            rows.add(row(cluster, uploadId, LINK, link.from() + "->" + link.to(), at, now, stamped));
+        }
+        if (upload.defaultLink() != null) {
+            rows.add(row(cluster, uploadId, DEFAULT_LINK, "default", uploadMeasuredAt, now, upload.defaultLink()));
+        }
+        jdbc.batchUpdate(
+                """
+                insert into profile_measurement (cluster_id, upload_id, kind, subject, measured_at, received_at, body)
+                values (?, ?, ?, ?, ?, ?, ?)""",
+                rows);
+        return new UploadResult(
+                uploadId, false, upload.nodes().size(), upload.links().size(), upload.defaultLink() != null);
+    }
+
+    @Transactional(readOnly = true)
+    public EffectiveProfile effective(String clusterName) {
+        return effective(clusters.byName(clusterName));
+    }
+
+    @Transactional(readOnly = true)
+    public List<Measurement> history(String clusterName, String subject) {
+        Cluster cluster = clusters.byName(clusterName);
+        Instant now = Instant.now();
+        return jdbc.query(
+                """
+                select kind, subject, measured_at, received_at, body from profile_measurement
+                where cluster_id = ? and (? is null or subject = ?)
+                order by measured_at desc, id desc limit 1000""",
+                (rs, i) -> measurement(
+                        rs.getString(1), rs.getString(2), rs.getTimestamp(3), rs.getTimestamp(4), rs.getString(5), now),
+                cluster.id(),
+                subject,
+                subject);
+    }
+
+    private EffectiveProfile effective(Cluster cluster) {
+        Instant now = Instant.now();
+        List<Measurement> latest = jdbc.query(
+                """
+                select distinct on (kind, subject) kind, subject, measured_at, received_at, body
+                from profile_measurement where cluster_id = ?
+                order by kind, subject, measured_at desc, id desc""",
+                (rs, i) -> measurement(
+                        rs.getString(1), rs.getString(2), rs.getTimestamp(3), rs.getTimestamp(4), rs.getString(5), now),
+                cluster.id());
+        List<NodeProfile> nodes = new ArrayList<>();
+        List<LinkProfile> links = new ArrayList<>();
+        DefaultLink defaultLink = null;
+        Instant newest = null;
+        for (Measurement m : latest) {
+            switch (m.kind()) {
+                case NODE -> nodes.add(ProfileJson.read(m.body(), NodeProfile.class));
+                case LINK -> links.add(ProfileJson.read(m.body(), LinkProfile.class));
+                default -> defaultLink = ProfileJson.read(m.body(), DefaultLink.class);
+            }
+            newest = newest == null || m.measuredAt().isAfter(newest) ? m.measuredAt() : newest;
+        }
+        ClusterProfile profile = new ClusterProfile(
+                cluster.name(), newest == null ? null : newest.toString(), nodes, links, defaultLink);
+        return new EffectiveProfile(profile, latest, staleAfter);
+    }
+
+    /** The upload's parts first (so problems name the upload's own indexes), then the older parts it does not replace. */
+    private static ClusterProfile merged(ClusterProfile upload, ClusterProfile current) {
+        Set<String> uploadedNodes = upload.nodes().stream()
+                .filter(Objects::nonNull)
+                .map(NodeProfile::name)
+                .collect(Collectors.toSet());
+        List<NodeProfile> mergedNodes = new ArrayList<>(upload.nodes());
+        current.nodes().stream()
+                .filter(node -> !uploadedNodes.contains(node.name()))
+                .forEach(mergedNodes::add);
+        List<LinkProfile> mergedLinks = new ArrayList<>(upload.links());
+        current.links().stream()
+                .filter(old -> upload.links().stream()
+                        .noneMatch(l -> l != null
+                                && old.from().equals(l.from())
+                                && old.to().equals(l.to())))
+                .forEach(mergedLinks::add);
+        DefaultLink defaultLink = upload.defaultLink() != null ? upload.defaultLink() : current.defaultLink();
+        return new ClusterProfile(current.name(), upload.measuredAt(), mergedNodes, mergedLinks, defaultLink);
+    }
+
+    private Optional<Long> earlierUpload(long clusterId, String key) {
+        return jdbc
+                .query(
+                        "select id from profile_upload where cluster_id = ? and idempotency_key = ?",
+                        (rs, i) -> rs.getLong(1),
+                        clusterId,
+                        key)
+                .stream()
+                .findFirst();
+    }
+
+    private UploadResult replay(long uploadId) {
+        Map<String, Object> counts = jdbc.queryForMap(
+                """
+                select count(*) filter (where kind = 'node') as nodes, count(*) filter (where kind = 'link') as links,
+                       count(*) filter (where kind = 'default-link') as defaults
+                from profile_measurement where upload_id = ?""",
+                uploadId);
+        return new UploadResult(
+                uploadId,
+                true,
+                ((Number) counts.get("nodes")).intValue(),
+                ((Number) counts.get("links")).intValue(),
+                ((Number) counts.get("defaults")).intValue() > 0);
+    }
+
+    private Measurement measurement(
+            String kind, String subject, Timestamp measuredAt, Timestamp receivedAt, String body, Instant now) {
+        Instant measured = measuredAt.toInstant();
+        return new Measurement(
+                kind,
+                subject,
+                measured,
+                receivedAt.toInstant(),
+                measured.plus(staleAfter).isBefore(now),
+                body);
+    }
+
+    private static Object[] row(
+            Cluster cluster, long uploadId, String kind, String subject, Instant measuredAt, Instant now, Object part) {
+        return new Object[] {
+            cluster.id(),
+            uploadId,
+            kind,
+            subject,
+            Timestamp.from(measuredAt),
+            Timestamp.from(now),
+            ProfileJson.write(part)
+        };
+    }
+
+    private static Instant instant(String value, String field, Instant fallback) {
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            Instant at = Instant.parse(value);
+            if (at.isAfter(Instant.now().plus(Duration.ofDays(1)))) {
+                throw ClientMistake.invalid(field, field + " lies in the future: " + value);
+            }
+            return at;
+        } catch (DateTimeParseException e) {
+            throw ClientMistake.invalid(
+                    field, field + " is not an ISO-8601 instant (e.g. 2026-11-28T05:00:00Z): " + value);
+        }
+    }
+}
