@@ -1,0 +1,132 @@
+package dev.trainingplanner.agent;
+
+import dev.trainingplanner.agent.cli.AgentOptions;
+import dev.trainingplanner.agent.cli.UsageException;
+import dev.trainingplanner.agent.network.MeasurementServer;
+import dev.trainingplanner.agent.network.PeerDirectory;
+import dev.trainingplanner.agent.profile.ProfileJson;
+import dev.trainingplanner.agent.upload.ProfileUploader;
+import dev.trainingplanner.agent.upload.Spool;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/** Entry point of {@code profiler-agent.jar}: {@code run} (measure and upload, repeatedly) or {@code once}. */
+public final class AgentMain {
+
+    static final int OK = 0;
+    static final int BAD_ARGUMENTS = 2;
+    static final int PEERS_MISSING = 3;
+    static final int REJECTED = 4;
+
+    private AgentMain() {}
+
+    public static void main(String[] args) {
+        System.exit(run(Arrays.asList(args), System.out, System.err, System.getenv()));
+    }
+
+    static int run(List<String> args, PrintStream out, PrintStream err, Map<String, String> environment) {
+        if (args.contains("--help") || args.contains("-h")) {
+            out.print(AgentOptions.usage());
+            return OK;
+        }
+        AgentOptions options;
+        PeerDirectory directory = null;
+        try {
+            options = AgentOptions.parse(args, environment);
+            if (options.peers() != null) {
+                directory = PeerDirectory.load(
+                        options.peers(), options.node(), options.listen(), InetAddress::getAllByName);
+            }
+        } catch (UsageException | IllegalArgumentException e) {
+            err.println("profiler-agent: " + e.getMessage());
+            err.println("run 'java -jar profiler-agent.jar --help' for the options");
+            return BAD_ARGUMENTS;
+        }
+        Consumer<String> log = line -> err.println("[profiler-agent " + options.node() + "] " + line);
+        MeasurementServer server = null;
+        try {
+            if (options.listen() != null) {
+                server = MeasurementServer.start(
+                        options.listen(), options.measurement().ioTimeout());
+                log.accept("serving peer tests on " + options.listen().getHostString() + ":" + server.port());
+            }
+            NodeProfiler profiler = new NodeProfiler(options, server, directory, log);
+            return options.mode() == AgentOptions.Mode.ONCE
+                    ? once(options, profiler, out, log)
+                    : loop(options, profiler, log);
+        } catch (IOException e) {
+            err.println("profiler-agent: " + e.getMessage());
+            return BAD_ARGUMENTS;
+        } catch (IllegalArgumentException e) {
+            err.println("profiler-agent: " + e.getMessage());
+            return BAD_ARGUMENTS;
+        } finally {
+            if (server != null) {
+                server.close();
+            }
+        }
+    }
+
+    private static int once(AgentOptions options, NodeProfiler profiler, PrintStream out, Consumer<String> log)
+            throws IOException {
+        NodeProfiler.Measurement measurement = profiler.measure(0);
+        String json = ProfileJson.write(measurement.profile());
+        if (options.out() == null) {
+            out.println(json);
+        } else {
+            Path target = options.out().toAbsolutePath();
+            if (target.getParent() != null) {
+                Files.createDirectories(target.getParent());
+            }
+            Files.writeString(target, json + System.lineSeparator());
+            log.accept("profile written to " + target);
+        }
+        return report(measurement, log);
+    }
+
+    private static int loop(AgentOptions options, NodeProfiler profiler, Consumer<String> log) throws IOException {
+        ProfileUploader uploader = new ProfileUploader(
+                options.planner(),
+                options.token(),
+                new Spool(options.spool()),
+                options.uploadAttempts(),
+                options.uploadBackoff(),
+                Duration.ofSeconds(30),
+                log);
+        boolean rejected = false;
+        for (int cycle = 0; options.cycles() == 0 || cycle < options.cycles(); cycle++) {
+            NodeProfiler.Measurement measurement = profiler.measure(cycle);
+            report(measurement, log);
+            ProfileUploader.Outcome outcome =
+                    uploader.upload(options.cluster(), ProfileJson.write(measurement.profile()));
+            log.accept("cycle " + (cycle + 1) + " upload: "
+                    + outcome.status().name().toLowerCase() + ", " + outcome.detail());
+            rejected |= outcome.status() == ProfileUploader.Status.REJECTED;
+            if (options.cycles() == 0 || cycle + 1 < options.cycles()) {
+                sleep(options.interval());
+            }
+        }
+        return rejected ? REJECTED : OK;
+    }
+
+    private static int report(NodeProfiler.Measurement measurement, Consumer<String> log) {
+        measurement.problems().forEach(problem -> log.accept("not measured: " + problem));
+        return measurement.problems().isEmpty() ? OK : PEERS_MISSING;
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

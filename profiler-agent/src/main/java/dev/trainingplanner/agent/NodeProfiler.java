@@ -1,0 +1,120 @@
+package dev.trainingplanner.agent;
+
+import dev.trainingplanner.agent.cli.AgentOptions;
+import dev.trainingplanner.agent.compute.ComputeBenchmark;
+import dev.trainingplanner.agent.compute.CpuMatrixBenchmark;
+import dev.trainingplanner.agent.compute.ExternalComputeCommand;
+import dev.trainingplanner.agent.compute.StragglerStatistics;
+import dev.trainingplanner.agent.gpu.CommandRunner;
+import dev.trainingplanner.agent.gpu.DeclaredGpusFile;
+import dev.trainingplanner.agent.gpu.GpuInventory;
+import dev.trainingplanner.agent.gpu.GpuInventoryProbe;
+import dev.trainingplanner.agent.gpu.NcclPairBandwidthProbe;
+import dev.trainingplanner.agent.gpu.NvidiaSmiProbe;
+import dev.trainingplanner.agent.network.MeasurementServer;
+import dev.trainingplanner.agent.network.NetworkMeasurement;
+import dev.trainingplanner.agent.network.PeerDirectory;
+import dev.trainingplanner.agent.profile.ClusterProfile;
+import dev.trainingplanner.agent.profile.ComputeStats;
+import dev.trainingplanner.agent.profile.LinkProfile;
+import dev.trainingplanner.agent.profile.NodeProfile;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+/**
+ * One measurement cycle of this node: GPU inventory, compute rounds, then its part of the pair
+ * schedule, assembled into a partial cluster profile holding this node and the links from it.
+ */
+final class NodeProfiler {
+
+    /** The profile and what could not be measured (unreachable peers, failed benchmark). */
+    record Measurement(ClusterProfile profile, List<String> problems) {}
+
+    private final AgentOptions options;
+    private final MeasurementServer server;
+    private final PeerDirectory directory;
+    private final Consumer<String> log;
+    private final CommandRunner runner = new CommandRunner();
+
+    NodeProfiler(AgentOptions options, MeasurementServer server, PeerDirectory directory, Consumer<String> log) {
+        this.options = options;
+        this.server = server;
+        this.directory = directory;
+        this.log = log;
+    }
+
+    Measurement measure(int cycle) {
+        List<String> problems = new ArrayList<>();
+        GpuInventory gpus = gpuProbe().probe();
+        gpus.notes().forEach(log);
+        log.accept(gpus.gpus().size() + " GPU(s): "
+                + gpus.gpus().stream().map(gpu -> gpu.type()).toList());
+
+        StragglerStatistics straggling = computeRounds(problems);
+        double computeSeconds = straggling == null ? Double.NaN : straggling.medianSeconds();
+
+        List<LinkProfile> links = List.of();
+        double fastestSeconds = computeSeconds;
+        if (directory != null && directory.participants().size() > 1) {
+            NetworkMeasurement.Result network = new NetworkMeasurement(server, options.measurement(), log)
+                    .measure(directory, options.node(), computeSeconds, cycle);
+            links = network.links();
+            problems.addAll(network.problems());
+            for (double peerSeconds : network.peerComputeSeconds().values()) {
+                fastestSeconds = Math.min(fastestSeconds, peerSeconds);
+            }
+        }
+        ComputeStats compute = null;
+        if (straggling != null) {
+            // Relative to the fastest node this one exchanged medians with (itself when alone).
+            double relativeSpeed = Math.round(fastestSeconds / computeSeconds * 10000.0) / 10000.0;
+            compute = new ComputeStats(
+                    relativeSpeed,
+                    Math.round(straggling.slowProbability() * 10000.0) / 10000.0,
+                    Math.round(straggling.slowdown() * 10000.0) / 10000.0);
+        }
+        Instant now = Instant.now();
+        NodeProfile node = new NodeProfile(options.node(), gpus.gpus(), gpus.intraNode(), compute, now);
+        return new Measurement(new ClusterProfile(options.cluster(), now, List.of(node), links, null), problems);
+    }
+
+    private GpuInventoryProbe gpuProbe() {
+        if (options.gpusFile() != null) {
+            return new DeclaredGpusFile(options.gpusFile());
+        }
+        NcclPairBandwidthProbe nccl =
+                NcclPairBandwidthProbe.find(runner, options.ncclTestsDir()).orElse(null);
+        return new NvidiaSmiProbe(runner, options.nvidiaSmi(), nccl);
+    }
+
+    private StragglerStatistics computeRounds(List<String> problems) {
+        if (options.computeRounds() == 0) {
+            return null;
+        }
+        ComputeBenchmark benchmark = options.computeCommand() == null
+                ? new CpuMatrixBenchmark()
+                : new ExternalComputeCommand(runner, options.computeCommand(), Duration.ofMinutes(10));
+        try {
+            List<Double> seconds = benchmark.roundSeconds(options.computeRounds(), options.computePauseMillis());
+            StragglerStatistics statistics = StragglerStatistics.of(seconds, options.slowThreshold());
+            log.accept(String.format(
+                    Locale.ROOT,
+                    "%s: median %.6f s per round, %d rounds, slow probability %.3f, slowdown %.3f",
+                    benchmark.describe(),
+                    statistics.medianSeconds(),
+                    seconds.size(),
+                    statistics.slowProbability(),
+                    statistics.slowdown()));
+            return statistics;
+        } catch (IOException e) {
+            problems.add("compute benchmark failed: " + e.getMessage());
+            log.accept("compute benchmark failed: " + e.getMessage());
+            return null;
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package dev.trainingplanner.agent.gpu;
+
+import dev.trainingplanner.agent.profile.GpuProfile;
+import dev.trainingplanner.agent.profile.IntraNode;
+import java.util.List;
+
+/** The GPUs of this node, their intra-node links where measured, and notes on what could not be read. */
+public record GpuInventory(List<GpuProfile> gpus, IntraNode intraNode, List<String> notes) {
+
+    public GpuInventory {
+        gpus = List.copyOf(gpus);
+        notes = List.copyOf(notes);
+    }
+
+    public static GpuInventory none(String why) {
+        return new GpuInventory(List.of(), null, List.of(why));
+    }
+}
