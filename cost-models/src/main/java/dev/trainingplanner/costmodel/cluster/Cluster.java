@@ -1,0 +1,296 @@
+package dev.trainingplanner.costmodel.cluster;
+
+import static dev.trainingplanner.costmodel.InvalidInputException.nonNegative;
+import static dev.trainingplanner.costmodel.InvalidInputException.positive;
+import static dev.trainingplanner.costmodel.InvalidInputException.require;
+
+import java.util.Arrays;
+
+/**
+ * An immutable GPU cluster: nodes of one {@link GpuType} with the same number of GPUs each, per-GPU usable memory and
+ * relative compute speed, per-node straggler statistics, and measured links. Links are per direction: a GPU pair inside
+ * a node, or a node pair. Unmeasured links take the catalog defaults: a node pair defaults to the smaller of the two
+ * nodes' aggregate NIC bandwidths. Storage is O(GPUs + measured links): a 2,048-node cluster allocates no N² table.
+ */
+public final class Cluster {
+
+    /** NCCL ring latency per step over NVLink, tuning.cc (cost-models.md §4.2): base 8.4/2 + hw 3.4 µs, rounded. */
+    public static final double DEFAULT_INTRA_LATENCY_SECONDS = 5e-6;
+    /** NCCL ring latency per step over the network (hwLat Net 9.6 µs plus a share of base latency). */
+    public static final double DEFAULT_INTER_LATENCY_SECONDS = 12e-6;
+
+    private final GpuType gpuType;
+    private final int nodeCount;
+    private final int gpusPerNode;
+    private final double[] usableMemoryBytes;
+    private final double[] relativeSpeed;
+    private final StragglerModel[] stragglers;
+    private final double[] nodeNetworkBandwidth;
+    private final double[][] intraBandwidth;
+    private final double[][] intraLatency;
+    private final LongDoubleMap interBandwidth;
+    private final LongDoubleMap interLatency;
+    private final double defaultInterLatency;
+    private final double defaultIntraLatency;
+    private final double defaultIntraBandwidth;
+    private final boolean anyStraggler;
+
+    private Cluster(Builder b) {
+        this.gpuType = b.gpuType;
+        this.nodeCount = b.nodeCount;
+        this.gpusPerNode = b.gpusPerNode;
+        this.usableMemoryBytes = b.usableMemoryBytes.clone();
+        this.relativeSpeed = b.relativeSpeed.clone();
+        this.stragglers = b.stragglers.clone();
+        this.nodeNetworkBandwidth = b.nodeNetworkBandwidth.clone();
+        this.intraBandwidth = deepCopy(b.intraBandwidth);
+        this.intraLatency = deepCopy(b.intraLatency);
+        this.interBandwidth = new LongDoubleMap(b.interBandwidth);
+        this.interLatency = new LongDoubleMap(b.interLatency);
+        this.defaultInterLatency = b.defaultInterLatency;
+        this.defaultIntraLatency = b.defaultIntraLatency;
+        this.defaultIntraBandwidth = b.defaultIntraBandwidth;
+        boolean straggler = false;
+        for (StragglerModel s : stragglers) {
+            straggler |= !s.isNone();
+        }
+        this.anyStraggler = straggler;
+    }
+
+    private static double[][] deepCopy(double[][] rows) {
+        double[][] copy = new double[rows.length][];
+        for (int i = 0; i < rows.length; i++) {
+            copy[i] = rows[i] == null ? null : rows[i].clone();
+        }
+        return copy;
+    }
+
+    /** A cluster with catalog defaults everywhere. */
+    public static Cluster uniform(GpuType gpuType, int nodes, int gpusPerNode) {
+        return builder(gpuType, nodes, gpusPerNode).build();
+    }
+
+    public static Builder builder(GpuType gpuType, int nodes, int gpusPerNode) {
+        return new Builder(gpuType, nodes, gpusPerNode);
+    }
+
+    /** A builder that starts from this cluster's values, e.g. to degrade one link. */
+    public Builder toBuilder() {
+        Builder b = new Builder(gpuType, nodeCount, gpusPerNode);
+        System.arraycopy(usableMemoryBytes, 0, b.usableMemoryBytes, 0, usableMemoryBytes.length);
+        System.arraycopy(relativeSpeed, 0, b.relativeSpeed, 0, relativeSpeed.length);
+        System.arraycopy(stragglers, 0, b.stragglers, 0, stragglers.length);
+        System.arraycopy(nodeNetworkBandwidth, 0, b.nodeNetworkBandwidth, 0, nodeCount);
+        for (int n = 0; n < nodeCount; n++) {
+            b.intraBandwidth[n] = intraBandwidth[n] == null ? null : intraBandwidth[n].clone();
+            b.intraLatency[n] = intraLatency[n] == null ? null : intraLatency[n].clone();
+        }
+        b.interBandwidth = new LongDoubleMap(interBandwidth);
+        b.interLatency = new LongDoubleMap(interLatency);
+        b.defaultInterLatency = defaultInterLatency;
+        b.defaultIntraLatency = defaultIntraLatency;
+        b.defaultIntraBandwidth = defaultIntraBandwidth;
+        return b;
+    }
+
+    public GpuType gpuType() {
+        return gpuType;
+    }
+
+    public int nodeCount() {
+        return nodeCount;
+    }
+
+    public int gpusPerNode() {
+        return gpusPerNode;
+    }
+
+    public int gpuCount() {
+        return nodeCount * gpusPerNode;
+    }
+
+    public double usableMemoryBytes(int node, int gpu) {
+        return usableMemoryBytes[node * gpusPerNode + gpu];
+    }
+
+    /** Compute speed relative to the catalog GPU (1 = nominal, 0.9 = 10% slower). */
+    public double relativeSpeed(int node, int gpu) {
+        return relativeSpeed[node * gpusPerNode + gpu];
+    }
+
+    public StragglerModel straggler(int node) {
+        return stragglers[node];
+    }
+
+    public boolean hasStragglers() {
+        return anyStraggler;
+    }
+
+    /** Aggregate NIC bandwidth of {@code node}, per direction. */
+    public double nodeNetworkBandwidthBytesPerSecond(int node) {
+        return nodeNetworkBandwidth[node];
+    }
+
+    /** Bandwidth from local GPU {@code from} to local GPU {@code to} inside {@code node}, per direction. */
+    public double intraBandwidthBytesPerSecond(int node, int from, int to) {
+        double[] row = intraBandwidth[node];
+        return row == null ? defaultIntraBandwidth : row[from * gpusPerNode + to];
+    }
+
+    public double intraLatencySeconds(int node, int from, int to) {
+        double[] row = intraLatency[node];
+        return row == null ? defaultIntraLatency : row[from * gpusPerNode + to];
+    }
+
+    /** Bandwidth from node {@code from} to node {@code to}, per direction, aggregated over the nodes' NICs. */
+    public double interBandwidthBytesPerSecond(int from, int to) {
+        double fallback = Math.min(nodeNetworkBandwidth[from], nodeNetworkBandwidth[to]);
+        return interBandwidth.get(pairKey(from, to), fallback);
+    }
+
+    public double interLatencySeconds(int from, int to) {
+        return interLatency.get(pairKey(from, to), defaultInterLatency);
+    }
+
+    private long pairKey(int from, int to) {
+        return (long) from * nodeCount + to;
+    }
+
+    /** Builds a {@link Cluster}; every setter validates its input. */
+    public static final class Builder {
+        private final GpuType gpuType;
+        private final int nodeCount;
+        private final int gpusPerNode;
+        private final double[] usableMemoryBytes;
+        private final double[] relativeSpeed;
+        private final StragglerModel[] stragglers;
+        private final double[] nodeNetworkBandwidth;
+        private final double[][] intraBandwidth;
+        private final double[][] intraLatency;
+        private LongDoubleMap interBandwidth = new LongDoubleMap();
+        private LongDoubleMap interLatency = new LongDoubleMap();
+        private double defaultInterLatency = DEFAULT_INTER_LATENCY_SECONDS;
+        private double defaultIntraLatency = DEFAULT_INTRA_LATENCY_SECONDS;
+        private double defaultIntraBandwidth;
+
+        private Builder(GpuType gpuType, int nodes, int gpusPerNode) {
+            require(gpuType != null, "cluster GPU type must not be null");
+            positive("cluster nodes", nodes);
+            positive("cluster gpusPerNode", gpusPerNode);
+            require(
+                    (long) nodes * gpusPerNode <= 1 << 22,
+                    "cluster of " + nodes + " x " + gpusPerNode + " GPUs is larger than the supported 4,194,304");
+            this.gpuType = gpuType;
+            this.nodeCount = nodes;
+            this.gpusPerNode = gpusPerNode;
+            int gpus = nodes * gpusPerNode;
+            usableMemoryBytes = new double[gpus];
+            Arrays.fill(usableMemoryBytes, gpuType.memoryBytes());
+            relativeSpeed = new double[gpus];
+            Arrays.fill(relativeSpeed, 1.0);
+            stragglers = new StragglerModel[nodes];
+            Arrays.fill(stragglers, StragglerModel.NONE);
+            nodeNetworkBandwidth = new double[nodes];
+            Arrays.fill(nodeNetworkBandwidth, gpuType.nodeNetworkBandwidthBytesPerSecond());
+            intraBandwidth = new double[nodes][];
+            intraLatency = new double[nodes][];
+            defaultIntraBandwidth = gpuType.intraNodeBandwidthBytesPerSecond();
+        }
+
+        private void checkNode(int node) {
+            require(node >= 0 && node < nodeCount, "node index " + node + " is outside 0.." + (nodeCount - 1));
+        }
+
+        private void checkGpu(int gpu) {
+            require(gpu >= 0 && gpu < gpusPerNode, "GPU index " + gpu + " is outside 0.." + (gpusPerNode - 1));
+        }
+
+        /** Per-GPU NVLink bandwidth for every unmeasured GPU pair of every node. */
+        public Builder defaultIntraNodeBandwidth(double bytesPerSecond) {
+            defaultIntraBandwidth = positive("default intra-node bandwidth", bytesPerSecond);
+            return this;
+        }
+
+        /** Aggregate NIC bandwidth of every node (unmeasured node pairs use the smaller end). */
+        public Builder nodeNetworkBandwidth(double bytesPerSecond) {
+            positive("node network bandwidth", bytesPerSecond);
+            Arrays.fill(nodeNetworkBandwidth, bytesPerSecond);
+            return this;
+        }
+
+        public Builder nodeNetworkBandwidth(int node, double bytesPerSecond) {
+            checkNode(node);
+            nodeNetworkBandwidth[node] = positive("network bandwidth of node " + node, bytesPerSecond);
+            return this;
+        }
+
+        public Builder defaultLatencies(double intraSeconds, double interSeconds) {
+            defaultIntraLatency = nonNegative("default intra-node latency", intraSeconds);
+            defaultInterLatency = nonNegative("default inter-node latency", interSeconds);
+            return this;
+        }
+
+        public Builder usableMemory(int node, int gpu, double bytes) {
+            checkNode(node);
+            checkGpu(gpu);
+            usableMemoryBytes[node * gpusPerNode + gpu] =
+                    positive("usable memory of node " + node + " GPU " + gpu, bytes);
+            return this;
+        }
+
+        public Builder usableMemoryEverywhere(double bytes) {
+            positive("usable memory", bytes);
+            Arrays.fill(usableMemoryBytes, bytes);
+            return this;
+        }
+
+        public Builder relativeSpeed(int node, int gpu, double speed) {
+            checkNode(node);
+            checkGpu(gpu);
+            relativeSpeed[node * gpusPerNode + gpu] = positive("relative speed of node " + node + " GPU " + gpu, speed);
+            return this;
+        }
+
+        public Builder straggler(int node, StragglerModel model) {
+            checkNode(node);
+            require(model != null, "straggler model of node " + node + " must not be null");
+            stragglers[node] = model;
+            return this;
+        }
+
+        /** Measured link from local GPU {@code from} to {@code to} inside {@code node}. */
+        public Builder intraLink(int node, int from, int to, double bytesPerSecond, double latencySeconds) {
+            checkNode(node);
+            checkGpu(from);
+            checkGpu(to);
+            require(from != to, "an intra-node link needs two different GPUs, got " + from + " twice");
+            positive("bandwidth of node " + node + " GPU " + from + "->" + to, bytesPerSecond);
+            nonNegative("latency of node " + node + " GPU " + from + "->" + to, latencySeconds);
+            if (intraBandwidth[node] == null) {
+                intraBandwidth[node] = new double[gpusPerNode * gpusPerNode];
+                intraLatency[node] = new double[gpusPerNode * gpusPerNode];
+                Arrays.fill(intraBandwidth[node], defaultIntraBandwidth);
+                Arrays.fill(intraLatency[node], defaultIntraLatency);
+            }
+            intraBandwidth[node][from * gpusPerNode + to] = bytesPerSecond;
+            intraLatency[node][from * gpusPerNode + to] = latencySeconds;
+            return this;
+        }
+
+        /** Measured link from node {@code from} to node {@code to} (aggregate over the nodes' NICs). */
+        public Builder interLink(int from, int to, double bytesPerSecond, double latencySeconds) {
+            checkNode(from);
+            checkNode(to);
+            require(from != to, "an inter-node link needs two different nodes, got " + from + " twice");
+            positive("bandwidth of node link " + from + "->" + to, bytesPerSecond);
+            nonNegative("latency of node link " + from + "->" + to, latencySeconds);
+            interBandwidth.put((long) from * nodeCount + to, bytesPerSecond);
+            interLatency.put((long) from * nodeCount + to, latencySeconds);
+            return this;
+        }
+
+        public Cluster build() {
+            return new Cluster(this);
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package dev.trainingplanner.costmodel.cluster;
+
+import static dev.trainingplanner.costmodel.InvalidInputException.nonNegative;
+import static dev.trainingplanner.costmodel.InvalidInputException.positive;
+import static dev.trainingplanner.costmodel.InvalidInputException.require;
+
+import dev.trainingplanner.costmodel.InvalidInputException;
+import dev.trainingplanner.costmodel.training.Precision;
+
+/**
+ * Facts about one GPU model (cost-models.md §10). Peaks are dense tensor-core figures, never "with sparsity".
+ * Bandwidths are per direction.
+ *
+ * @param name catalog name, e.g. {@code H100-80GB}
+ * @param peakTflopsFp16 dense FP16 TFLOP/s
+ * @param peakTflopsBf16 dense BF16 TFLOP/s (0 when unsupported)
+ * @param peakTflopsFp8 dense FP8 TFLOP/s (0 when unsupported)
+ * @param memoryBytes device memory as {@code nvidia-smi} reports memory.total
+ * @param hbmBandwidthBytesPerSecond HBM bandwidth
+ * @param intraNodeBandwidthBytesPerSecond default per-GPU NVLink/xGMI bandwidth to another GPU of the node
+ * @param pairedGpuBandwidthBytesPerSecond bandwidth to the sibling die of the same package (MI250X GCD pair), 0 if
+ *     there is none
+ * @param nodeNetworkBandwidthBytesPerSecond default aggregate NIC bandwidth of one node of the reference system
+ * @param defaultGpusPerNode GPUs per node of the reference system
+ */
+public record GpuType(
+        String name,
+        double peakTflopsFp16,
+        double peakTflopsBf16,
+        double peakTflopsFp8,
+        long memoryBytes,
+        double hbmBandwidthBytesPerSecond,
+        double intraNodeBandwidthBytesPerSecond,
+        double pairedGpuBandwidthBytesPerSecond,
+        double nodeNetworkBandwidthBytesPerSecond,
+        int defaultGpusPerNode) {
+
+    public GpuType {
+        require(name != null && !name.isBlank(), "GPU type name must not be blank");
+        positive("GPU " + name + ": peakTflopsFp16", peakTflopsFp16);
+        nonNegative("GPU " + name + ": peakTflopsBf16", peakTflopsBf16);
+        nonNegative("GPU " + name + ": peakTflopsFp8", peakTflopsFp8);
+        require(memoryBytes > 0, "GPU " + name + ": memoryBytes must be above 0, got " + memoryBytes);
+        positive("GPU " + name + ": hbmBandwidthBytesPerSecond", hbmBandwidthBytesPerSecond);
+        positive("GPU " + name + ": intraNodeBandwidthBytesPerSecond", intraNodeBandwidthBytesPerSecond);
+        nonNegative("GPU " + name + ": pairedGpuBandwidthBytesPerSecond", pairedGpuBandwidthBytesPerSecond);
+        positive("GPU " + name + ": nodeNetworkBandwidthBytesPerSecond", nodeNetworkBandwidthBytesPerSecond);
+        positive("GPU " + name + ": defaultGpusPerNode", defaultGpusPerNode);
+    }
+
+    public boolean supports(Precision precision) {
+        return switch (precision) {
+            case FP16 -> true;
+            case BF16 -> peakTflopsBf16 > 0;
+            case FP8 -> peakTflopsFp8 > 0;
+        };
+    }
+
+    /** Dense peak FLOP/s of the GEMMs at {@code precision}; throws for a precision the GPU cannot run. */
+    public double peakFlopsPerSecond(Precision precision) {
+        if (!supports(precision)) {
+            throw new InvalidInputException(
+                    "GPU " + name + " does not support " + precision.name().toLowerCase()
+                            + (precision == Precision.BF16 ? "; use fp16" : "; use bf16 or fp16"));
+        }
+        double tflops =
+                switch (precision) {
+                    case FP16 -> peakTflopsFp16;
+                    case BF16 -> peakTflopsBf16;
+                    case FP8 -> peakTflopsFp8;
+                };
+        return tflops * 1e12;
+    }
+
+    /** The 16-bit format used for activations, weights and gradients: BF16 where supported, else FP16. */
+    public Precision halfPrecision() {
+        return peakTflopsBf16 > 0 ? Precision.BF16 : Precision.FP16;
+    }
+}

@@ -1,0 +1,590 @@
+package dev.trainingplanner.costmodel.estimate;
+
+import dev.trainingplanner.costmodel.InvalidInputException;
+import dev.trainingplanner.costmodel.calibration.GpuEfficiency;
+import dev.trainingplanner.costmodel.cluster.Cluster;
+import dev.trainingplanner.costmodel.cluster.GpuType;
+import dev.trainingplanner.costmodel.layout.GradientCoding;
+import dev.trainingplanner.costmodel.layout.Layout;
+import dev.trainingplanner.costmodel.layout.PartitionGroups;
+import dev.trainingplanner.costmodel.layout.Recompute;
+import dev.trainingplanner.costmodel.layout.ZeroPlusPlus;
+import dev.trainingplanner.costmodel.memory.ActivationMemory;
+import dev.trainingplanner.costmodel.memory.InFlightMicroBatches;
+import dev.trainingplanner.costmodel.memory.ModelStateBytes;
+import dev.trainingplanner.costmodel.model.ModelSpec;
+import dev.trainingplanner.costmodel.placement.Placement;
+import dev.trainingplanner.costmodel.time.GradientCodingTime;
+import dev.trainingplanner.costmodel.training.Precision;
+import dev.trainingplanner.costmodel.training.TrainingSpec;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything about one layout that does not depend on the placement: per-stage memory, per-micro-batch compute, the
+ * sizes of every collective, and the violations that hold for any placement. {@link #evaluate(Placement)} then only
+ * walks the links of the actual groups; {@link #start(Placement)} opens an incremental session for placement search.
+ */
+public final class PreparedLayout {
+
+    /** Compute slowdown of a module while a ladder collective runs concurrently (cost-models.md §9.3, κ). */
+    static final double LADDER_CONTENTION = 0.1;
+    /** Bytes read and written per parameter of the optimizer shard by a fused Adam step (§3, "Optimizer step"). */
+    static final double OPTIMIZER_BYTES_PER_PARAMETER = 30;
+    /** TP collectives below this fraction of the GPU type's NVLink bandwidth are "across a slow link". */
+    static final double SLOW_TP_LINK_FRACTION = 0.25;
+
+    final ModelSpec model;
+    final TrainingSpec training;
+    final Cluster cluster;
+    final Layout layout;
+    final GpuEfficiency efficiency;
+    final List<Violation> staticViolations;
+
+    final int tp;
+    final int pp;
+    final int dp;
+    final int cp;
+    final int chunks;
+    final double microBatches;
+    final int worldSize;
+    final int[] stageLayers;
+    final StageMemory[] stageMemory;
+    final double[] stageParameters;
+
+    // Per stage, per micro-batch, at relative speed 1.
+    final double[] forwardSeconds;
+    final double[] backwardSeconds;
+    final double[] recomputeSeconds;
+    final double[] attentionForwardSeconds;
+    final double[] tpCollectives;
+    final double[] ladderModules;
+    final double[] moduleForwardSeconds;
+    final double[] moduleBackwardSeconds;
+
+    final double tpMessageBytes;
+    final double cpStepBytes;
+    final double cpStepsPerLayer;
+    final double p2pBytes;
+    final double[] dpGradientBytes;
+    final double optimizerSeconds;
+
+    // Ring shapes (placement-independent because the slot of rank r is always r / g).
+    final int gpusPerSlot;
+    final int tpMembersPerSlot;
+    final int tpSlots;
+    final int dpMembersPerSlot;
+    final int dpSlots;
+    final int hpzMembersPerSlot;
+    final int hpzSlots;
+    final int hpzGroup;
+
+    final double modelFlopsPerIteration;
+    final double tokensPerIteration;
+    final double peakFlopsPerGpu;
+
+    PreparedLayout(ModelSpec model, TrainingSpec training, Cluster cluster, Layout layout, GpuEfficiency efficiency) {
+        this.model = model;
+        this.training = training;
+        this.cluster = cluster;
+        this.layout = layout;
+        this.efficiency = efficiency;
+        this.tp = layout.tp();
+        this.pp = layout.pp();
+        this.dp = layout.dp();
+        this.cp = layout.cp();
+        this.chunks = layout.virtualStages();
+        this.worldSize = layout.worldSize();
+        List<Violation> violations = new ArrayList<>();
+        GpuType gpu = cluster.gpuType();
+        int b = training.microBatchSequences();
+        this.microBatches = (double) training.globalBatchSequences() / ((double) b * dp);
+
+        checkStructure(violations, gpu);
+        this.stageLayers = splitLayers(violations);
+
+        long paddedVocab = model.paddedVocabulary(tp);
+        double h = model.hiddenSize();
+        double perLayerParams = model.parametersPerLayer();
+        this.stageParameters = new double[pp];
+        for (int i = 0; i < pp; i++) {
+            double params = stageLayers[i] * perLayerParams / tp;
+            if (i == 0) {
+                params += paddedVocab * h / tp;
+            }
+            if (i == pp - 1) {
+                params += model.norm().parametersPerChannel() * h;
+                if (!model.tiedEmbeddings() || pp > 1) {
+                    params += paddedVocab * h / tp;
+                }
+            }
+            stageParameters[i] = params;
+        }
+
+        // --- compute per micro-batch (cost-models.md §1.2, §3) ---
+        Precision precision = training.precision();
+        boolean precisionOk = gpu.supports(precision);
+        double gemmPeak = precisionOk ? gpu.peakFlopsPerSecond(precision) : gpu.peakFlopsPerSecond(Precision.FP16);
+        double halfPeak = gpu.peakFlopsPerSecond(gpu.halfPrecision());
+        this.peakFlopsPerGpu = gemmPeak;
+        double maxEff = precision == Precision.FP8 ? efficiency.fp8GemmEfficiency() : efficiency.gemmEfficiency();
+        double gemmRate = gemmPeak * efficiency.gemmEfficiencyAt(maxEff, h / tp);
+        double hbmRate = gpu.hbmBandwidthBytesPerSecond() * efficiency.hbmEfficiency();
+        double s = model.sequenceLength();
+        double tokens = b * s / cp;
+        double gemmFlopsFwd = tokens
+                * (4 * h * h * (1 + model.kvRatio())
+                        + 4 * h * model.ffnHiddenSize() * model.mlp().gatedFactor())
+                / tp;
+        double attnFlopsFwdFull = 4.0 * b * (s / cp) * s * h / tp;
+        double attnFwd;
+        double attnBwd;
+        if (model.flashAttention()) {
+            // Causal flash attention does half of Megatron's s² count; backward ≈ 2.5× forward (recomputes scores).
+            attnFwd = 0.5 * attnFlopsFwdFull / (halfPeak * efficiency.attentionEfficiency());
+            attnBwd = 2.5 * attnFwd;
+        } else {
+            double scoreBytes = (double) model.attentionHeads() / tp * b * (s / cp) * s * 10;
+            attnFwd = attnFlopsFwdFull / (halfPeak * efficiency.gemmEfficiencyAt(efficiency.gemmEfficiency(), h / tp))
+                    + scoreBytes / hbmRate;
+            attnBwd = 2 * attnFwd;
+        }
+        double elementwiseShare = layout.sequenceParallel() ? 1.0 / tp : 0.5 + 0.5 / tp;
+        double elementFwd = efficiency.memoryBoundBytesPerToken() * tokens * h * elementwiseShare / hbmRate;
+        double layerFwd = gemmFlopsFwd / gemmRate + attnFwd + elementFwd;
+        double layerBwd = 2 * gemmFlopsFwd / gemmRate + attnBwd + 2 * elementFwd;
+        double layerRecompute =
+                switch (layout.recompute()) {
+                    case NONE -> 0;
+                    case SELECTIVE -> attnFwd;
+                    case FULL -> layerFwd;
+                };
+        double logitsFwd = 2 * tokens * h * paddedVocab / tp / gemmRate + tokens * paddedVocab / tp * 12 / hbmRate;
+
+        this.forwardSeconds = new double[pp];
+        this.backwardSeconds = new double[pp];
+        this.recomputeSeconds = new double[pp];
+        this.attentionForwardSeconds = new double[pp];
+        this.tpCollectives = new double[pp];
+        this.ladderModules = new double[pp];
+        this.moduleForwardSeconds = new double[pp];
+        this.moduleBackwardSeconds = new double[pp];
+        int firstLayer = 0;
+        for (int i = 0; i < pp; i++) {
+            int layers = stageLayers[i];
+            forwardSeconds[i] = layers * layerFwd + (i == pp - 1 ? logitsFwd : 0);
+            backwardSeconds[i] = layers * layerBwd + (i == pp - 1 ? 2 * logitsFwd : 0);
+            recomputeSeconds[i] = layers * layerRecompute;
+            attentionForwardSeconds[i] = layers * attnFwd;
+            tpCollectives[i] = tp > 1 ? layers * (4.0 + (layout.recompute() == Recompute.FULL ? 2 : 0)) : 0;
+            moduleForwardSeconds[i] = layerFwd / 2;
+            moduleBackwardSeconds[i] = layerBwd / 2;
+            int ladder = 0;
+            for (int layer : layout.ladderLayers()) {
+                if (layer >= firstLayer && layer < firstLayer + layers) {
+                    ladder++;
+                }
+            }
+            ladderModules[i] = ladder;
+            firstLayer += layers;
+        }
+
+        this.tpMessageBytes = tokens * h * 2;
+        this.cpStepBytes = 2 * tokens * h * model.kvRatio() * 2 / tp;
+        this.cpStepsPerLayer = cp - 1;
+        this.p2pBytes = tokens * h * 2 / tp;
+
+        // --- memory per stage (cost-models.md §2) ---
+        int shards = dp * cp;
+        int zero = layout.zeroStage();
+        PartitionGroups groups = layout.partitionGroups();
+        ZeroPlusPlus zpp = layout.zeroPlusPlus();
+        this.dpGradientBytes = new double[pp];
+        this.stageMemory = new StageMemory[pp];
+        int mCeil = (int) Math.max(1, Math.ceil(microBatches));
+        double optimizerMax = 0;
+        int communicators = (tp > 1 ? 1 : 0) + (cp > 1 ? 1 : 0) + (pp > 1 ? 3 : 0) + (shards > 1 ? 1 : 0);
+        for (int i = 0; i < pp; i++) {
+            double params = stageParameters[i];
+            double weights;
+            double grads;
+            double optimizer;
+            double optimizerShard;
+            if (zero == 3 && !groups.isDefault()) {
+                int kw = groups.weightsGroupSize();
+                int kg = groups.gradientsGroupSize() > 0 ? groups.gradientsGroupSize() : shards;
+                int kos = groups.optimizerStatesGroupSize() > 0 ? groups.optimizerStatesGroupSize() : shards;
+                weights = params
+                        * (ModelStateBytes.WEIGHT_BYTES / shards + (kw > 0 ? ModelStateBytes.WEIGHT_BYTES / kw : 0));
+                grads = params * ModelStateBytes.SHARDED_GRADIENT_BYTES / kg;
+                optimizer = params * ModelStateBytes.OPTIMIZER_BYTES / kos;
+                optimizerShard = params / kos;
+            } else {
+                weights = params * ModelStateBytes.weights(zero, shards);
+                grads = params * ModelStateBytes.gradients(zero, shards);
+                optimizer = params * ModelStateBytes.optimizerStates(zero, shards);
+                optimizerShard = zero == 0 ? params : params / shards;
+            }
+            if (zero == 3) {
+                if (zpp.hpzGroupSize() > 1) {
+                    weights += params * ModelStateBytes.WEIGHT_BYTES / zpp.hpzGroupSize();
+                }
+                // Live gathered parameters: the current and the prefetched unit (a layer, or the output layer), plus
+                // the unsharded fp32 gradient of one unit before its reduce-scatter (§2.1 implementation extras).
+                double unit = Math.max(perLayerParams / tp, (i == 0 || i == pp - 1) ? paddedVocab * h / tp : 0);
+                weights += 2 * unit * ModelStateBytes.WEIGHT_BYTES;
+                grads += unit * 4;
+            }
+            double perLayerAct =
+                    ActivationMemory.perLayerBytes(model, b, tp, cp, layout.sequenceParallel(), layout.recompute());
+            double layerEquivalents = InFlightMicroBatches.layerEquivalents(i, pp, chunks, mCeil, stageLayers[i]);
+            int inFlight = chunks <= 1
+                    ? InFlightMicroBatches.oneFOneB(i, pp, mCeil)
+                    : InFlightMicroBatches.interleavedChunks(i, pp, chunks, mCeil);
+            double activations = layerEquivalents * perLayerAct
+                    + ActivationMemory.transientBytes(model, b, tp, cp, layout.sequenceParallel(), layout.recompute());
+            if (i == 0) {
+                activations += Math.min(mCeil, pp)
+                        * ActivationMemory.embeddingBytes(model, b, tp, cp, layout.sequenceParallel());
+            }
+            if (i == pp - 1) {
+                activations += ActivationMemory.logitsBytes(model, paddedVocab, b, tp, cp);
+            }
+            double buffers = communicators * efficiency.ncclBytesPerCommunicator();
+            double tensors = weights + grads + optimizer + activations;
+            double runtime = efficiency.contextBytes() + efficiency.allocatorReserveFraction() * tensors;
+            stageMemory[i] = new StageMemory(
+                    i, stageLayers[i], weights, grads, optimizer, activations, inFlight, buffers, runtime);
+            dpGradientBytes[i] = params * 2;
+            optimizerMax = Math.max(optimizerMax, optimizerShard * OPTIMIZER_BYTES_PER_PARAMETER / hbmRate);
+        }
+        this.optimizerSeconds = optimizerMax;
+
+        // --- ring shapes ---
+        int g = Math.min(cluster.gpusPerNode(), worldSize);
+        this.gpusPerSlot = g;
+        int[] tpShape = ringShape(0, 1, tp, g);
+        this.tpMembersPerSlot = tpShape[0];
+        this.tpSlots = tpShape[1];
+        int[] dpShape = ringShape(0, tp, shards, g);
+        this.dpMembersPerSlot = dpShape[0];
+        this.dpSlots = dpShape[1];
+        this.hpzGroup = Math.min(Math.max(1, zpp.hpzGroupSize()), shards);
+        int[] hpzShape = ringShape(0, tp, hpzGroup, g);
+        this.hpzMembersPerSlot = hpzShape[0];
+        this.hpzSlots = hpzShape[1];
+
+        this.tokensPerIteration = (double) training.globalBatchSequences() * s;
+        this.modelFlopsPerIteration = tokensPerIteration * model.trainingFlopsPerToken();
+
+        this.staticViolations = List.copyOf(violations);
+    }
+
+    /** Members of a ring on the first member's slot, and the number of slots the ring spans. */
+    private static int[] ringShape(int base, int stride, int members, int g) {
+        int firstSlot = base / g;
+        int onFirst = 0;
+        int lastSlot = -1;
+        int slots = 0;
+        for (int q = 0; q < members; q++) {
+            int slot = (base + q * stride) / g;
+            if (slot == firstSlot) {
+                onFirst++;
+            }
+            if (slot != lastSlot) {
+                slots++;
+                lastSlot = slot;
+            }
+        }
+        return new int[] {Math.max(1, onFirst), Math.max(1, slots)};
+    }
+
+    private void checkStructure(List<Violation> violations, GpuType gpu) {
+        if (worldSize > cluster.gpuCount()) {
+            violations.add(new Violation(
+                    ViolationCode.WORLD_SIZE_MISMATCH,
+                    "layout needs tp*cp*dp*pp = " + worldSize + " GPUs but the cluster has " + cluster.gpuCount()));
+        }
+        if (model.attentionHeads() % tp != 0) {
+            violations.add(new Violation(
+                    ViolationCode.HEADS_NOT_DIVISIBLE,
+                    "attention heads (" + model.attentionHeads() + ") are not divisible by tp = " + tp));
+        } else if (model.kvHeads() % tp != 0) {
+            violations.add(new Violation(
+                    ViolationCode.HEADS_NOT_DIVISIBLE,
+                    "KV heads (" + model.kvHeads() + ") are not divisible by tp = " + tp
+                            + " (Megatron requires num_query_groups % tp == 0)"));
+        }
+        int b = training.microBatchSequences();
+        if (training.globalBatchSequences() % ((long) b * dp) != 0) {
+            violations.add(new Violation(
+                    ViolationCode.BATCH_NOT_DIVISIBLE,
+                    "global batch " + training.globalBatchSequences() + " is not divisible by micro-batch " + b
+                            + " x dp " + dp));
+        }
+        long cpDivisor = cp > 1 ? 2L * cp : 1;
+        if (model.sequenceLength() % cpDivisor != 0) {
+            violations.add(new Violation(
+                    ViolationCode.SEQUENCE_NOT_DIVISIBLE,
+                    "sequence length " + model.sequenceLength() + " is not divisible by 2*cp = " + cpDivisor
+                            + " (context parallelism splits it into 2*cp chunks)"));
+        } else if (layout.sequenceParallel() && (model.sequenceLength() / cp) % tp != 0) {
+            violations.add(new Violation(
+                    ViolationCode.SEQUENCE_NOT_DIVISIBLE,
+                    "sequence parallelism needs the local sequence " + model.sequenceLength() / cp
+                            + " divisible by tp = " + tp));
+        }
+        if (layout.sequenceParallel() && tp == 1) {
+            violations.add(
+                    new Violation(ViolationCode.SEQUENCE_PARALLEL_WITHOUT_TP, "sequence parallelism needs tp > 1"));
+        }
+        if (chunks > 1) {
+            if (pp < 2) {
+                violations.add(new Violation(
+                        ViolationCode.INTERLEAVING_UNSUPPORTED,
+                        "interleaving (" + chunks + " virtual stages) needs pp >= 2, got pp = " + pp));
+            } else if (Math.abs(microBatches - Math.rint(microBatches)) < 1e-9
+                    && ((long) Math.rint(microBatches)) % pp != 0) {
+                violations.add(new Violation(
+                        ViolationCode.INTERLEAVING_UNSUPPORTED,
+                        "interleaved 1F1B needs the micro-batch count (" + (long) Math.rint(microBatches)
+                                + ") to be a multiple of pp = " + pp));
+            }
+        }
+        if (!gpu.supports(training.precision())) {
+            violations.add(new Violation(
+                    ViolationCode.PRECISION_UNSUPPORTED,
+                    gpu.name() + " has no " + training.precision().name().toLowerCase() + " tensor cores"));
+        }
+        ZeroPlusPlus zpp = layout.zeroPlusPlus();
+        int shards = dp * cp;
+        if (zpp.any() && layout.zeroStage() != 3) {
+            violations.add(new Violation(
+                    ViolationCode.ZERO_PLUS_PLUS_NEEDS_STAGE_3,
+                    "ZeRO++ (qwZ/hpZ/qgZ) extends ZeRO stage 3; the layout uses stage " + layout.zeroStage()));
+        }
+        if (zpp.hpzGroupSize() > 1 && (shards % zpp.hpzGroupSize() != 0)) {
+            violations.add(new Violation(
+                    ViolationCode.HPZ_GROUP_INVALID,
+                    "hpZ group size " + zpp.hpzGroupSize() + " must divide the data-parallel size " + shards));
+        }
+        PartitionGroups groups = layout.partitionGroups();
+        if (!groups.isDefault()) {
+            if (layout.zeroStage() != 3) {
+                violations.add(new Violation(
+                        ViolationCode.PARTITION_GROUP_INVALID,
+                        "hierarchical partition groups need ZeRO stage 3; the layout uses stage "
+                                + layout.zeroStage()));
+            }
+            checkGroup(violations, "weights", groups.weightsGroupSize(), shards);
+            checkGroup(violations, "gradients", groups.gradientsGroupSize(), shards);
+            checkGroup(violations, "optimizer states", groups.optimizerStatesGroupSize(), shards);
+        }
+        checkGradientCoding(violations);
+        for (int layer : layout.ladderLayers()) {
+            if (layer >= model.layers()) {
+                violations.add(new Violation(
+                        ViolationCode.LADDER_LAYER_INVALID,
+                        "ladder layer " + layer + " does not exist (the model has layers 0.." + (model.layers() - 1)
+                                + ")"));
+                break;
+            }
+        }
+    }
+
+    private static void checkGroup(List<Violation> violations, String state, int size, int shards) {
+        if (size > 0 && shards % size != 0) {
+            violations.add(new Violation(
+                    ViolationCode.PARTITION_GROUP_INVALID,
+                    state + " partition group size " + size + " must divide the data-parallel size " + shards));
+        }
+    }
+
+    private void checkGradientCoding(List<Violation> violations) {
+        GradientCoding coding = layout.gradientCoding();
+        if (coding.isNone()) {
+            return;
+        }
+        if (layout.zeroStage() > 0) {
+            violations.add(new Violation(
+                    ViolationCode.GRADIENT_CODING_NEEDS_STRAGGLER_AWARE_COLLECTIVE,
+                    "gradient coding decodes from a subset of workers, but ZeRO stage " + layout.zeroStage()
+                            + " reduce-scatters gradient shards that every rank must deliver; use stage 0"));
+        }
+        int n = dp;
+        switch (coding.scheme()) {
+            case FRACTIONAL_REPETITION -> {
+                if (coding.stragglersTolerated() >= n || n % (coding.stragglersTolerated() + 1) != 0) {
+                    violations.add(new Violation(
+                            ViolationCode.GRADIENT_CODING_INVALID,
+                            "fractional repetition needs s+1 = " + (coding.stragglersTolerated() + 1)
+                                    + " to divide dp = " + n + " and s < dp"));
+                }
+            }
+            case CYCLIC_REPETITION -> {
+                if (coding.stragglersTolerated() >= n) {
+                    violations.add(new Violation(
+                            ViolationCode.GRADIENT_CODING_INVALID,
+                            "cyclic repetition needs s = " + coding.stragglersTolerated() + " < dp = " + n));
+                }
+            }
+            case SELECTIVE_REPEAT_SGC, MULTIPLEXED_SGC -> {
+                int delay = coding.scheme() == GradientCoding.Scheme.SELECTIVE_REPEAT_SGC
+                        ? coding.burstLength()
+                        : coding.window() - 2 + coding.burstLength();
+                if (microBatches < delay + 1) {
+                    violations.add(new Violation(
+                            ViolationCode.GRADIENT_CODING_INVALID,
+                            "sequential gradient coding with delay " + delay + " needs at least " + (delay + 1)
+                                    + " independent micro-batch jobs per step, the layout has "
+                                    + (long) Math.floor(microBatches)));
+                }
+                if (coding.maxStragglersInWindow() >= n) {
+                    violations.add(new Violation(
+                            ViolationCode.GRADIENT_CODING_INVALID,
+                            "sequential gradient coding needs lambda < dp = " + n));
+                }
+            }
+            default -> {}
+        }
+    }
+
+    private int[] splitLayers(List<Violation> violations) {
+        int layers = model.layers();
+        List<Integer> explicit = layout.stageLayerCounts();
+        if (!explicit.isEmpty()) {
+            int sum = 0;
+            for (int count : explicit) {
+                sum += count;
+            }
+            if (explicit.size() == pp && sum == layers) {
+                int[] result = new int[pp];
+                for (int i = 0; i < pp; i++) {
+                    result[i] = explicit.get(i);
+                    if (result[i] % chunks != 0) {
+                        violations.add(new Violation(
+                                ViolationCode.STAGE_SPLIT_INVALID,
+                                "stage " + i + " has " + result[i] + " layers, not divisible by " + chunks
+                                        + " virtual stages"));
+                    }
+                }
+                return result;
+            }
+            violations.add(new Violation(
+                    ViolationCode.STAGE_SPLIT_INVALID,
+                    "uneven split " + explicit + " must list " + pp + " stages summing to " + layers + " layers"));
+        } else if (layers % ((long) pp * chunks) != 0) {
+            violations.add(new Violation(
+                    ViolationCode.LAYERS_NOT_DIVISIBLE,
+                    layers + " layers are not divisible by pp*vpp = " + (pp * chunks)
+                            + "; give an uneven stage split instead"));
+        }
+        int[] result = new int[pp];
+        int base = layers / pp;
+        int extra = layers % pp;
+        for (int i = 0; i < pp; i++) {
+            // Extra layers go to the middle stages: the first and last stages already carry embedding and output.
+            result[i] = base + (i >= (pp - extra + 1) / 2 && i < (pp - extra + 1) / 2 + extra ? 1 : 0);
+        }
+        for (int i = 0; i < pp; i++) {
+            if (result[i] < 1) {
+                violations.add(new Violation(
+                        ViolationCode.LAYERS_NOT_DIVISIBLE,
+                        "pp = " + pp + " stages cannot hold only " + layers + " layers"));
+                result[i] = 1;
+            }
+        }
+        return result;
+    }
+
+    public ModelSpec model() {
+        return model;
+    }
+
+    public TrainingSpec training() {
+        return training;
+    }
+
+    public Cluster cluster() {
+        return cluster;
+    }
+
+    public Layout layout() {
+        return layout;
+    }
+
+    public GpuEfficiency efficiency() {
+        return efficiency;
+    }
+
+    /** Violations that hold for every placement. */
+    public List<Violation> violations() {
+        return staticViolations;
+    }
+
+    /** Memory of every rank of each pipeline stage (before comparing with a particular GPU's capacity). */
+    public List<StageMemory> stageMemory() {
+        return List.of(stageMemory);
+    }
+
+    /** Largest per-rank memory over all stages, in bytes. */
+    public double peakMemoryBytes() {
+        double peak = 0;
+        for (StageMemory stage : stageMemory) {
+            peak = Math.max(peak, stage.totalBytes());
+        }
+        return peak;
+    }
+
+    /** Micro-batches per pipeline per optimizer step. */
+    public double microBatches() {
+        return microBatches;
+    }
+
+    /** Full evaluation on {@code placement}. */
+    public Estimate evaluate(Placement placement) {
+        return new PlacementEvaluator(this, checkPlacement(placement)).estimate();
+    }
+
+    /** An incremental session starting at {@code placement}. */
+    public PlacementSession start(Placement placement) {
+        return new PlacementSession(new PlacementEvaluator(this, checkPlacement(placement)));
+    }
+
+    private Placement checkPlacement(Placement placement) {
+        if (placement == null) {
+            throw new InvalidInputException("placement must not be null");
+        }
+        placement.requireFits(cluster);
+        if (placement.worldSize() != worldSize) {
+            throw new InvalidInputException("placement has " + placement.worldSize() + " ranks but the layout needs "
+                    + "tp*cp*dp*pp = " + worldSize);
+        }
+        return placement;
+    }
+
+    /** Expected straggler factor inputs for gradient coding (used by the evaluator). */
+    double codedComputeFactor(double replicaSlowProbability, double slowdown) {
+        GradientCoding coding = layout.gradientCoding();
+        int n = dp;
+        return switch (coding.scheme()) {
+            case NONE -> 1 + (slowdown - 1) * (1 - Math.pow(1 - replicaSlowProbability, n));
+            case FRACTIONAL_REPETITION -> GradientCodingTime.bernoulliFractional(
+                    n, n, coding.stragglersTolerated(), replicaSlowProbability, slowdown);
+            case CYCLIC_REPETITION -> GradientCodingTime.bernoulliCyclic(
+                    n, n, coding.stragglersTolerated(), replicaSlowProbability, slowdown);
+            case SELECTIVE_REPEAT_SGC -> {
+                int s = GradientCodingTime.selectiveRepeatStragglers(
+                        coding.burstLength(), coding.window(), coding.maxStragglersInWindow());
+                yield GradientCodingTime.bernoulliCyclic(n, n, Math.min(s, n - 1), replicaSlowProbability, slowdown);
+            }
+            case MULTIPLEXED_SGC -> {
+                double load = GradientCodingTime.multiplexedLoadTimesN(
+                        n, coding.burstLength(), coding.window(), coding.maxStragglersInWindow());
+                double tail = GradientCodingTime.binomialTailAbove(
+                        n, replicaSlowProbability, Math.min(coding.maxStragglersInWindow(), n - 1));
+                yield load * (1 + (slowdown - 1) * tail);
+            }
+        };
+    }
+}

@@ -1,0 +1,35 @@
+package dev.trainingplanner.costmodel.estimate;
+
+/**
+ * Memory of every rank of one pipeline stage (identical across the stage's TP/CP/DP ranks), in bytes.
+ *
+ * @param stage pipeline stage
+ * @param layers transformer layers on the stage
+ * @param weightsBytes 16-bit weights, including gathered (ZeRO-3) and secondary (hpZ) copies
+ * @param gradientsBytes gradients
+ * @param optimizerStatesBytes fp32 master weights and Adam moments
+ * @param activationsBytes stored activations at the peak plus transient buffers
+ * @param microBatchesInFlight micro-batches whose activations are held at the peak
+ * @param communicationBuffersBytes NCCL buffers
+ * @param runtimeOverheadBytes CUDA context and caching-allocator reserve
+ */
+public record StageMemory(
+        int stage,
+        int layers,
+        double weightsBytes,
+        double gradientsBytes,
+        double optimizerStatesBytes,
+        double activationsBytes,
+        int microBatchesInFlight,
+        double communicationBuffersBytes,
+        double runtimeOverheadBytes) {
+
+    public double totalBytes() {
+        return weightsBytes
+                + gradientsBytes
+                + optimizerStatesBytes
+                + activationsBytes
+                + communicationBuffersBytes
+                + runtimeOverheadBytes;
+    }
+}

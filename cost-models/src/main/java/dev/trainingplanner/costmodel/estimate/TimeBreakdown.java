@@ -1,0 +1,35 @@
+package dev.trainingplanner.costmodel.estimate;
+
+/**
+ * Where one iteration's time goes, in seconds. The parts add up to the iteration time.
+ *
+ * @param computeSeconds forward and backward compute of the critical pipeline (no recompute, no bubble)
+ * @param recomputeSeconds extra forward compute for activation recomputation
+ * @param pipelineBubbleSeconds pipeline fill and drain
+ * @param exposedTensorParallelSeconds tensor- and context-parallel communication not hidden behind compute
+ * @param exposedPipelineP2pSeconds pipeline send/receive on the critical path
+ * @param exposedDataParallelSeconds data-parallel / ZeRO communication not hidden behind compute
+ * @param optimizerStepSeconds the optimizer update
+ * @param stragglerSeconds expected extra time caused by stragglers (after gradient coding, if any)
+ */
+public record TimeBreakdown(
+        double computeSeconds,
+        double recomputeSeconds,
+        double pipelineBubbleSeconds,
+        double exposedTensorParallelSeconds,
+        double exposedPipelineP2pSeconds,
+        double exposedDataParallelSeconds,
+        double optimizerStepSeconds,
+        double stragglerSeconds) {
+
+    public double totalSeconds() {
+        return computeSeconds
+                + recomputeSeconds
+                + pipelineBubbleSeconds
+                + exposedTensorParallelSeconds
+                + exposedPipelineP2pSeconds
+                + exposedDataParallelSeconds
+                + optimizerStepSeconds
+                + stragglerSeconds;
+    }
+}

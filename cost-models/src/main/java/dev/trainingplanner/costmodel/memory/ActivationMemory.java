@@ -1,0 +1,89 @@
+package dev.trainingplanner.costmodel.memory;
+
+import dev.trainingplanner.costmodel.layout.Recompute;
+import dev.trainingplanner.costmodel.model.MlpKind;
+import dev.trainingplanner.costmodel.model.ModelSpec;
+
+/**
+ * Stored activations of one transformer layer for one micro-batch (cost-models.md §2.2, Korthikanti et al.,
+ * arXiv:2205.05198 §4, generalised to GQA and SwiGLU):
+ *
+ * <pre>
+ * A_layer = s·b·h·[c_rep (÷t with SP) + (c_attn + c_mlp)/t] + c_score·a·s²·b/t
+ * c_rep = 10 with dropout, 8 without; c_attn = 4 + 4k/a; c_mlp = 4f/h (GeLU) or 6f/h (fused SwiGLU);
+ * c_score = 5 with dropout, 2 without, 0 with flash attention or selective recompute.
+ * Full recompute stores only the layer input: 2·s·b·h (÷t with SP).
+ * </pre>
+ *
+ * Dropout follows the architecture family: GeLU (GPT-style) recipes train with dropout, SwiGLU (Llama-style) without.
+ * With context parallelism s is the local sequence s/cp (ring attention processes one local block of queries and keys
+ * at a time).
+ */
+public final class ActivationMemory {
+
+    private ActivationMemory() {}
+
+    public static boolean usesDropout(ModelSpec model) {
+        return model.mlp() == MlpKind.GELU;
+    }
+
+    /** Bytes stored per layer between forward and backward. */
+    public static double perLayerBytes(
+            ModelSpec model, int microBatch, int tp, int cp, boolean sequenceParallel, Recompute recompute) {
+        double s = (double) model.sequenceLength() / cp;
+        double b = microBatch;
+        double h = model.hiddenSize();
+        double sbh = s * b * h;
+        if (recompute == Recompute.FULL) {
+            return 2 * sbh / (sequenceParallel ? tp : 1);
+        }
+        return fullLayerBytes(model, microBatch, tp, cp, sequenceParallel, recompute == Recompute.SELECTIVE);
+    }
+
+    /** Every activation of one layer (no recompute, or selective when {@code selective}). */
+    public static double fullLayerBytes(
+            ModelSpec model, int microBatch, int tp, int cp, boolean sequenceParallel, boolean selective) {
+        double s = (double) model.sequenceLength() / cp;
+        double b = microBatch;
+        double h = model.hiddenSize();
+        boolean dropout = usesDropout(model);
+        double cRep = dropout ? 10 : 8;
+        double cAttn = 4 + 4 * model.kvRatio();
+        double fOverH = (double) model.ffnHiddenSize() / h;
+        double cMlp = model.mlp() == MlpKind.SWIGLU ? 6 * fOverH : 4 * fOverH;
+        double cScore = (model.flashAttention() || selective) ? 0 : (dropout ? 5 : 2);
+        double replicated = sequenceParallel ? cRep / tp : cRep;
+        return s * b * h * (replicated + (cAttn + cMlp) / tp) + cScore * model.attentionHeads() * s * s * b / tp;
+    }
+
+    /**
+     * Transient peak on top of the stored activations: with full recompute one layer is rebuilt at a time during
+     * backward (cost-models.md §2.2, "full recompute transient"); otherwise the backward of one layer keeps its
+     * gradients of the activations alive, about one layer's worth of the largest (MLP) tensors.
+     */
+    public static double transientBytes(
+            ModelSpec model, int microBatch, int tp, int cp, boolean sequenceParallel, Recompute recompute) {
+        if (recompute == Recompute.FULL) {
+            return fullLayerBytes(model, microBatch, tp, cp, sequenceParallel, false);
+        }
+        double s = (double) model.sequenceLength() / cp;
+        return 2.0 * s * microBatch * model.ffnHiddenSize() * (model.mlp() == MlpKind.SWIGLU ? 2 : 1) / tp;
+    }
+
+    /**
+     * Output layer and loss on the last stage: 16-bit logits plus fp32 logits and their fp32 gradient in the
+     * cross-entropy (2 + 4 + 4 bytes per logit), vocabulary split over TP (cost-models.md §2.4; calibrated against the
+     * "usually negligible only for small vocabularies" example).
+     */
+    public static double logitsBytes(ModelSpec model, long paddedVocab, int microBatch, int tp, int cp) {
+        double tokens = (double) model.sequenceLength() / cp * microBatch;
+        return tokens * paddedVocab * 10.0 / tp;
+    }
+
+    /** Embedding output (dropout mask and output) and token ids on the first stage (cost-models.md §2.4). */
+    public static double embeddingBytes(ModelSpec model, int microBatch, int tp, int cp, boolean sequenceParallel) {
+        double sb = (double) model.sequenceLength() / cp * microBatch;
+        double out = sb * model.hiddenSize() * (usesDropout(model) ? 3 : 2);
+        return (sequenceParallel ? out / tp : out) + 8 * sb;
+    }
+}
