@@ -16,6 +16,10 @@ public final class GpuCatalogNames {
 
     public static Optional<String> catalogType(String reportedName, Long memoryBytes) {
         String name = reportedName.toUpperCase(Locale.ROOT);
+        if (name.contains("GH200")) {
+            // Grace Hopper superchips ship with an H100 96 GB or (later) an H200 144 GB.
+            return Optional.of(exceedsGiB(memoryBytes, 120) ? "H200-141GB" : "H100-96GB");
+        }
         if (name.contains("H200")) {
             return Optional.of("H200-141GB");
         }
