@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.marcnuri.helm.LintResult;
 import dev.trainingplanner.deploy.DeployFiles;
+import dev.trainingplanner.deploy.config.AgentCommandLine;
 import dev.trainingplanner.deploy.config.PlannerConfiguration;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,12 +31,14 @@ class HelmChartTest {
     private static RenderedManifests defaults;
     private static RenderedManifests production;
     private static PlannerConfiguration planner;
+    private static AgentCommandLine agent;
 
     @BeforeAll
     static void render() {
         defaults = RenderedManifests.of(ChartRenderer.render(Optional.empty()));
         production = RenderedManifests.of(ChartRenderer.render(Optional.of(DeployFiles.productionValues())));
         planner = PlannerConfiguration.load(DeployFiles.plannerApplicationProperties());
+        agent = AgentCommandLine.load(DeployFiles.repositoryRoot());
     }
 
     @Test
@@ -214,7 +217,7 @@ class HelmChartTest {
     void agentsFindEachOtherThroughTheHeadlessService() {
         JsonNode daemonSet = production.single("DaemonSet");
         JsonNode container = daemonSet.at("/spec/template/spec/containers/0");
-        Map<String, String> flags = flags(container.path("args"));
+        Map<String, String> flags = agent.parseRun(arguments(container));
         JsonNode headless = production.named("Service", AGENT_NAME);
 
         assertThat(headless.at("/spec/clusterIP").asText()).isEqualTo("None");
@@ -232,17 +235,18 @@ class HelmChartTest {
     @Test
     void agentTalksToThePlannerServiceWithItsToken() {
         JsonNode container = production.single("DaemonSet").at("/spec/template/spec/containers/0");
-        Map<String, String> flags = flags(container.path("args"));
+        Map<String, String> flags = agent.parseRun(arguments(container));
         JsonNode plannerService = production.named("Service", FULLNAME);
         Map<String, JsonNode> env = environment(container);
 
-        assertThat(container.at("/args/0").asText()).isEqualTo("run");
         assertThat(flags.get("--planner"))
                 .isEqualTo("http://" + FULLNAME + "." + ChartRenderer.NAMESPACE + ".svc:"
                         + plannerService.at("/spec/ports/0/port").asInt());
         assertThat(flags.get("--cluster")).isEqualTo("prod-h100-a");
-        assertThat(flags.get("--token")).isEqualTo("$(AGENT_TOKEN)");
-        assertThat(env.get("AGENT_TOKEN").at("/valueFrom/secretKeyRef/key").asText())
+        assertThat(flags).as("the token stays out of the process list").doesNotContainKey("--token");
+        assertThat(env.get(agent.tokenVariable())
+                        .at("/valueFrom/secretKeyRef/key")
+                        .asText())
                 .isEqualTo("agent-token");
         assertThat(flags.get("--node")).isEqualTo("$(NODE_NAME)");
         assertThat(env.get("NODE_NAME").at("/valueFrom/fieldRef/fieldPath").asText())
@@ -278,17 +282,10 @@ class HelmChartTest {
         return env;
     }
 
-    /** {@code --flag value} pairs of a container's args. */
-    private static Map<String, String> flags(JsonNode args) {
-        Map<String, String> flags = new LinkedHashMap<>();
-        for (int i = 0; i < args.size(); i++) {
-            String arg = args.get(i).asText();
-            if (arg.startsWith("--")) {
-                assertThat(i + 1).as("value after %s", arg).isLessThan(args.size());
-                flags.put(arg, args.get(++i).asText());
-            }
-        }
-        return flags;
+    private static List<String> arguments(JsonNode container) {
+        List<String> args = new ArrayList<>();
+        container.path("args").forEach(arg -> args.add(arg.asText()));
+        return args;
     }
 
     private static boolean selects(JsonNode selector, JsonNode labels) {
