@@ -1,0 +1,212 @@
+package dev.trainingplanner.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.trainingplanner.agent.profile.ClusterProfile;
+import dev.trainingplanner.agent.profile.GpuProfile;
+import dev.trainingplanner.agent.profile.ProfileJson;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class AgentMainTest {
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void helpListsEveryOption() {
+        int code = run(List.of("--help"));
+
+        assertThat(code).isZero();
+        String help = out.toString(StandardCharsets.UTF_8);
+        for (String option : List.of(
+                "--cluster",
+                "--node",
+                "--planner",
+                "--token",
+                "--listen",
+                "--peers",
+                "--out",
+                "--gpus-file",
+                "--nvidia-smi",
+                "--nccl-tests-dir",
+                "--compute-command",
+                "--compute-rounds",
+                "--compute-pause-ms",
+                "--slow-threshold",
+                "--streams",
+                "--test-ms",
+                "--repeats",
+                "--message-sizes",
+                "--round-trips",
+                "--connect-timeout-s",
+                "--io-timeout-s",
+                "--peer-timeout-s",
+                "--spool",
+                "--interval-s",
+                "--cycles",
+                "--upload-attempts",
+                "--upload-backoff-ms")) {
+            assertThat(help).contains(option + " ");
+        }
+        assertThat(help).contains("run ", "once ");
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "''|missing mode: expected 'run' or 'once'",
+                "measure --cluster c --node n|unknown mode 'measure'",
+                "once --node n|missing required option --cluster",
+                "once --cluster c --node n --speed 3|unknown option '--speed'",
+                "once --cluster c --node n --out|--out needs a value",
+                "once --cluster c --node n --node m|--node is given twice",
+                "once --cluster c --node n --peers p.txt|--listen HOST:PORT is required with --peers",
+                "once --cluster c --node n --listen 10.0.0.1|--listen: expected HOST:PORT, got '10.0.0.1'",
+                "once --cluster c --node n --listen 10.0.0.1:0x|--listen: port '0x' is not a number",
+                "once --cluster c --node n --repeats 0|--repeats must be from 1 to 1000, got 0",
+                "once --cluster c --node n --test-ms soon|--test-ms expects a whole number, got 'soon'",
+                "once --cluster c --node n --slow-threshold 0.9|--slow-threshold must be above 1",
+                "once --cluster c --node n --planner http://p:8080|once does not upload",
+                "run --cluster c --node n --token t|missing required option --planner",
+                "run --cluster c --node n --planner ftp://p|--planner 'ftp://p' is not an http(s) URL",
+                "run --cluster c --node n --planner http://p:8080|run needs --token TOKEN",
+                "once --cluster c --node n --listen 127.0.0.1:7070 --peers /nonexistent/peers|cannot read --peers file"
+            })
+    void badArgumentsGiveASpecificMessageAndExitCode2(String arguments, String message) {
+        int code = run(arguments.isEmpty() ? List.of() : List.of(arguments.split(" ")));
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains(message).doesNotContain("Exception", "\tat ");
+    }
+
+    @Test
+    void onceWithDeclaredGpusWritesAProfileInTheSharedFormat() throws Exception {
+        Path gpus = dir.resolve("gpus.txt");
+        Files.writeString(gpus, "0 A100-80GB\n1 A100-80GB\n");
+        Path profileFile = dir.resolve("out/profile.json");
+
+        int code = run(List.of(
+                "once",
+                "--cluster",
+                "lab",
+                "--node",
+                "host-1",
+                "--gpus-file",
+                gpus.toString(),
+                "--out",
+                profileFile.toString(),
+                "--compute-rounds",
+                "5",
+                "--compute-pause-ms",
+                "0"));
+
+        assertThat(code).isZero();
+        ClusterProfile profile = ProfileJson.read(Files.readString(profileFile));
+        assertThat(profile.name()).isEqualTo("lab");
+        assertThat(profile.measuredAt()).isNotNull();
+        assertThat(profile.links()).isEmpty();
+        assertThat(profile.nodes()).singleElement().satisfies(node -> {
+            assertThat(node.name()).isEqualTo("host-1");
+            assertThat(node.gpus()).extracting(GpuProfile::source).containsExactly("declared", "declared");
+            assertThat(node.compute().relativeSpeed()).isEqualTo(1.0);
+            assertThat(node.compute().slowProbability()).isBetween(0.0, 1.0);
+            assertThat(node.compute().slowdown()).isGreaterThanOrEqualTo(1.0);
+        });
+        String json = Files.readString(profileFile);
+        assertThat(json).doesNotContain("null", "intraNode", "defaultLink");
+    }
+
+    @Test
+    void onceWithoutNvidiaSmiReportsNoGpusOnStdout() throws Exception {
+        int code = run(List.of(
+                "once",
+                "--cluster",
+                "lab",
+                "--node",
+                "cpu-1",
+                "--nvidia-smi",
+                dir.resolve("nvidia-smi").toString(),
+                "--compute-rounds",
+                "0"));
+
+        assertThat(code).isZero();
+        ClusterProfile profile = ProfileJson.read(out.toString(StandardCharsets.UTF_8));
+        assertThat(profile.nodes().get(0).gpus()).isEmpty();
+        assertThat(profile.nodes().get(0).compute()).isNull();
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("nvidia-smi not found");
+    }
+
+    @Test
+    void runMeasuresAndUploadsEachCycle() throws Exception {
+        List<String> bodies = new CopyOnWriteArrayList<>();
+        HttpServer planner = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
+        planner.createContext("/api/v1/clusters/lab/profiles", exchange -> {
+            if ("Bearer secret".equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                bodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            }
+            exchange.sendResponseHeaders(201, -1);
+            exchange.close();
+        });
+        planner.start();
+        try {
+            int code = run(
+                    List.of(
+                            "run",
+                            "--cluster",
+                            "lab",
+                            "--node",
+                            "cpu-1",
+                            "--planner",
+                            "http://127.0.0.1:" + planner.getAddress().getPort(),
+                            "--nvidia-smi",
+                            dir.resolve("nvidia-smi").toString(),
+                            "--compute-rounds",
+                            "3",
+                            "--compute-pause-ms",
+                            "0",
+                            "--cycles",
+                            "2",
+                            "--interval-s",
+                            "1",
+                            "--spool",
+                            dir.resolve("spool").toString()),
+                    Map.of("PLANNER_TOKEN", "secret"));
+
+            assertThat(code).isZero();
+            assertThat(bodies).hasSize(2);
+            assertThat(ProfileJson.read(bodies.get(1)).nodes().get(0).name()).isEqualTo("cpu-1");
+        } finally {
+            planner.stop(0);
+        }
+    }
+
+    private int run(List<String> args) {
+        return run(args, Map.of());
+    }
+
+    private int run(List<String> args, Map<String, String> environment) {
+        return AgentMain.run(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                environment);
+    }
+}
