@@ -1,0 +1,190 @@
+package dev.trainingplanner.engine.layout;
+
+import dev.trainingplanner.costmodel.InvalidInputException;
+import dev.trainingplanner.costmodel.cluster.Cluster;
+import dev.trainingplanner.costmodel.estimate.CostModel;
+import dev.trainingplanner.costmodel.estimate.Estimate;
+import dev.trainingplanner.costmodel.estimate.PlacementSession;
+import dev.trainingplanner.costmodel.estimate.PreparedLayout;
+import dev.trainingplanner.costmodel.estimate.StageMemory;
+import dev.trainingplanner.costmodel.estimate.Violation;
+import dev.trainingplanner.costmodel.estimate.ViolationCode;
+import dev.trainingplanner.costmodel.layout.Layout;
+import dev.trainingplanner.costmodel.model.ModelSpec;
+import dev.trainingplanner.costmodel.placement.Placement;
+import dev.trainingplanner.costmodel.training.TrainingSpec;
+import dev.trainingplanner.engine.solver.SearchSpace;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Prepares enumerated layouts with the cost model, drops those that break a placement-independent rule or cannot fit
+ * in memory on any GPU, and ranks the rest by their predicted time under the default placement (ranks packed by node,
+ * as Megatron-LM does). Keeps what an infeasibility explanation needs: how many layouts each rule removed and the
+ * smallest per-GPU memory any layout needs.
+ */
+public final class CandidatePool {
+
+    private final CostModel costModel;
+    private final ModelSpec model;
+    private final int globalBatch;
+    private final dev.trainingplanner.costmodel.training.Precision precision;
+    private final SearchSpace space;
+
+    private final List<LayoutCandidate> feasible = new ArrayList<>();
+    private final Map<ViolationCode, Integer> rejectedBy = new EnumMap<>(ViolationCode.class);
+    private final Map<ViolationCode, String> exampleReason = new EnumMap<>(ViolationCode.class);
+    private int enumerated;
+    private double smallestMemoryNeedBytes = Double.POSITIVE_INFINITY;
+    private String smallestMemoryLayout;
+    private final double largestCapacityBytes;
+
+    public CandidatePool(
+            CostModel costModel,
+            ModelSpec model,
+            int globalBatch,
+            dev.trainingplanner.costmodel.training.Precision precision,
+            SearchSpace space) {
+        this.costModel = costModel;
+        this.model = model;
+        this.globalBatch = globalBatch;
+        this.precision = precision;
+        this.space = space;
+        this.largestCapacityBytes = largestCapacity(space.cluster());
+    }
+
+    /** Prepares and screens the options; returns the feasible candidates, fastest first under the default placement. */
+    public List<LayoutCandidate> screen(List<LayoutSpace.Option> options) {
+        Placement packed = Placement.packed(space.cluster(), space.nodesUsed(), space.gpusPerNodeUsed());
+        for (LayoutSpace.Option option : options) {
+            enumerated++;
+            LayoutCandidate candidate = prepare(option.layout(), option.microBatchSequences(), packed);
+            if (candidate != null) {
+                feasible.add(candidate);
+            }
+        }
+        feasible.sort(Comparator.comparingDouble(LayoutCandidate::packedIterationTimeSeconds)
+                .thenComparingInt(LayoutCandidate::id));
+        return List.copyOf(feasible);
+    }
+
+    /**
+     * Prepares one layout; null when a placement-independent rule fails or no GPU could hold a stage with the
+     * headroom.
+     */
+    public LayoutCandidate prepare(Layout layout, int microBatch, Placement packed) {
+        PreparedLayout prepared;
+        try {
+            prepared = costModel.prepare(
+                    model, new TrainingSpec(globalBatch, microBatch, precision), space.cluster(), layout);
+        } catch (InvalidInputException e) {
+            rejectedBy.merge(ViolationCode.WORLD_SIZE_MISMATCH, 1, Integer::sum);
+            exampleReason.putIfAbsent(ViolationCode.WORLD_SIZE_MISMATCH, e.getMessage());
+            return null;
+        }
+        List<Violation> violations = prepared.violations().stream()
+                .filter(v -> v.code() != ViolationCode.OUT_OF_MEMORY)
+                .toList();
+        if (!violations.isEmpty()) {
+            Violation first = violations.get(0);
+            rejectedBy.merge(first.code(), 1, Integer::sum);
+            exampleReason.putIfAbsent(
+                    first.code(), first.reason() + " (" + LayoutDescriptions.describe(layout, microBatch) + ")");
+            return null;
+        }
+        double peak = prepared.peakMemoryBytes();
+        if (peak < smallestMemoryNeedBytes) {
+            smallestMemoryNeedBytes = peak;
+            smallestMemoryLayout = LayoutDescriptions.describe(layout, microBatch);
+        }
+        if (peak > largestCapacityBytes * (1 - space.headroomFraction())) {
+            rejectedBy.merge(ViolationCode.OUT_OF_MEMORY, 1, Integer::sum);
+            return null;
+        }
+        double[] need = memoryNeedByStage(prepared);
+        Estimate packedEstimate = prepared.evaluate(packed);
+        double packedSeconds = packedEstimate.fits(space.headroomFraction())
+                ? packedEstimate.iterationTimeSeconds()
+                : Double.POSITIVE_INFINITY;
+        return new LayoutCandidate(
+                enumerated, layout, microBatch, need, packedSeconds, placement -> session(prepared, placement));
+    }
+
+    private static PlacementCostSession session(PreparedLayout prepared, Placement placement) {
+        PlacementSession session = prepared.start(placement);
+        return new PlacementCostSession() {
+            @Override
+            public double iterationTimeSeconds() {
+                return session.iterationTimeSeconds();
+            }
+
+            @Override
+            public void swapNodes(int slotA, int slotB) {
+                session.swapNodes(slotA, slotB);
+            }
+
+            @Override
+            public Placement placement() {
+                return session.placement();
+            }
+        };
+    }
+
+    /** Full evaluation of a candidate on a placement. */
+    public Estimate estimate(LayoutCandidate candidate, Placement placement) {
+        return costModel
+                .prepare(
+                        model,
+                        new TrainingSpec(globalBatch, candidate.microBatchSequences(), precision),
+                        space.cluster(),
+                        candidate.layout())
+                .evaluate(placement);
+    }
+
+    private static double[] memoryNeedByStage(PreparedLayout prepared) {
+        return prepared.stageMemory().stream()
+                .mapToDouble(StageMemory::totalBytes)
+                .toArray();
+    }
+
+    private double largestCapacity(Cluster cluster) {
+        double largest = 0;
+        for (int node = 0; node < cluster.nodeCount(); node++) {
+            for (int gpu = 0; gpu < space.gpusPerNodeUsed(); gpu++) {
+                largest = Math.max(largest, cluster.usableMemoryBytes(node, gpu));
+            }
+        }
+        return largest;
+    }
+
+    public int enumerated() {
+        return enumerated;
+    }
+
+    public Map<ViolationCode, Integer> rejectedBy() {
+        return rejectedBy;
+    }
+
+    public Map<ViolationCode, String> exampleReasons() {
+        return exampleReason;
+    }
+
+    public double smallestMemoryNeedBytes() {
+        return smallestMemoryNeedBytes;
+    }
+
+    public String smallestMemoryLayout() {
+        return smallestMemoryLayout;
+    }
+
+    public double largestCapacityBytes() {
+        return largestCapacityBytes;
+    }
+
+    public SearchSpace space() {
+        return space;
+    }
+}

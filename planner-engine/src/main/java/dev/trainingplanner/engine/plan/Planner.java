@@ -1,0 +1,138 @@
+package dev.trainingplanner.engine.plan;
+
+import dev.trainingplanner.costmodel.cluster.Cluster;
+import dev.trainingplanner.costmodel.estimate.CostModel;
+import dev.trainingplanner.costmodel.estimate.Estimate;
+import dev.trainingplanner.costmodel.placement.Placement;
+import dev.trainingplanner.engine.layout.CandidatePool;
+import dev.trainingplanner.engine.layout.LayoutCandidate;
+import dev.trainingplanner.engine.layout.LayoutSpace;
+import dev.trainingplanner.engine.solver.PlacementSearch;
+import dev.trainingplanner.engine.solver.PlacementSolution;
+import dev.trainingplanner.engine.solver.SearchSpace;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Plans a training job: enumerates the framework's layouts, screens them with the cost model, searches layout and
+ * node placement jointly with Timefold, refines the winner (gradient coding, Ladder Residual layers) and returns it with
+ * the next best distinct layouts and an explanation. Never throws for an infeasible problem; bad input (more GPUs than
+ * the cluster has, a GPU count that is not a whole number of nodes) is an {@link IllegalArgumentException} with a
+ * specific message.
+ */
+public final class Planner {
+
+    private final CostModel costModel;
+
+    public Planner() {
+        this(new CostModel());
+    }
+
+    public Planner(CostModel costModel) {
+        this.costModel = costModel;
+    }
+
+    public PlanResult plan(PlanRequest request) {
+        long start = System.nanoTime();
+        Cluster cluster = request.cluster().cluster();
+        SearchOptions options = request.options();
+        SearchSpace space = space(request, cluster);
+        CandidatePool pool = new CandidatePool(
+                costModel, request.model(), request.globalBatchSequences(), options.precision(), space);
+        List<LayoutSpace.Option> enumerated = LayoutSpace.enumerate(
+                request.model(),
+                request.globalBatchSequences(),
+                request.gpus(),
+                space.gpusPerNodeUsed(),
+                request.framework(),
+                options);
+        List<LayoutCandidate> feasible = pool.screen(enumerated);
+        if (feasible.isEmpty()) {
+            Explanation why = Explanations.infeasible(request, pool);
+            SearchStatistics stats =
+                    new SearchStatistics(pool.enumerated(), 0, 0, Double.NaN, -1, millisSince(start), 0, List.of());
+            return new PlanResult(
+                    PlanResult.Status.INFEASIBLE, request, request.cluster(), null, List.of(), why, stats);
+        }
+        List<LayoutCandidate> searched =
+                feasible.subList(0, Math.min(feasible.size(), Math.max(1, options.layoutPoolSize())));
+        PlacementSearch.Result search =
+                PlacementSearch.solve(searched, space, options.seed(), options.steps(), options.timeLimit());
+        PlacementSolution solution = search.best();
+        LayoutCandidate chosen = solution.getLayoutSelection().getLayout();
+        Placement placement = space.placement(solution.usedNodeOrder());
+        Refinement refinement = new Refinement(pool, request);
+        PlannedLayout best = refinement.refine(chosen, placement);
+        List<PlannedLayout> alternatives = alternatives(pool, searched, best, placement, options);
+        double defaultBest = feasible.get(0).packedIterationTimeSeconds();
+        SearchStatistics stats = new SearchStatistics(
+                pool.enumerated(),
+                feasible.size(),
+                searched.size(),
+                defaultBest,
+                search.firstFeasibleMillis(),
+                millisSince(start),
+                search.scoreCalculations(),
+                search.curve().stream()
+                        .filter(p -> p.score().hardScore() == 0)
+                        .map(p -> new SearchStatistics.CurvePoint(
+                                p.millis(), -p.score().softScore() / 1e6))
+                        .toList());
+        Explanation explanation = Explanations.feasible(request, pool, best, defaultBest, refinement.notes(), space);
+        return new PlanResult(
+                PlanResult.Status.FEASIBLE, request, request.cluster(), best, alternatives, explanation, stats);
+    }
+
+    /** The shape of the placement: whole nodes of g GPUs, or part of one node for fewer GPUs than a node has. */
+    static SearchSpace space(PlanRequest request, Cluster cluster) {
+        int gpus = request.gpus();
+        int g = cluster.gpusPerNode();
+        if (gpus < 1) {
+            throw new IllegalArgumentException("--gpus must be at least 1, got " + gpus);
+        }
+        if (gpus > cluster.gpuCount()) {
+            throw new IllegalArgumentException("requested " + gpus + " GPUs but cluster '"
+                    + request.cluster().name()
+                    + "' has " + cluster.gpuCount() + " usable (" + cluster.nodeCount() + " nodes x " + g
+                    + " GPUs after exclusions)");
+        }
+        if (gpus < g) {
+            return new SearchSpace(cluster, 1, gpus, request.options().headroomFraction());
+        }
+        if (gpus % g != 0) {
+            throw new IllegalArgumentException("requested " + gpus + " GPUs, which is not a whole number of nodes of "
+                    + g + " GPUs; use a multiple of " + g);
+        }
+        return new SearchSpace(cluster, gpus / g, g, request.options().headroomFraction());
+    }
+
+    /** The best placement of each other layout is approximated by the chosen node order (no extra search). */
+    private static List<PlannedLayout> alternatives(
+            CandidatePool pool,
+            List<LayoutCandidate> searched,
+            PlannedLayout best,
+            Placement placement,
+            SearchOptions options) {
+        List<PlannedLayout> evaluated = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        seen.add(best.describe());
+        for (LayoutCandidate candidate : searched) {
+            if (!seen.add(candidate.describe())) {
+                continue;
+            }
+            Estimate estimate = pool.estimate(candidate, placement);
+            if (estimate.fits(options.headroomFraction())) {
+                evaluated.add(new PlannedLayout(candidate.layout(), candidate.microBatchSequences(), estimate));
+            }
+        }
+        evaluated.sort(Comparator.comparingDouble(p -> p.estimate().iterationTimeSeconds()));
+        return List.copyOf(evaluated.subList(0, Math.min(evaluated.size(), Math.max(0, options.topK() - 1))));
+    }
+
+    private static long millisSince(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+}

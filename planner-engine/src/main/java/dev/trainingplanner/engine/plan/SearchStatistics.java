@@ -1,0 +1,29 @@
+package dev.trainingplanner.engine.plan;
+
+import java.util.List;
+
+/**
+ * How the search went.
+ *
+ * @param layoutsEnumerated layouts the framework can launch
+ * @param layoutsFeasible layouts that passed every placement-independent rule and fit in memory
+ * @param layoutsSearched layouts the placement search chose among
+ * @param defaultPlacementBestSeconds the best layout's time with ranks packed by node (exhaustive over layouts)
+ * @param firstFeasibleMillis when the solver had its first feasible plan (-1 if never)
+ * @param totalMillis wall time of the whole planning, screening included
+ * @param scoreCalculations score evaluations of the placement search
+ * @param curve best plan time (seconds) against solver time (milliseconds)
+ */
+public record SearchStatistics(
+        int layoutsEnumerated,
+        int layoutsFeasible,
+        int layoutsSearched,
+        double defaultPlacementBestSeconds,
+        long firstFeasibleMillis,
+        long totalMillis,
+        long scoreCalculations,
+        List<CurvePoint> curve) {
+
+    /** Best predicted iteration time found by {@code millis} into the search. */
+    public record CurvePoint(long millis, double iterationTimeSeconds) {}
+}

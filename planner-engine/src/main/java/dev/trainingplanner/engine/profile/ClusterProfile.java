@@ -1,0 +1,80 @@
+package dev.trainingplanner.engine.profile;
+
+import java.util.List;
+
+/**
+ * A measured (or declared) cluster as exchanged between the profiler agent, the REST API and the CLI. The JSON keys
+ * are the record components; see the module README for the format.
+ *
+ * @param measuredAt ISO-8601 instant, or null
+ * @param links one entry per direction; a missing reverse direction is taken as symmetric
+ * @param defaultLink the link used for node pairs that {@code links} does not list, or null
+ */
+public record ClusterProfile(
+        String name, String measuredAt, List<NodeProfile> nodes, List<LinkProfile> links, DefaultLink defaultLink) {
+
+    public ClusterProfile {
+        nodes = nodes == null ? List.of() : nodes;
+        links = links == null ? List.of() : links;
+    }
+
+    /** One node (server) with its GPUs and optional intra-node and straggler measurements. */
+    public record NodeProfile(
+            String name,
+            List<GpuProfile> gpus,
+            IntraNodeProfile intraNode,
+            ComputeStatistics compute,
+            String measuredAt) {
+
+        public NodeProfile {
+            gpus = gpus == null ? List.of() : gpus;
+        }
+    }
+
+    /**
+     * One GPU of a node.
+     *
+     * @param memoryBytes total memory; null means the catalog value of {@code type}
+     * @param memoryUsedBytes memory already taken by other processes, subtracted from what the plan may use
+     * @param relativeSpeed measured compute speed relative to the catalog (1.0 = catalog)
+     * @param peakTflops dense 16-bit peak; required when {@code type} is not in the catalog
+     * @param source {@code measured} (default) or {@code declared}
+     */
+    public record GpuProfile(
+            Integer index,
+            String type,
+            Long memoryBytes,
+            Long memoryUsedBytes,
+            Double relativeSpeed,
+            Double peakTflops,
+            String source) {}
+
+    /**
+     * Per-direction GPU-pair measurements inside one node; row = from GPU index, column = to.
+     *
+     * @param bandwidthGBps gigabytes per second
+     * @param latencyUs microseconds
+     * @param topology cells of {@code nvidia-smi topo -m}, informative only
+     */
+    public record IntraNodeProfile(
+            List<List<Double>> bandwidthGBps, List<List<Double>> latencyUs, List<List<String>> topology) {}
+
+    /**
+     * Straggler statistics of a node: with probability {@code slowProbability} an iteration's compute on this node is
+     * {@code slowdown} times slower (cost-models.md §8.3 (a)).
+     */
+    public record ComputeStatistics(Double relativeSpeed, Double slowProbability, Double slowdown) {}
+
+    /** One direction of an inter-node link; bandwidths in gigabits per second (median of repeated tests). */
+    public record LinkProfile(
+            String from,
+            String to,
+            Double bandwidthGbps,
+            Double latencyUs,
+            Double p95BandwidthGbps,
+            Double p95LatencyUs,
+            String measuredAt) {}
+
+    /** The link assumed between node pairs that are not listed. */
+    public record DefaultLink(Double bandwidthGbps, Double latencyUs) {}
+}

@@ -1,0 +1,126 @@
+package dev.trainingplanner.engine.solver;
+
+import ai.timefold.solver.core.api.score.buildin.hardsoftlong.HardSoftLongScore;
+import ai.timefold.solver.core.api.solver.Solver;
+import ai.timefold.solver.core.api.solver.SolverFactory;
+import ai.timefold.solver.core.config.constructionheuristic.ConstructionHeuristicPhaseConfig;
+import ai.timefold.solver.core.config.constructionheuristic.placer.QueuedEntityPlacerConfig;
+import ai.timefold.solver.core.config.heuristic.selector.entity.EntitySelectorConfig;
+import ai.timefold.solver.core.config.heuristic.selector.move.composite.UnionMoveSelectorConfig;
+import ai.timefold.solver.core.config.heuristic.selector.move.factory.MoveIteratorFactoryConfig;
+import ai.timefold.solver.core.config.heuristic.selector.move.generic.ChangeMoveSelectorConfig;
+import ai.timefold.solver.core.config.heuristic.selector.move.generic.SwapMoveSelectorConfig;
+import ai.timefold.solver.core.config.heuristic.selector.value.ValueSelectorConfig;
+import ai.timefold.solver.core.config.localsearch.LocalSearchPhaseConfig;
+import ai.timefold.solver.core.config.localsearch.decider.acceptor.LocalSearchAcceptorConfig;
+import ai.timefold.solver.core.config.localsearch.decider.forager.LocalSearchForagerConfig;
+import ai.timefold.solver.core.config.phase.custom.CustomPhaseConfig;
+import ai.timefold.solver.core.config.score.director.ScoreDirectorFactoryConfig;
+import ai.timefold.solver.core.config.solver.EnvironmentMode;
+import ai.timefold.solver.core.config.solver.SolverConfig;
+import ai.timefold.solver.core.config.solver.termination.TerminationConfig;
+import ai.timefold.solver.core.impl.solver.DefaultSolver;
+import dev.trainingplanner.engine.layout.LayoutCandidate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs Timefold over a {@link PlacementSolution}: the good-order construction, a construction heuristic for the
+ * layout, then late-acceptance local search with node swaps (used or spare positions), segment reversals, stage-block
+ * swaps and layout changes. With a step budget and a seed the result is reproducible ({@link
+ * EnvironmentMode#NO_ASSERT} keeps Timefold's reproducible ordering).
+ */
+public final class PlacementSearch {
+
+    /** Default step budget: proportional to the nodes used, bounded so that 2,048 nodes finish within a minute. */
+    public static int defaultSteps(int nodesUsed) {
+        return Math.max(400, Math.min(6000, 30 * nodesUsed));
+    }
+
+    /** One point of the quality-vs-time curve. */
+    public record Progress(long millis, HardSoftLongScore score) {}
+
+    /** The outcome: the best solution, how long it took, and how many scores were calculated. */
+    public record Result(
+            PlacementSolution best,
+            long firstFeasibleMillis,
+            long totalMillis,
+            long scoreCalculations,
+            List<Progress> curve) {}
+
+    private static final String LAYOUT_ENTITY = "layoutEntity";
+
+    private PlacementSearch() {}
+
+    public static Result solve(
+            List<LayoutCandidate> layouts, SearchSpace space, long seed, Integer steps, Duration timeLimit) {
+        PlacementSolution problem = PlacementProblem.create(layouts, space);
+        TerminationConfig localSearchTermination = new TerminationConfig();
+        if (timeLimit != null) {
+            localSearchTermination.setSpentLimit(timeLimit);
+        }
+        if (steps != null || timeLimit == null) {
+            localSearchTermination.setStepCountLimit(steps != null ? steps : defaultSteps(space.nodesUsed()));
+        }
+        SolverConfig config = new SolverConfig()
+                .withSolutionClass(PlacementSolution.class)
+                .withEntityClasses(LayoutSelection.class, NodeSlot.class)
+                .withScoreDirectorFactory(new ScoreDirectorFactoryConfig()
+                        .withIncrementalScoreCalculatorClass(PlacementScoreCalculator.class))
+                .withEnvironmentMode(EnvironmentMode.NO_ASSERT)
+                .withRandomSeed(seed)
+                .withPhases(
+                        new CustomPhaseConfig().withCustomPhaseCommandClassList(List.of(GoodOrderConstruction.class)),
+                        new ConstructionHeuristicPhaseConfig()
+                                .withEntityPlacerConfig(new QueuedEntityPlacerConfig()
+                                        .withEntitySelectorConfig(
+                                                new EntitySelectorConfig(LayoutSelection.class).withId(LAYOUT_ENTITY))
+                                        .withMoveSelectorConfigList(List.of(new ChangeMoveSelectorConfig()
+                                                .withEntitySelectorConfig(
+                                                        new EntitySelectorConfig().withMimicSelectorRef(LAYOUT_ENTITY))
+                                                .withValueSelectorConfig(
+                                                        new ValueSelectorConfig(LayoutSelection.LAYOUT))))),
+                        new LocalSearchPhaseConfig()
+                                .withMoveSelectorConfig(moves(layouts.size()))
+                                .withAcceptorConfig(new LocalSearchAcceptorConfig().withLateAcceptanceSize(100))
+                                .withForagerConfig(new LocalSearchForagerConfig().withAcceptedCountLimit(1))
+                                .withTerminationConfig(localSearchTermination));
+        Solver<PlacementSolution> solver =
+                SolverFactory.<PlacementSolution>create(config).buildSolver();
+        List<Progress> curve = new ArrayList<>();
+        long[] firstFeasible = {-1};
+        solver.addEventListener(event -> {
+            HardSoftLongScore score = (HardSoftLongScore) event.getNewBestScore();
+            if (event.isNewBestSolutionInitialized()) {
+                curve.add(new Progress(event.getTimeMillisSpent(), score));
+                if (firstFeasible[0] < 0 && score.hardScore() == 0) {
+                    firstFeasible[0] = event.getTimeMillisSpent();
+                }
+            }
+        });
+        long start = System.nanoTime();
+        PlacementSolution best = solver.solve(problem);
+        long total = (System.nanoTime() - start) / 1_000_000;
+        long calculations = ((DefaultSolver<PlacementSolution>) solver).getScoreCalculationCount();
+        return new Result(best, firstFeasible[0], total, calculations, curve);
+    }
+
+    private static UnionMoveSelectorConfig moves(int layoutCount) {
+        List<ai.timefold.solver.core.config.heuristic.selector.move.MoveSelectorConfig> selectors = new ArrayList<>();
+        selectors.add(new SwapMoveSelectorConfig()
+                .withEntitySelectorConfig(new EntitySelectorConfig(NodeSlot.class))
+                .withVariableNameIncludes(NodeSlot.NODE)
+                .withFixedProbabilityWeight(4.0));
+        selectors.add(new MoveIteratorFactoryConfig()
+                .withMoveIteratorFactoryClass(SlotPermutationMoveFactory.class)
+                .withFixedProbabilityWeight(3.0));
+        if (layoutCount > 1) {
+            selectors.add(new ChangeMoveSelectorConfig()
+                    .withEntitySelectorConfig(new EntitySelectorConfig(LayoutSelection.class))
+                    .withValueSelectorConfig(new ValueSelectorConfig(LayoutSelection.LAYOUT))
+                    .withFixedProbabilityWeight(1.0));
+        }
+        return new UnionMoveSelectorConfig(selectors);
+    }
+}
