@@ -68,15 +68,15 @@ public final class EfficiencyTable {
                         0.8,
                         0.8 * GB,
                         0.15 * GB,
-                        0.08,
+                        0.05,
                         "fitted: S5, S10, S11 H100 rows"));
         TABLE.put(
                 "h100-96gb",
                 new GpuEfficiency(
-                        0.55,
-                        0.40,
+                        0.46,
+                        0.36,
                         96,
-                        0.5,
+                        0.25,
                         40,
                         0.75,
                         0.3,
@@ -85,7 +85,7 @@ public final class EfficiencyTable {
                         0.8,
                         0.8 * GB,
                         0.15 * GB,
-                        0.08,
+                        0.05,
                         "fitted: S12 torchtitan H100 96GB rows"));
     }
 

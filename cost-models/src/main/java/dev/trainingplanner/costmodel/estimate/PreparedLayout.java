@@ -216,7 +216,7 @@ public final class PreparedLayout {
                 int kos = groups.optimizerStatesGroupSize() > 0 ? groups.optimizerStatesGroupSize() : shards;
                 weights = params
                         * (ModelStateBytes.WEIGHT_BYTES / shards + (kw > 0 ? ModelStateBytes.WEIGHT_BYTES / kw : 0));
-                grads = params * ModelStateBytes.SHARDED_GRADIENT_BYTES / kg;
+                grads = params * ModelStateBytes.GRADIENT_BYTES / kg;
                 optimizer = params * ModelStateBytes.OPTIMIZER_BYTES / kos;
                 optimizerShard = params / kos;
             } else {
@@ -234,6 +234,13 @@ public final class PreparedLayout {
                 double unit = Math.max(perLayerParams / tp, (i == 0 || i == pp - 1) ? paddedVocab * h / tp : 0);
                 weights += 2 * unit * ModelStateBytes.WEIGHT_BYTES;
                 grads += unit * 4;
+                if (pp > 1) {
+                    // FSDP under pipelining keeps the stage's parameters gathered and its fp32 gradients unsharded
+                    // while
+                    // micro-batches accumulate (no reshard after forward).
+                    weights += params * ModelStateBytes.WEIGHT_BYTES;
+                    grads += params * 4;
+                }
             }
             double perLayerAct =
                     ActivationMemory.perLayerBytes(model, b, tp, cp, layout.sequenceParallel(), layout.recompute());

@@ -21,6 +21,9 @@ import dev.trainingplanner.costmodel.model.ModelSpec;
  */
 public final class ActivationMemory {
 
+    /** Bytes per logit at the loss peak (see {@link #logitsBytes}). */
+    public static final double LOGIT_BYTES = 12;
+
     private ActivationMemory() {}
 
     public static boolean usesDropout(ModelSpec model) {
@@ -52,6 +55,13 @@ public final class ActivationMemory {
         double fOverH = (double) model.ffnHiddenSize() / h;
         double cMlp = model.mlp() == MlpKind.SWIGLU ? 6 * fOverH : 4 * fOverH;
         double cScore = (model.flashAttention() || selective) ? 0 : (dropout ? 5 : 2);
+        if (selective && model.flashAttention()) {
+            // Flash attention never stores the attention core, so selective recompute means operator-level selective
+            // checkpointing (PyTorch SAC, torchtitan's "op" policy): the two residual-stream inputs and the attention
+            // output are kept, and every second GEMM output; norms and activations are recomputed [D].
+            double kept = sequenceParallel ? 4.0 / tp : 4.0;
+            return s * b * h * (kept + (2 + (cAttn + cMlp) / 2) / tp);
+        }
         double replicated = sequenceParallel ? cRep / tp : cRep;
         return s * b * h * (replicated + (cAttn + cMlp) / tp) + cScore * model.attentionHeads() * s * s * b / tp;
     }
@@ -71,13 +81,13 @@ public final class ActivationMemory {
     }
 
     /**
-     * Output layer and loss on the last stage: 16-bit logits plus fp32 logits and their fp32 gradient in the
-     * cross-entropy (2 + 4 + 4 bytes per logit), vocabulary split over TP (cost-models.md §2.4; calibrated against the
+     * Output layer and loss on the last stage: 16-bit logits, their fp32 upcast in the cross-entropy, the fp32 logit
+     * gradient and its 16-bit copy (2 + 4 + 4 + 2 bytes per logit), vocabulary split over TP (cost-models.md §2.4; calibrated against the
      * "usually negligible only for small vocabularies" example).
      */
     public static double logitsBytes(ModelSpec model, long paddedVocab, int microBatch, int tp, int cp) {
         double tokens = (double) model.sequenceLength() / cp * microBatch;
-        return tokens * paddedVocab * 10.0 / tp;
+        return tokens * paddedVocab * LOGIT_BYTES / tp;
     }
 
     /** Embedding output (dropout mask and output) and token ids on the first stage (cost-models.md §2.4). */

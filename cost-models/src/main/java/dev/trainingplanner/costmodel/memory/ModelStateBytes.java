@@ -1,18 +1,16 @@
 package dev.trainingplanner.costmodel.memory;
 
 /**
- * Bytes per parameter of the model states under ZeRO (cost-models.md §2.1), for one shard of Ψ parameters.
- *
- * <p>Stages 0-2 follow Megatron-LM's accounting: 16-bit weight (2 B), fp32 main gradient (4 B) and K = 12 B of fp32
- * master weight and Adam moments, i.e. 18 B/param, or {@code 6 + 12/d} with the distributed optimizer (ZeRO-1). Stage 2
- * also shards the gradient. Stage 3 (FSDP / DeepSpeed ZeRO-3) shards everything: {@code (2 + 2 + 12)/d} as in the ZeRO
- * paper's table.
+ * Bytes per parameter of the model states under ZeRO (cost-models.md §2.1, Rajbhandari et al., arXiv:1910.02054 §3.1
+ * and §5): 16-bit weight (2 B), 16-bit gradient (2 B) and K = 12 B of fp32 master weight and Adam moments, so 16 B per
+ * parameter for stage 0, {@code 4 + 12/d} for stage 1 (Megatron's distributed optimizer), {@code 2 + 14/d} for stage 2
+ * and {@code 16/d} for stage 3. Gradients are kept in the 16-bit format, as Megatron-Core's DDP does by default
+ * ({@code grad_reduce_in_fp32 = false}); frameworks that accumulate fp32 main gradients need 2 B more per parameter.
  */
 public final class ModelStateBytes {
 
     public static final double WEIGHT_BYTES = 2;
-    public static final double MAIN_GRADIENT_BYTES = 4;
-    public static final double SHARDED_GRADIENT_BYTES = 2;
+    public static final double GRADIENT_BYTES = 2;
     public static final double OPTIMIZER_BYTES = 12;
 
     private ModelStateBytes() {}
@@ -24,11 +22,7 @@ public final class ModelStateBytes {
 
     /** Gradient bytes per parameter on one GPU. */
     public static double gradients(int zeroStage, int gradientShards) {
-        return switch (zeroStage) {
-            case 0, 1 -> MAIN_GRADIENT_BYTES;
-            case 2 -> MAIN_GRADIENT_BYTES / gradientShards;
-            default -> SHARDED_GRADIENT_BYTES / gradientShards;
-        };
+        return zeroStage >= 2 ? GRADIENT_BYTES / gradientShards : GRADIENT_BYTES;
     }
 
     /** Optimizer-state bytes per parameter on one GPU. */

@@ -1,0 +1,298 @@
+package dev.trainingplanner.costmodel.batch;
+
+import dev.trainingplanner.costmodel.InvalidInputException;
+import dev.trainingplanner.costmodel.cluster.Cluster;
+import dev.trainingplanner.costmodel.cluster.GpuCatalog;
+import dev.trainingplanner.costmodel.cluster.GpuType;
+import dev.trainingplanner.costmodel.layout.Layout;
+import dev.trainingplanner.costmodel.layout.Recompute;
+import dev.trainingplanner.costmodel.layout.ZeroPlusPlus;
+import dev.trainingplanner.costmodel.model.MlpKind;
+import dev.trainingplanner.costmodel.model.ModelSpec;
+import dev.trainingplanner.costmodel.placement.Placement;
+import dev.trainingplanner.costmodel.training.Precision;
+import dev.trainingplanner.costmodel.training.TrainingSpec;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Reads one row with the input columns of {@code shared/calibration/cases.csv} ({@code case_id} through {@code
+ * flash_attn}) into cost-model inputs. Blank optional fields take the defaults listed in the module README
+ * ({@link #DEFAULTS}); every unusable value is reported with its column name.
+ */
+public final class CaseRows {
+
+    /** The input columns, in file order. */
+    public static final List<String> INPUT_COLUMNS = List.of(
+            "case_id",
+            "source_id",
+            "sweep_id",
+            "model",
+            "layers",
+            "hidden",
+            "ffn_hidden",
+            "heads",
+            "kv_heads",
+            "vocab",
+            "seq_len",
+            "mlp",
+            "global_batch",
+            "micro_batch",
+            "precision",
+            "gpu",
+            "num_gpus",
+            "gpus_per_node",
+            "intra_node_GBps",
+            "inter_node_Gbps",
+            "tp",
+            "pp",
+            "dp",
+            "cp",
+            "vpp",
+            "sp",
+            "zero_stage",
+            "zeropp",
+            "recompute",
+            "flash_attn");
+
+    /** Columns without which no row can be estimated. */
+    public static final List<String> REQUIRED_COLUMNS =
+            List.of("case_id", "layers", "hidden", "heads", "vocab", "seq_len", "gpu");
+
+    /** Documented defaults for blank optional fields. */
+    public static final String DEFAULTS = String.join(
+            "\n",
+            "ffn_hidden: 4 x hidden",
+            "kv_heads: heads",
+            "mlp: gelu",
+            "micro_batch: 1",
+            "global_batch: micro_batch x dp (one micro-batch per replica)",
+            "precision: bf16 (fp16 on GPUs without bf16, i.e. V100)",
+            "gpus_per_node: 8",
+            "intra_node_GBps, inter_node_Gbps: the GPU catalog's reference system",
+            "tp, pp, cp, vpp: 1",
+            "dp: num_gpus / (tp x pp x cp); num_gpus: tp x pp x dp x cp",
+            "sp: 1 when tp > 1, else 0 (Megatron-Core / NeMo default)",
+            "zero_stage: 1 (Megatron distributed optimizer)",
+            "zeropp: none",
+            "recompute: none",
+            "flash_attn: 1",
+            "tied embeddings: gelu models tied (GPT), swiglu models untied (Llama)");
+
+    private CaseRows() {}
+
+    public static CaseInputs parse(Map<String, String> row) {
+        String caseId = text(row, "case_id");
+        if (caseId.isEmpty()) {
+            throw new InvalidInputException("case_id is blank");
+        }
+        int layers = requiredInt(row, "layers");
+        int hidden = requiredInt(row, "hidden");
+        int heads = requiredInt(row, "heads");
+        int ffn = optionalInt(row, "ffn_hidden", 4 * hidden);
+        int kvHeads = optionalInt(row, "kv_heads", heads);
+        int vocab = requiredInt(row, "vocab");
+        int seq = requiredInt(row, "seq_len");
+        MlpKind mlp =
+                switch (text(row, "mlp").toLowerCase(Locale.ROOT)) {
+                    case "", "gelu" -> MlpKind.GELU;
+                    case "swiglu" -> MlpKind.SWIGLU;
+                    default -> throw new InvalidInputException(
+                            "mlp must be gelu or swiglu, got '" + text(row, "mlp") + "'");
+                };
+        boolean flash = optionalFlag(row, "flash_attn", true);
+        String name = text(row, "model").isEmpty() ? caseId : text(row, "model");
+        ModelSpec model =
+                new ModelSpec(name, layers, hidden, ffn, heads, kvHeads, vocab, seq, mlp, mlp == MlpKind.GELU, flash);
+
+        GpuType gpu = GpuCatalog.byName(text(row, "gpu"));
+        int tp = optionalInt(row, "tp", 1);
+        int pp = optionalInt(row, "pp", 1);
+        int cp = optionalInt(row, "cp", 1);
+        int vpp = optionalInt(row, "vpp", 1);
+        String numGpusText = text(row, "num_gpus");
+        String dpText = text(row, "dp");
+        int dp;
+        if (!dpText.isEmpty()) {
+            dp = requiredInt(row, "dp");
+        } else if (!numGpusText.isEmpty()) {
+            int gpus = requiredInt(row, "num_gpus");
+            long modelParallel = (long) tp * pp * cp;
+            if (gpus % modelParallel != 0) {
+                throw new InvalidInputException(
+                        "num_gpus " + gpus + " is not divisible by tp x pp x cp = " + modelParallel);
+            }
+            dp = (int) (gpus / modelParallel);
+        } else {
+            dp = 1;
+        }
+        int world = tp * pp * dp * cp;
+        if (!numGpusText.isEmpty() && requiredInt(row, "num_gpus") != world) {
+            throw new InvalidInputException(
+                    "num_gpus " + requiredInt(row, "num_gpus") + " differs from tp x pp x dp x cp = " + world);
+        }
+        int micro = optionalInt(row, "micro_batch", 1);
+        int global = optionalInt(row, "global_batch", micro * dp);
+        Precision precision = precision(row, gpu);
+        TrainingSpec training = new TrainingSpec(global, micro, precision);
+
+        boolean sp = optionalFlag(row, "sp", tp > 1);
+        int zero = optionalInt(row, "zero_stage", 1, 0);
+        if (zero > 3) {
+            throw new InvalidInputException("zero_stage must be 0, 1, 2 or 3, got " + zero);
+        }
+        Layout layout = Layout.builder()
+                .tp(tp)
+                .pp(pp)
+                .dp(dp)
+                .cp(cp)
+                .virtualStages(vpp)
+                .sequenceParallel(sp)
+                .recompute(recompute(row))
+                .zeroStage(zero)
+                .zeroPlusPlus(zeroPlusPlus(row, gpuCountPerNode(row, gpu)))
+                .build();
+
+        int perNode = gpuCountPerNode(row, gpu);
+        int nodes = (world + perNode - 1) / perNode;
+        Cluster.Builder cluster = Cluster.builder(gpu, nodes, perNode);
+        String intra = text(row, "intra_node_GBps");
+        if (!intra.isEmpty()) {
+            cluster.defaultIntraNodeBandwidth(positiveDouble(row, "intra_node_GBps") * 1e9);
+        }
+        String inter = text(row, "inter_node_Gbps");
+        if (!inter.isEmpty()) {
+            cluster.nodeNetworkBandwidth(positiveDouble(row, "inter_node_Gbps") * 1e9 / 8);
+        }
+        Cluster built = cluster.build();
+        Placement placement =
+                world < perNode ? Placement.packed(built, 1, world) : packedOrError(built, world, perNode);
+        return new CaseInputs(caseId, model, training, built, layout, placement);
+    }
+
+    private static Placement packedOrError(Cluster cluster, int world, int perNode) {
+        if (world % perNode != 0) {
+            throw new InvalidInputException(
+                    "tp x pp x dp x cp = " + world + " GPUs do not fill whole nodes of " + perNode + " GPUs");
+        }
+        return Placement.packed(cluster, world / perNode, perNode);
+    }
+
+    private static int gpuCountPerNode(Map<String, String> row, GpuType gpu) {
+        return optionalInt(row, "gpus_per_node", 8);
+    }
+
+    private static Precision precision(Map<String, String> row, GpuType gpu) {
+        String value = text(row, "precision").toLowerCase(Locale.ROOT);
+        return switch (value) {
+            case "" -> gpu.halfPrecision();
+            case "fp16" -> Precision.FP16;
+            case "bf16" -> Precision.BF16;
+            case "fp8" -> Precision.FP8;
+            default -> throw new InvalidInputException(
+                    "precision must be fp16, bf16 or fp8, got '" + text(row, "precision") + "'");
+        };
+    }
+
+    private static Recompute recompute(Map<String, String> row) {
+        String value = text(row, "recompute").toLowerCase(Locale.ROOT);
+        return switch (value) {
+            case "", "none" -> Recompute.NONE;
+            case "selective" -> Recompute.SELECTIVE;
+            case "full" -> Recompute.FULL;
+            default -> throw new InvalidInputException(
+                    "recompute must be none, selective or full, got '" + text(row, "recompute") + "'");
+        };
+    }
+
+    private static ZeroPlusPlus zeroPlusPlus(Map<String, String> row, int gpusPerNode) {
+        String value = text(row, "zeropp").toLowerCase(Locale.ROOT);
+        if (value.isEmpty() || value.equals("none")) {
+            return ZeroPlusPlus.NONE;
+        }
+        boolean qwz = false;
+        boolean hpz = false;
+        boolean qgz = false;
+        for (String part : value.split("\\+")) {
+            switch (part.trim()) {
+                case "qwz" -> qwz = true;
+                case "hpz" -> hpz = true;
+                case "qgz" -> qgz = true;
+                default -> throw new InvalidInputException(
+                        "zeropp must be none or a +-joined subset of qwz, hpz, qgz; got '" + text(row, "zeropp") + "'");
+            }
+        }
+        return new ZeroPlusPlus(qwz, hpz ? gpusPerNode : 1, qgz);
+    }
+
+    private static String text(Map<String, String> row, String column) {
+        String value = row.get(column);
+        return value == null ? "" : value.trim();
+    }
+
+    private static int requiredInt(Map<String, String> row, String column) {
+        String value = text(row, column);
+        if (value.isEmpty()) {
+            throw new InvalidInputException(column + " is required but blank");
+        }
+        try {
+            double parsed = Double.parseDouble(value);
+            if (parsed != Math.rint(parsed) || Math.abs(parsed) > Integer.MAX_VALUE) {
+                throw new InvalidInputException(column + " must be a whole number, got '" + value + "'");
+            }
+            int result = (int) parsed;
+            if (result < 1) {
+                throw new InvalidInputException(column + " must be at least 1, got " + value);
+            }
+            return result;
+        } catch (NumberFormatException e) {
+            throw new InvalidInputException(column + " must be a number, got '" + value + "'");
+        }
+    }
+
+    private static int optionalInt(Map<String, String> row, String column, int fallback) {
+        return text(row, column).isEmpty() ? fallback : requiredInt(row, column);
+    }
+
+    /** Like {@link #optionalInt} but accepts {@code minimum} (e.g. ZeRO stage 0). */
+    private static int optionalInt(Map<String, String> row, String column, int fallback, int minimum) {
+        String value = text(row, column);
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        try {
+            double parsed = Double.parseDouble(value);
+            if (parsed != Math.rint(parsed) || parsed < minimum) {
+                throw new InvalidInputException(
+                        column + " must be a whole number of at least " + minimum + ", got '" + value + "'");
+            }
+            return (int) parsed;
+        } catch (NumberFormatException e) {
+            throw new InvalidInputException(column + " must be a number, got '" + value + "'");
+        }
+    }
+
+    private static boolean optionalFlag(Map<String, String> row, String column, boolean fallback) {
+        String value = text(row, column).toLowerCase(Locale.ROOT);
+        return switch (value) {
+            case "" -> fallback;
+            case "1", "true", "yes" -> true;
+            case "0", "false", "no" -> false;
+            default -> throw new InvalidInputException(column + " must be 1 or 0, got '" + text(row, column) + "'");
+        };
+    }
+
+    private static double positiveDouble(Map<String, String> row, String column) {
+        String value = text(row, column);
+        try {
+            double parsed = Double.parseDouble(value);
+            if (!Double.isFinite(parsed) || parsed <= 0) {
+                throw new InvalidInputException(column + " must be a finite number above 0, got '" + value + "'");
+            }
+            return parsed;
+        } catch (NumberFormatException e) {
+            throw new InvalidInputException(column + " must be a number, got '" + value + "'");
+        }
+    }
+}

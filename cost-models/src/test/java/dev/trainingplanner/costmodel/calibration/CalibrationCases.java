@@ -1,0 +1,154 @@
+package dev.trainingplanner.costmodel.calibration;
+
+import dev.trainingplanner.costmodel.batch.BatchEstimator;
+import dev.trainingplanner.costmodel.batch.CsvTable;
+import dev.trainingplanner.costmodel.estimate.CostModel;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs {@code shared/calibration/cases.csv} through the cost model and computes the scorer's error measures (median
+ * absolute percentage error of iteration time and of peak memory). The file is found in {@code shared/calibration}
+ * beside the repository root, which is located by walking up from the working directory.
+ */
+final class CalibrationCases {
+
+    record Row(
+            String caseId,
+            String sweep,
+            double measuredTime,
+            double predictedTime,
+            double measuredMem,
+            double predictedMem,
+            boolean oom,
+            boolean predictedFits,
+            String error) {}
+
+    record Summary(List<Row> rows, double timeMdape, int timeCount, double memoryMdape, int memoryCount, int errors) {}
+
+    private CalibrationCases() {}
+
+    static Path casesFile() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null) {
+            if (Files.isDirectory(dir.resolve(".git")) || Files.isRegularFile(dir.resolve("mvnw"))) {
+                Path candidate =
+                        dir.resolveSibling("shared").resolve("calibration").resolve("cases.csv");
+                if (Files.isRegularFile(candidate)) {
+                    return candidate;
+                }
+            }
+            dir = dir.getParent();
+        }
+        throw new IllegalStateException("shared/calibration/cases.csv not found beside the repository root (walked up"
+                + " from " + Path.of("").toAbsolutePath() + "); check out the shared folder next to the repository");
+    }
+
+    static Summary run(CostModel model) {
+        CsvTable table;
+        try {
+            table = CsvTable.parse(Files.readString(casesFile()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        BatchEstimator estimator = new BatchEstimator(model);
+        List<Row> rows = new ArrayList<>();
+        List<Double> timeErrors = new ArrayList<>();
+        List<Double> memErrors = new ArrayList<>();
+        int errors = 0;
+        for (Map<String, String> row : table.rows()) {
+            BatchEstimator.Result result = estimator.estimateRow(row);
+            double mt = number(row.get("measured_iter_time_s"));
+            double mm = number(row.get("measured_peak_mem_gb"));
+            boolean oom = "1".equals(row.get("measured_oom"));
+            if (result.estimate() == null) {
+                errors++;
+                rows.add(new Row(
+                        result.caseId(),
+                        row.get("sweep_id"),
+                        mt,
+                        Double.NaN,
+                        mm,
+                        Double.NaN,
+                        oom,
+                        false,
+                        result.error()));
+                continue;
+            }
+            double pt = result.estimate().iterationTimeSeconds();
+            double pm = result.estimate().peakMemoryBytes() / 1e9;
+            if (!oom && !Double.isNaN(mt)) {
+                timeErrors.add(Math.abs(pt - mt) / mt);
+            }
+            if (!oom && !Double.isNaN(mm)) {
+                memErrors.add(Math.abs(pm - mm) / mm);
+            }
+            rows.add(new Row(
+                    result.caseId(),
+                    row.get("sweep_id"),
+                    mt,
+                    pt,
+                    mm,
+                    pm,
+                    oom,
+                    result.estimate().fits(0),
+                    null));
+        }
+        return new Summary(rows, median(timeErrors), timeErrors.size(), median(memErrors), memErrors.size(), errors);
+    }
+
+    private static double number(String text) {
+        if (text == null || text.isBlank()) {
+            return Double.NaN;
+        }
+        try {
+            return Double.parseDouble(text.trim());
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
+    }
+
+    static double median(List<Double> values) {
+        if (values.isEmpty()) {
+            return Double.POSITIVE_INFINITY;
+        }
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    /** Prints every row and the summary; used by the calibration test and when re-fitting. */
+    public static void main(String[] args) {
+        Summary summary = run(new CostModel());
+        for (Row r : summary.rows()) {
+            if (r.error() != null) {
+                System.out.printf("%-9s ERROR %s%n", r.caseId(), r.error());
+            } else {
+                System.out.printf(
+                        "%-9s %-24s time %9.3f pred %9.3f err %+6.1f%%   mem %6.1f pred %6.1f %s%n",
+                        r.caseId(),
+                        r.sweep(),
+                        r.measuredTime(),
+                        r.predictedTime(),
+                        100 * (r.predictedTime() - r.measuredTime()) / r.measuredTime(),
+                        r.measuredMem(),
+                        r.predictedMem(),
+                        r.predictedFits() ? "" : "NOFIT");
+            }
+        }
+        System.out.printf(
+                "time MdAPE %.1f%% on %d, memory MdAPE %.1f%% on %d, errors %d%n",
+                100 * summary.timeMdape(),
+                summary.timeCount(),
+                100 * summary.memoryMdape(),
+                summary.memoryCount(),
+                summary.errors());
+    }
+}
