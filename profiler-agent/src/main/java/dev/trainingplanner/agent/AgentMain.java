@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /** Entry point of {@code profiler-agent.jar}: {@code run} (measure and upload, repeatedly) or {@code once}. */
 public final class AgentMain {
@@ -58,7 +59,21 @@ public final class AgentMain {
                         options.listen(), options.measurement().ioTimeout());
                 log.accept("serving peer tests on " + options.listen().getHostString() + ":" + server.port());
             }
-            NodeProfiler profiler = new NodeProfiler(options, server, directory, log);
+            PeerDirectory firstDirectory = directory;
+            Supplier<PeerDirectory> directories = new Supplier<>() {
+                private boolean first = true;
+
+                @Override
+                public PeerDirectory get() {
+                    if (first || options.peers() == null) {
+                        first = false;
+                        return firstDirectory;
+                    }
+                    return PeerDirectory.load(
+                            options.peers(), options.node(), options.listen(), InetAddress::getAllByName);
+                }
+            };
+            NodeProfiler profiler = new NodeProfiler(options, server, directories, log);
             return options.mode() == AgentOptions.Mode.ONCE
                     ? once(options, profiler, out, log)
                     : loop(options, profiler, log);

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * One measurement cycle of this node: GPU inventory, compute rounds, then its part of the pair
@@ -37,14 +38,19 @@ final class NodeProfiler {
 
     private final AgentOptions options;
     private final MeasurementServer server;
-    private final PeerDirectory directory;
+    private final Supplier<PeerDirectory> directories;
     private final Consumer<String> log;
     private final CommandRunner runner = new CommandRunner();
 
-    NodeProfiler(AgentOptions options, MeasurementServer server, PeerDirectory directory, Consumer<String> log) {
+    /**
+     * {@code directories} gives the participants of each cycle; DNS peers are looked up again every
+     * cycle so that nodes added to the Service take part.
+     */
+    NodeProfiler(
+            AgentOptions options, MeasurementServer server, Supplier<PeerDirectory> directories, Consumer<String> log) {
         this.options = options;
         this.server = server;
-        this.directory = directory;
+        this.directories = directories;
         this.log = log;
     }
 
@@ -60,6 +66,12 @@ final class NodeProfiler {
 
         List<LinkProfile> links = List.of();
         double fastestSeconds = computeSeconds;
+        PeerDirectory directory = null;
+        try {
+            directory = directories.get();
+        } catch (IllegalArgumentException e) {
+            problems.add("peers: " + e.getMessage());
+        }
         if (directory != null && directory.participants().size() > 1) {
             NetworkMeasurement.Result network = new NetworkMeasurement(server, options.measurement(), log)
                     .measure(directory, options.node(), computeSeconds, cycle);
