@@ -2,11 +2,15 @@ package dev.trainingplanner.deploy.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.trainingplanner.deploy.DeployFiles;
 import dev.trainingplanner.deploy.YamlDocuments;
 import dev.trainingplanner.deploy.helm.ChartRenderer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,6 +57,41 @@ class KubernetesSchemaValidationTest {
 
         assertThat(result.valid()).isFalse();
         assertThat(result.lines()).containsExactly("FAIL Widget/w: no schema for example.com/v1 Widget");
+    }
+
+    @Test
+    void renderedObjectsHaveNoFieldsTheApiDoesNotDefine() {
+        UnknownFieldCheck check = UnknownFieldCheck.load();
+        for (Path manifests : List.of(
+                ChartRenderer.renderTo("default", Optional.empty()),
+                ChartRenderer.renderTo("production", Optional.of(DeployFiles.productionValues())))) {
+            List<JsonNode> objects = YamlDocuments.readAll(read(manifests));
+
+            assertThat(objects).isNotEmpty();
+            assertThat(objects).allSatisfy(object -> assertThat(check.unknownFields(object))
+                    .as("%s in %s", object.path("kind"), manifests)
+                    .isEmpty());
+        }
+    }
+
+    @Test
+    void unknownFieldCheckFindsMisspeltKeys() throws Exception {
+        Path misspelt =
+                Path.of(getClass().getResource("/misspelt-deployment.yaml").toURI());
+        JsonNode deployment = YamlDocuments.readAll(read(misspelt)).get(0);
+
+        assertThat(UnknownFieldCheck.load().unknownFields(deployment))
+                .containsExactlyInAnyOrder(
+                        "Deployment/misspelt: spec: unknown field(s) [replica]",
+                        "Deployment/misspelt: spec.template.spec.containers[0]: unknown field(s) [imagePullPolicey]");
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + file, e);
+        }
     }
 
     private static void assertEveryObjectValid(Path manifests) throws Exception {
