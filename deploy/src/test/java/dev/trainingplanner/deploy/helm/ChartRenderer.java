@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 
 /** Lints and renders the chart in-process with helm-java (the Helm 3 library through JNA; no helm binary). */
@@ -32,6 +33,17 @@ public final class ChartRenderer {
                 .withNamespace(NAMESPACE)
                 .withKubeVersion(KUBE_VERSION);
         valuesFile.ifPresent(template::withValuesFile);
+        return template.call();
+    }
+
+    /** {@code helm template} with the chart's defaults and {@code --set key=value} pairs. */
+    public static String render(Map<String, String> sets) {
+        TemplateCommand template = new Helm(DeployFiles.chartDir())
+                .template()
+                .withName(RELEASE)
+                .withNamespace(NAMESPACE)
+                .withKubeVersion(KUBE_VERSION);
+        sets.forEach(template::set);
         return template.call();
     }
 

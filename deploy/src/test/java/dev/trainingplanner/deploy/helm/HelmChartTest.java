@@ -256,6 +256,25 @@ class HelmChartTest {
                 .isEqualTo("change-me-agent-token");
     }
 
+    @Test
+    void existingSecretReplacesTheChartsSecret() {
+        RenderedManifests rendered = RenderedManifests.of(ChartRenderer.render(
+                Map.of("database.existingSecret", "planner-credentials", "agent.enabled", "true")));
+
+        assertThat(rendered.all("Secret")).isEmpty();
+        for (String kind : List.of("Deployment", "DaemonSet")) {
+            JsonNode container = rendered.single(kind).at("/spec/template/spec/containers/0");
+            assertThat(container.path("env"))
+                    .filteredOn(variable -> variable.has("valueFrom"))
+                    .filteredOn(
+                            variable -> variable.at("/valueFrom/secretKeyRef").isObject())
+                    .isNotEmpty()
+                    .allSatisfy(variable -> assertThat(
+                                    variable.at("/valueFrom/secretKeyRef/name").asText())
+                            .isEqualTo("planner-credentials"));
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource({
         "values-wrong-replica-count.yaml, replicaCount",
