@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -117,16 +118,21 @@ public final class AgentMain {
                 Duration.ofSeconds(30),
                 log);
         boolean rejected = false;
-        for (int cycle = 0; options.cycles() == 0 || cycle < options.cycles(); cycle++) {
-            NodeProfiler.Measurement measurement = profiler.measure(cycle);
+        long intervalMillis = options.interval().toMillis();
+        for (long done = 0; options.cycles() == 0 || done < options.cycles(); done++) {
+            // Cycles are numbered by wall-clock slot, so agents that started (or restarted) at
+            // different times still agree on which cycle a pair test belongs to.
+            long slot = System.currentTimeMillis() / intervalMillis;
+            NodeProfiler.Measurement measurement = profiler.measure((int) slot);
             report(measurement, log);
             ProfileUploader.Outcome outcome =
                     uploader.upload(options.cluster(), ProfileJson.write(measurement.profile()));
-            log.accept("cycle " + (cycle + 1) + " upload: "
-                    + outcome.status().name().toLowerCase() + ", " + outcome.detail());
+            log.accept("cycle " + slot + " upload: " + outcome.status().name().toLowerCase(Locale.ROOT) + ", "
+                    + outcome.detail());
             rejected |= outcome.status() == ProfileUploader.Status.REJECTED;
-            if (options.cycles() == 0 || cycle + 1 < options.cycles()) {
-                sleep(options.interval());
+            if (options.cycles() == 0 || done + 1 < options.cycles()) {
+                long nextSlotStart = (System.currentTimeMillis() / intervalMillis + 1) * intervalMillis;
+                sleep(Duration.ofMillis(Math.max(0, nextSlotStart - System.currentTimeMillis())));
             }
         }
         return rejected ? REJECTED : OK;

@@ -74,7 +74,7 @@ public record AgentOptions(
         OPTIONS.put("--io-timeout-s N", "timeout of every read and of a stalled transfer (default 20)");
         OPTIONS.put("--peer-timeout-s N", "how long to wait for a peer to start or join its test (default 120)");
         OPTIONS.put("--spool DIR", "run: where profiles wait while the planner is unreachable (default ./spool)");
-        OPTIONS.put("--interval-s N", "run: seconds between measurement cycles (default 3600)");
+        OPTIONS.put("--interval-s N", "run: cycle length; cycles start at wall-clock multiples of it (default 3600)");
         OPTIONS.put("--cycles N", "run: number of cycles, 0 = until stopped (default 0)");
         OPTIONS.put("--upload-attempts N", "run: attempts per upload before spooling (default 5)");
         OPTIONS.put("--upload-backoff-ms N", "run: first retry delay, doubled each attempt (default 1000)");

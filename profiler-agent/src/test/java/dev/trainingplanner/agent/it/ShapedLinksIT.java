@@ -178,6 +178,18 @@ class ShapedLinksIT {
             assertThat(elapsed).isLessThan(Duration.ofMinutes(2));
         } finally {
             agents.forEach(Process::destroyForcibly);
+            keepLogs();
+        }
+    }
+
+    /** Copies the agents' logs to {@code target/shaped-links-it-logs} for diagnosis after the run. */
+    private void keepLogs() throws IOException {
+        Path logs = Files.createDirectories(Path.of("target/shaped-links-it-logs"));
+        try (var files = Files.list(work)) {
+            for (Path log :
+                    files.filter(file -> file.toString().endsWith(".log")).toList()) {
+                Files.copy(log, logs.resolve(log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
         }
     }
 
