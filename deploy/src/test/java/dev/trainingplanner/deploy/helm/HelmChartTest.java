@@ -282,6 +282,7 @@ class HelmChartTest {
         "values-wrong-unknown-key.yaml, replicas",
         "values-wrong-agent-without-token.yaml, token",
         "values-wrong-cron.yaml, replanningCron",
+        "values-wrong-ingress-tls.yaml, secretName",
     })
     void schemaRejectsWrongValues(String valuesFile, String offendingKey) throws Exception {
         Path values = Path.of(HelmChartTest.class.getResource("/" + valuesFile).toURI());
