@@ -70,6 +70,20 @@ class DockerfileTest {
     }
 
     @Test
+    void buildContextHoldsOnlyTheJar() throws IOException {
+        for (Dockerfile dockerfile : List.of(planner, agent)) {
+            Path ignore = dockerfile.file().resolveSibling(dockerfile.file().getFileName() + ".dockerignore");
+            List<String> rules = Files.readAllLines(ignore).stream()
+                    .map(String::strip)
+                    .filter(line -> !line.isEmpty() && !line.startsWith("#"))
+                    .toList();
+            String jar = dockerfile.single("COPY").split("\\s+")[1];
+
+            assertThat(rules).containsExactly("*", "!" + jar);
+        }
+    }
+
+    @Test
     void plannerListensAndIsCheckedWhereServerPortPoints() {
         String portVariable = plannerConfiguration.placeholderVariableOf("server.port");
         String port = plannerConfiguration.placeholderDefault(portVariable);
