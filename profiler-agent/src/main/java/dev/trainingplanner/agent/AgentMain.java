@@ -4,7 +4,9 @@ import dev.trainingplanner.agent.cli.AgentOptions;
 import dev.trainingplanner.agent.cli.UsageException;
 import dev.trainingplanner.agent.network.MeasurementServer;
 import dev.trainingplanner.agent.network.PeerDirectory;
+import dev.trainingplanner.agent.profile.ClusterProfile;
 import dev.trainingplanner.agent.profile.ProfileJson;
+import dev.trainingplanner.agent.profile.ProfileMerger;
 import dev.trainingplanner.agent.upload.ProfileUploader;
 import dev.trainingplanner.agent.upload.Spool;
 import java.io.IOException;
@@ -13,6 +15,7 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -38,6 +41,9 @@ public final class AgentMain {
         if (args.contains("--help") || args.contains("-h")) {
             out.print(AgentOptions.usage());
             return OK;
+        }
+        if (!args.isEmpty() && args.get(0).equals("merge")) {
+            return merge(args.subList(1, args.size()), out, err);
         }
         AgentOptions options;
         PeerDirectory directory = null;
@@ -136,6 +142,56 @@ public final class AgentMain {
             }
         }
         return rejected ? REJECTED : OK;
+    }
+
+    /** {@code merge --cluster NAME [--out FILE] PROFILE.json...}: joins agents' partial profiles. */
+    private static int merge(List<String> args, PrintStream out, PrintStream err) {
+        String cluster = null;
+        Path target = null;
+        List<ClusterProfile> parts = new ArrayList<>();
+        try {
+            for (int i = 0; i < args.size(); i++) {
+                String arg = args.get(i);
+                if (arg.equals("--cluster") || arg.equals("--out")) {
+                    if (i + 1 >= args.size()) {
+                        throw new IllegalArgumentException(arg + " needs a value");
+                    }
+                    if (arg.equals("--cluster")) {
+                        cluster = args.get(++i);
+                    } else {
+                        target = Path.of(args.get(++i));
+                    }
+                } else if (arg.startsWith("--")) {
+                    throw new IllegalArgumentException("unknown merge option '" + arg + "' (--cluster, --out)");
+                } else {
+                    parts.add(readProfile(Path.of(arg)));
+                }
+            }
+            if (cluster == null) {
+                throw new IllegalArgumentException("missing required option --cluster");
+            }
+            String json = ProfileJson.write(ProfileMerger.merge(cluster, parts));
+            if (target == null) {
+                out.println(json);
+            } else {
+                Files.writeString(target, json + System.lineSeparator());
+            }
+            return OK;
+        } catch (IllegalArgumentException e) {
+            err.println("profiler-agent merge: " + e.getMessage());
+            return BAD_ARGUMENTS;
+        } catch (IOException e) {
+            err.println("profiler-agent merge: cannot write " + target + ": " + e.getMessage());
+            return BAD_ARGUMENTS;
+        }
+    }
+
+    private static ClusterProfile readProfile(Path file) {
+        try {
+            return ProfileJson.read(Files.readString(file));
+        } catch (IOException e) {
+            throw new IllegalArgumentException(file + " is not a readable profile: " + e.getMessage());
+        }
     }
 
     private static int report(NodeProfiler.Measurement measurement, Consumer<String> log) {

@@ -72,8 +72,8 @@ class AgentMainTest {
     @CsvSource(
             delimiter = '|',
             value = {
-                "''|missing mode: expected 'run' or 'once'",
-                "measure --cluster c --node n|unknown mode 'measure'",
+                "''|missing mode: expected 'run', 'once' or 'merge'",
+                "measure --cluster c --node n|unknown mode 'measure': expected 'run', 'once' or 'merge'",
                 "once --node n|missing required option --cluster",
                 "once --cluster c --node n --speed 3|unknown option '--speed'",
                 "once --cluster c --node n --out|--out needs a value",
@@ -196,6 +196,53 @@ class AgentMainTest {
         } finally {
             planner.stop(0);
         }
+    }
+
+    @Test
+    void mergeJoinsAgentProfilesIntoOneClusterProfile() throws Exception {
+        for (String node : List.of("a", "b")) {
+            assertThat(run(List.of(
+                            "once",
+                            "--cluster",
+                            "lab",
+                            "--node",
+                            node,
+                            "--nvidia-smi",
+                            dir.resolve("nvidia-smi").toString(),
+                            "--compute-rounds",
+                            "0",
+                            "--out",
+                            dir.resolve(node + ".json").toString())))
+                    .isZero();
+        }
+        Path merged = dir.resolve("cluster.json");
+
+        int code = run(List.of(
+                "merge",
+                "--cluster",
+                "lab",
+                "--out",
+                merged.toString(),
+                dir.resolve("a.json").toString(),
+                dir.resolve("b.json").toString()));
+
+        assertThat(code).isZero();
+        assertThat(ProfileJson.read(Files.readString(merged)).nodes()).hasSize(2);
+        assertThat(run(List.of(
+                        "merge",
+                        "--out",
+                        merged.toString(),
+                        dir.resolve("a.json").toString())))
+                .isEqualTo(2);
+        assertThat(run(List.of(
+                        "merge",
+                        "--cluster",
+                        "lab",
+                        dir.resolve("a.json").toString(),
+                        dir.resolve("a.json").toString())))
+                .isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("merge: missing required option --cluster", "node a appears in more than one profile");
     }
 
     private int run(List<String> args) {

@@ -84,8 +84,10 @@ public record AgentOptions(
     public static String usage() {
         StringBuilder text = new StringBuilder();
         text.append("usage: java -jar profiler-agent.jar run|once [options]\n");
+        text.append("       java -jar profiler-agent.jar merge --cluster NAME [--out FILE] PROFILE.json...\n");
         text.append("  run   measure this node, its GPUs and its links, upload to the planner, repeat\n");
-        text.append("  once  measure once and write the profile JSON (--out or stdout), no planner\n\noptions:\n");
+        text.append("  once  measure once and write the profile JSON (--out or stdout), no planner\n");
+        text.append("  merge join the profiles of several agents into one cluster profile\n\noptions:\n");
         OPTIONS.forEach((option, meaning) -> text.append(String.format("  %-28s %s%n", option, meaning)));
         text.append("\nexit codes: 0 done, 2 bad arguments, 3 a peer or the compute benchmark could not be measured, ")
                 .append("4 the planner rejected a profile\n");
@@ -94,13 +96,14 @@ public record AgentOptions(
 
     public static AgentOptions parse(List<String> args, Map<String, String> environment) throws UsageException {
         if (args.isEmpty()) {
-            throw new UsageException("missing mode: expected 'run' or 'once'");
+            throw new UsageException("missing mode: expected 'run', 'once' or 'merge'");
         }
         Mode mode =
                 switch (args.get(0)) {
                     case "run" -> Mode.RUN;
                     case "once" -> Mode.ONCE;
-                    default -> throw new UsageException("unknown mode '" + args.get(0) + "': expected 'run' or 'once'");
+                    default -> throw new UsageException(
+                            "unknown mode '" + args.get(0) + "': expected 'run', 'once' or 'merge'");
                 };
         Map<String, String> values = new HashMap<>();
         List<String> known = new ArrayList<>();

@@ -1,0 +1,56 @@
+package dev.trainingplanner.agent.profile;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Joins the partial profiles of several agents (each holding its node and the links from it) into
+ * one cluster profile, e.g. the {@code once} outputs of a Slurm job for {@code planner.jar plan}.
+ */
+public final class ProfileMerger {
+
+    private ProfileMerger() {}
+
+    public static ClusterProfile merge(String clusterName, List<ClusterProfile> parts) {
+        if (parts.isEmpty()) {
+            throw new IllegalArgumentException("nothing to merge: give at least one profile file");
+        }
+        List<NodeProfile> nodes = new ArrayList<>();
+        List<LinkProfile> links = new ArrayList<>();
+        Set<String> nodeNames = new HashSet<>();
+        Set<String> directions = new HashSet<>();
+        Instant measuredAt = null;
+        for (ClusterProfile part : parts) {
+            for (NodeProfile node : part.nodes()) {
+                if (!nodeNames.add(node.name())) {
+                    throw new IllegalArgumentException("node " + node.name() + " appears in more than one profile");
+                }
+                nodes.add(node);
+            }
+            for (LinkProfile link : part.links()) {
+                if (!directions.add(link.from() + "\u0000" + link.to())) {
+                    throw new IllegalArgumentException(
+                            "link " + link.from() + " -> " + link.to() + " appears in more than one profile");
+                }
+                links.add(link);
+            }
+            if (part.measuredAt() != null
+                    && (measuredAt == null || part.measuredAt().isAfter(measuredAt))) {
+                measuredAt = part.measuredAt();
+            }
+        }
+        nodes.sort(Comparator.comparing(NodeProfile::name));
+        links.sort(Comparator.comparing(LinkProfile::from).thenComparing(LinkProfile::to));
+        DefaultLink defaultLink = parts.stream()
+                .map(ClusterProfile::defaultLink)
+                .filter(Objects::nonNull)
+                .findFirst()
+                .orElse(null);
+        return new ClusterProfile(clusterName, measuredAt, nodes, links, defaultLink);
+    }
+}
