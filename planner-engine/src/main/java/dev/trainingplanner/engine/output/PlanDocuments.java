@@ -1,0 +1,255 @@
+package dev.trainingplanner.engine.output;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.trainingplanner.costmodel.estimate.Estimate;
+import dev.trainingplanner.costmodel.estimate.RankMemory;
+import dev.trainingplanner.costmodel.estimate.StageMemory;
+import dev.trainingplanner.costmodel.estimate.TimeBreakdown;
+import dev.trainingplanner.costmodel.layout.Layout;
+import dev.trainingplanner.costmodel.placement.Placement;
+import dev.trainingplanner.costmodel.placement.RankCoordinates;
+import dev.trainingplanner.engine.output.PlanDocument.Alternative;
+import dev.trainingplanner.engine.output.PlanDocument.EstimateJson;
+import dev.trainingplanner.engine.output.PlanDocument.ExplanationJson;
+import dev.trainingplanner.engine.output.PlanDocument.GradientCodingJson;
+import dev.trainingplanner.engine.output.PlanDocument.LayoutJson;
+import dev.trainingplanner.engine.output.PlanDocument.PartitionGroupsJson;
+import dev.trainingplanner.engine.output.PlanDocument.RankMemoryJson;
+import dev.trainingplanner.engine.output.PlanDocument.RankPlacement;
+import dev.trainingplanner.engine.output.PlanDocument.StageMemoryJson;
+import dev.trainingplanner.engine.output.PlanDocument.ZeroPlusPlusJson;
+import dev.trainingplanner.engine.plan.Explanation;
+import dev.trainingplanner.engine.plan.PlanRequest;
+import dev.trainingplanner.engine.plan.PlanResult;
+import dev.trainingplanner.engine.plan.PlannedLayout;
+import dev.trainingplanner.engine.plan.SearchStatistics;
+import dev.trainingplanner.engine.profile.ProfiledCluster;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Maps a {@link PlanResult} to the JSON document and to the readable summary. */
+public final class PlanDocuments {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final double GIB = 1024.0 * 1024.0 * 1024.0;
+
+    private PlanDocuments() {}
+
+    public static PlanDocument from(PlanResult result) {
+        PlanRequest request = result.request();
+        ProfiledCluster cluster = result.cluster();
+        PlanDocument.Problem problem = new PlanDocument.Problem(
+                cluster.name(),
+                request.model().name(),
+                request.globalBatchSequences(),
+                request.model().sequenceLength(),
+                request.gpus(),
+                request.framework().cliName(),
+                request.options().headroomFraction(),
+                request.options().seed(),
+                request.options().steps(),
+                request.options().timeLimit() == null
+                        ? null
+                        : request.options().timeLimit().toString());
+        Explanation e = result.explanation();
+        ExplanationJson explanation = new ExplanationJson(
+                e.summary(), e.dominantTerms(), e.bindingConstraints(), e.notes(), e.infeasibility());
+        SearchStatistics s = result.statistics();
+        List<Map<String, Number>> curve = s.curve().stream()
+                .map(p ->
+                        Map.<String, Number>of("millis", p.millis(), "iterationTimeSeconds", p.iterationTimeSeconds()))
+                .toList();
+        PlanDocument.Search search = new PlanDocument.Search(
+                s.layoutsEnumerated(),
+                s.layoutsFeasible(),
+                s.layoutsSearched(),
+                Double.isFinite(s.defaultPlacementBestSeconds()) ? s.defaultPlacementBestSeconds() : 0,
+                s.firstFeasibleMillis(),
+                s.totalMillis(),
+                s.scoreCalculations(),
+                curve);
+        if (!result.feasible()) {
+            return new PlanDocument(
+                    result.status().name(), problem, null, List.of(), null, List.of(), explanation, null, search);
+        }
+        PlannedLayout best = result.best();
+        List<Alternative> alternatives = result.alternatives().stream()
+                .map(a -> new Alternative(layout(a), estimate(a.estimate(), cluster, false)))
+                .toList();
+        return new PlanDocument(
+                result.status().name(),
+                problem,
+                layout(best),
+                placement(best, cluster),
+                estimate(best.estimate(), cluster, true),
+                alternatives,
+                explanation,
+                LaunchSettings.of(request, best, cluster),
+                search);
+    }
+
+    public static String toJson(PlanDocument document) {
+        try {
+            return MAPPER.writeValueAsString(document);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the plan could not be written as JSON", e);
+        }
+    }
+
+    /** A few lines for a terminal. */
+    public static String summary(PlanResult result) {
+        StringBuilder text = new StringBuilder();
+        Explanation e = result.explanation();
+        if (!result.feasible()) {
+            text.append("No feasible plan.\n");
+            e.infeasibility().forEach(r -> text.append("  - ").append(r).append('\n'));
+            return text.toString();
+        }
+        PlannedLayout best = result.best();
+        Estimate estimate = best.estimate();
+        text.append(String.format(
+                Locale.ROOT,
+                "Plan for %s on %d GPUs of %s (%s):%n  layout      %s%n  iteration   %.4f s, %.0f tokens/s/GPU, "
+                        + "%.1f TFLOP/s/GPU, MFU %.1f%%%n  memory      peak %.1f GiB per GPU%n",
+                result.request().model().name(),
+                result.request().gpus(),
+                result.cluster().name(),
+                result.request().framework().cliName(),
+                best.describe(),
+                estimate.iterationTimeSeconds(),
+                estimate.tokensPerSecondPerGpu(),
+                estimate.modelTflopsPerGpu(),
+                estimate.mfu() * 100,
+                estimate.peakMemoryBytes() / GIB));
+        text.append("  time        ")
+                .append(String.join("; ", e.dominantTerms()))
+                .append('\n');
+        e.bindingConstraints()
+                .forEach(c -> text.append("  constraint  ").append(c).append('\n'));
+        e.notes().forEach(n -> text.append("  note        ").append(n).append('\n'));
+        int i = 2;
+        for (PlannedLayout alternative : result.alternatives()) {
+            text.append(String.format(
+                    Locale.ROOT,
+                    "  #%d          %s: %.4f s%n",
+                    i++,
+                    alternative.describe(),
+                    alternative.estimate().iterationTimeSeconds()));
+        }
+        SearchStatistics s = result.statistics();
+        text.append(String.format(
+                Locale.ROOT,
+                "  search      %d layouts enumerated, %d feasible, %d searched; %d score calculations; %d ms%n",
+                s.layoutsEnumerated(),
+                s.layoutsFeasible(),
+                s.layoutsSearched(),
+                s.scoreCalculations(),
+                s.totalMillis()));
+        return text.toString();
+    }
+
+    static LayoutJson layout(PlannedLayout planned) {
+        Layout l = planned.layout();
+        return new LayoutJson(
+                planned.describe(),
+                l.tp(),
+                l.pp(),
+                l.dp(),
+                l.cp(),
+                l.virtualStages(),
+                l.sequenceParallel(),
+                l.recompute().name().toLowerCase(Locale.ROOT),
+                planned.microBatchSequences(),
+                l.zeroStage(),
+                new ZeroPlusPlusJson(
+                        l.zeroPlusPlus().quantizedWeights(),
+                        l.zeroPlusPlus().hpzGroupSize(),
+                        l.zeroPlusPlus().quantizedGradients()),
+                new PartitionGroupsJson(
+                        l.partitionGroups().weightsGroupSize(),
+                        l.partitionGroups().gradientsGroupSize(),
+                        l.partitionGroups().optimizerStatesGroupSize()),
+                new GradientCodingJson(
+                        l.gradientCoding().scheme().name(),
+                        l.gradientCoding().stragglersTolerated(),
+                        l.gradientCoding().burstLength(),
+                        l.gradientCoding().window(),
+                        l.gradientCoding().maxStragglersInWindow()),
+                l.ladderLayers(),
+                l.stageLayerCounts());
+    }
+
+    private static List<RankPlacement> placement(PlannedLayout planned, ProfiledCluster cluster) {
+        Placement placement = planned.estimate().placement();
+        List<RankPlacement> ranks = new ArrayList<>(placement.worldSize());
+        for (int rank = 0; rank < placement.worldSize(); rank++) {
+            int node = placement.node(rank);
+            RankCoordinates c = RankCoordinates.of(rank, planned.layout());
+            ranks.add(new RankPlacement(
+                    rank,
+                    cluster.nodeName(node),
+                    cluster.profileGpuIndex(node, placement.localGpu(rank)),
+                    c.tensor(),
+                    c.context(),
+                    c.data(),
+                    c.pipeline()));
+        }
+        return ranks;
+    }
+
+    private static EstimateJson estimate(Estimate estimate, ProfiledCluster cluster, boolean perRank) {
+        TimeBreakdown b = estimate.breakdown();
+        Map<String, Double> breakdown = new LinkedHashMap<>();
+        breakdown.put("computeSeconds", b.computeSeconds());
+        breakdown.put("recomputeSeconds", b.recomputeSeconds());
+        breakdown.put("pipelineBubbleSeconds", b.pipelineBubbleSeconds());
+        breakdown.put("exposedTensorParallelSeconds", b.exposedTensorParallelSeconds());
+        breakdown.put("exposedPipelineP2pSeconds", b.exposedPipelineP2pSeconds());
+        breakdown.put("exposedDataParallelSeconds", b.exposedDataParallelSeconds());
+        breakdown.put("optimizerStepSeconds", b.optimizerStepSeconds());
+        breakdown.put("stragglerSeconds", b.stragglerSeconds());
+        List<StageMemoryJson> stages = new ArrayList<>();
+        for (StageMemory m : estimate.stages()) {
+            stages.add(new StageMemoryJson(
+                    m.stage(),
+                    m.layers(),
+                    m.weightsBytes(),
+                    m.gradientsBytes(),
+                    m.optimizerStatesBytes(),
+                    m.activationsBytes(),
+                    m.microBatchesInFlight(),
+                    m.communicationBuffersBytes(),
+                    m.runtimeOverheadBytes(),
+                    m.totalBytes()));
+        }
+        List<RankMemoryJson> ranks = new ArrayList<>();
+        if (perRank) {
+            for (RankMemory r : estimate.ranks()) {
+                ranks.add(new RankMemoryJson(
+                        r.rank(),
+                        cluster.nodeName(r.node()),
+                        cluster.profileGpuIndex(r.node(), r.localGpu()),
+                        r.stage(),
+                        r.totalBytes(),
+                        r.capacityBytes()));
+            }
+        }
+        return new EstimateJson(
+                estimate.iterationTimeSeconds(),
+                estimate.tokensPerSecondPerGpu(),
+                estimate.modelTflopsPerGpu(),
+                estimate.mfu(),
+                estimate.peakMemoryBytes(),
+                breakdown,
+                stages,
+                ranks,
+                estimate.violations().stream()
+                        .map(v -> v.code() + ": " + v.reason())
+                        .toList());
+    }
+}
