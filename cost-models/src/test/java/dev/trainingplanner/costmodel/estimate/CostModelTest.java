@@ -1,0 +1,216 @@
+package dev.trainingplanner.costmodel.estimate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.trainingplanner.costmodel.InvalidInputException;
+import dev.trainingplanner.costmodel.cluster.Cluster;
+import dev.trainingplanner.costmodel.cluster.GpuCatalog;
+import dev.trainingplanner.costmodel.cluster.StragglerModel;
+import dev.trainingplanner.costmodel.layout.GradientCoding;
+import dev.trainingplanner.costmodel.layout.Layout;
+import dev.trainingplanner.costmodel.layout.Recompute;
+import dev.trainingplanner.costmodel.layout.ZeroPlusPlus;
+import dev.trainingplanner.costmodel.model.ModelPresets;
+import dev.trainingplanner.costmodel.model.ModelSpec;
+import dev.trainingplanner.costmodel.placement.Placement;
+import dev.trainingplanner.costmodel.training.Precision;
+import dev.trainingplanner.costmodel.training.TrainingSpec;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class CostModelTest {
+
+    private static final CostModel MODEL = new CostModel();
+    private static final ModelSpec LLAMA_8B = ModelPresets.byName("llama3-8b");
+    private static final ModelSpec LLAMA_70B = ModelPresets.byName("llama3-70b");
+    private static final TrainingSpec TRAINING = new TrainingSpec(256, 1, Precision.BF16);
+
+    private static Cluster h100(int nodes) {
+        return Cluster.uniform(GpuCatalog.byName("H100-80GB"), nodes, 8);
+    }
+
+    private static Layout layout(int tp, int pp, int dp) {
+        return Layout.builder()
+                .tp(tp)
+                .pp(pp)
+                .dp(dp)
+                .sequenceParallel(tp > 1)
+                .recompute(Recompute.SELECTIVE)
+                .zeroStage(1)
+                .build();
+    }
+
+    @Test
+    void everyRankIsReportedAndFirstAndLastStagesCarryEmbeddingAndOutput() {
+        Cluster cluster = h100(8);
+        Estimate e = MODEL.estimatePacked(LLAMA_70B, TRAINING, cluster, layout(4, 4, 4));
+        assertThat(e.ranks()).hasSize(64);
+        assertThat(e.ranks().get(63).stage()).isEqualTo(3);
+        List<StageMemory> stages = e.stages();
+        assertThat(stages.get(0).weightsBytes()).isGreaterThan(stages.get(1).weightsBytes());
+        assertThat(stages.get(3).weightsBytes()).isGreaterThan(stages.get(1).weightsBytes());
+        assertThat(stages.get(0).microBatchesInFlight()).isEqualTo(4);
+        assertThat(stages.get(3).microBatchesInFlight()).isEqualTo(1);
+        assertThat(e.iterationTimeSeconds()).isPositive().isFinite();
+        assertThat(e.breakdown().totalSeconds())
+                .isCloseTo(e.iterationTimeSeconds(), org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(e.mfu()).isBetween(0.2, 0.8);
+    }
+
+    @Test
+    void layoutThatCannotFitIsFlaggedWithAReason() {
+        Estimate e = MODEL.estimatePacked(LLAMA_70B, TRAINING, h100(1), layout(8, 1, 1));
+        assertThat(e.fits(0)).isFalse();
+        assertThat(e.violations()).anySatisfy(v -> {
+            assertThat(v.code()).isEqualTo(ViolationCode.OUT_OF_MEMORY);
+            assertThat(v.reason()).contains("needs").contains("GB");
+        });
+    }
+
+    @Test
+    void structuralViolationsHaveSpecificReasons() {
+        ModelSpec odd = new ModelSpec(
+                "odd",
+                30,
+                4096,
+                11008,
+                32,
+                32,
+                32000,
+                4096,
+                dev.trainingplanner.costmodel.model.MlpKind.SWIGLU,
+                false,
+                true);
+        Estimate heads = MODEL.estimatePacked(odd, new TrainingSpec(24, 1, Precision.BF16), h100(3), layout(3, 1, 8));
+        assertThat(heads.violations()).extracting(Violation::code).contains(ViolationCode.HEADS_NOT_DIVISIBLE);
+        assertThat(heads.violations()).anySatisfy(v -> assertThat(v.reason()).contains("not divisible by tp = 3"));
+
+        Estimate layers = MODEL.estimatePacked(odd, TRAINING, h100(1), layout(1, 4, 2));
+        assertThat(layers.violations()).extracting(Violation::code).contains(ViolationCode.LAYERS_NOT_DIVISIBLE);
+
+        Estimate batch =
+                MODEL.estimatePacked(LLAMA_8B, new TrainingSpec(100, 1, Precision.BF16), h100(1), layout(1, 1, 8));
+        assertThat(batch.violations()).extracting(Violation::code).contains(ViolationCode.BATCH_NOT_DIVISIBLE);
+
+        Layout zeroPlusPlusOnStage1 = layout(1, 1, 8).toBuilder()
+                .zeroPlusPlus(new ZeroPlusPlus(true, 8, true))
+                .build();
+        assertThat(MODEL.estimatePacked(LLAMA_8B, TRAINING, h100(1), zeroPlusPlusOnStage1)
+                        .violations())
+                .extracting(Violation::code)
+                .contains(ViolationCode.ZERO_PLUS_PLUS_NEEDS_STAGE_3);
+
+        Layout codedWithZero = layout(1, 1, 8).toBuilder()
+                .gradientCoding(GradientCoding.cyclicRepetition(1))
+                .build();
+        assertThat(MODEL.estimatePacked(LLAMA_8B, TRAINING, h100(1), codedWithZero)
+                        .violations())
+                .anySatisfy(v ->
+                        assertThat(v.code()).isEqualTo(ViolationCode.GRADIENT_CODING_NEEDS_STRAGGLER_AWARE_COLLECTIVE));
+
+        Estimate fp8OnA100 = MODEL.estimatePacked(
+                LLAMA_8B,
+                new TrainingSpec(256, 1, Precision.FP8),
+                Cluster.uniform(GpuCatalog.byName("A100-80GB"), 1, 8),
+                layout(1, 1, 8));
+        assertThat(fp8OnA100.violations()).extracting(Violation::code).contains(ViolationCode.PRECISION_UNSUPPORTED);
+    }
+
+    @Test
+    void tensorParallelismOverADegradedLinkIsAViolation() {
+        Cluster degraded = h100(1).toBuilder().intraLink(0, 0, 1, 20e9, 5e-6).build();
+        Estimate e = MODEL.estimatePacked(LLAMA_8B, TRAINING, degraded, layout(8, 1, 1));
+        assertThat(e.violations()).anySatisfy(v -> {
+            assertThat(v.code()).isEqualTo(ViolationCode.TENSOR_PARALLEL_ACROSS_SLOW_LINK);
+            assertThat(v.reason()).contains("20.0 GB/s");
+        });
+    }
+
+    @Test
+    void badInputsGiveSpecificErrors() {
+        assertThatThrownBy(() -> GpuCatalog.byName("H900"))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("unknown GPU type 'H900'");
+        assertThatThrownBy(() -> h100(2).toBuilder().interLink(0, 1, Double.NaN, 1e-5))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("bandwidth of node link 0->1")
+                .hasMessageContaining("NaN");
+        assertThatThrownBy(() -> Layout.builder().tp(0).build())
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("tp must be at least 1");
+        assertThatThrownBy(() -> new TrainingSpec(-1, 1, Precision.BF16))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("globalBatchSequences");
+        assertThatThrownBy(() ->
+                        MODEL.estimate(LLAMA_8B, TRAINING, h100(1), layout(1, 1, 8), Placement.packed(h100(1), 1, 4)))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("placement has 4 ranks but the layout needs");
+        assertThatThrownBy(() -> Placement.of(new int[] {0, 0}, new int[][] {{0}, {1}}))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("node 0 is used twice");
+    }
+
+    @Test
+    void placementSessionMatchesFullEvaluationAfterRandomSwaps() {
+        Cluster cluster = randomLinks(h100(8), new Random(7));
+        ModelSpec model = LLAMA_70B;
+        Layout layout = layout(4, 4, 4).toBuilder().virtualStages(2).build();
+        PreparedLayout prepared = MODEL.prepare(model, TRAINING, cluster, layout);
+        PlacementSession session = prepared.start(Placement.packed(cluster, 8, 8));
+        Random random = new Random(11);
+        for (int i = 0; i < 200; i++) {
+            if (random.nextBoolean()) {
+                session.swapNodes(random.nextInt(8), random.nextInt(8));
+            } else {
+                session.swapGpus(random.nextInt(8), random.nextInt(8), random.nextInt(8));
+            }
+            double full = prepared.evaluate(session.placement()).iterationTimeSeconds();
+            assertThat(session.iterationTimeSeconds())
+                    .isCloseTo(full, org.assertj.core.data.Percentage.withPercentage(1e-9));
+        }
+        assertThat(session.estimate().iterationTimeSeconds())
+                .isCloseTo(session.iterationTimeSeconds(), org.assertj.core.data.Percentage.withPercentage(1e-9));
+    }
+
+    @Test
+    void stragglersCostTimeAndGradientCodingTradesComputeForTolerance() {
+        Cluster slow = h100(4).toBuilder()
+                .straggler(0, StragglerModel.bernoulli(0.3, 3))
+                .straggler(1, StragglerModel.bernoulli(0.3, 3))
+                .build();
+        Layout plain = Layout.builder().tp(8).dp(4).sequenceParallel(true).build();
+        Estimate base = MODEL.estimatePacked(LLAMA_8B, TRAINING, h100(4), plain);
+        Estimate straggling = MODEL.estimatePacked(LLAMA_8B, TRAINING, slow, plain);
+        assertThat(base.breakdown().stragglerSeconds()).isZero();
+        assertThat(straggling.breakdown().stragglerSeconds()).isPositive();
+        Estimate coded = MODEL.estimatePacked(
+                LLAMA_8B,
+                TRAINING,
+                slow,
+                plain.toBuilder()
+                        .gradientCoding(GradientCoding.fractionalRepetition(1))
+                        .build());
+        assertThat(coded.iterationTimeSeconds()).isNotEqualTo(straggling.iterationTimeSeconds());
+        assertThat(coded.violations()).isEmpty();
+    }
+
+    static Cluster randomLinks(Cluster cluster, Random random) {
+        Cluster.Builder b = cluster.toBuilder();
+        for (int n = 0; n < cluster.nodeCount(); n++) {
+            for (int k = 0; k < 6; k++) {
+                int a = random.nextInt(8);
+                int c = random.nextInt(8);
+                if (a != c) {
+                    b.intraLink(n, a, c, 50e9 + random.nextDouble() * 400e9, 5e-6);
+                }
+            }
+            int other = random.nextInt(cluster.nodeCount());
+            if (other != n) {
+                b.interLink(n, other, 10e9 + random.nextDouble() * 390e9, 1e-5);
+            }
+        }
+        return b.build();
+    }
+}
