@@ -1,0 +1,136 @@
+package dev.trainingplanner.api.job;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trainingplanner.api.cluster.ClusterRepository;
+import dev.trainingplanner.api.model.Models;
+import dev.trainingplanner.api.problem.ClientMistake;
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Creates, finds and removes training jobs, checking that their cluster and model exist. */
+@Service
+public class Jobs {
+
+    private final TrainingJobRepository repository;
+    private final ClusterRepository clusters;
+    private final Models models;
+    private final ObjectMapper json;
+
+    Jobs(TrainingJobRepository repository, ClusterRepository clusters, Models models, ObjectMapper json) {
+        this.repository = repository;
+        this.clusters = clusters;
+        this.models = models;
+        this.json = json;
+    }
+
+    /** A job's inputs as the planner needs them. */
+    public record JobSpec(String cluster, String model, PlanningGoal goal, PlanningOptions options) {}
+
+    @Transactional
+    public TrainingJob create(String name, JobSpec spec, boolean active, String webhookUrl) {
+        checkReferences(spec.cluster(), spec.model());
+        checkWebhook(webhookUrl);
+        TrainingJob job = new TrainingJob(
+                UUID.randomUUID(),
+                name,
+                spec.cluster(),
+                spec.model(),
+                write(spec.goal()),
+                write(spec.options() == null ? PlanningOptions.none() : spec.options()),
+                active,
+                webhookUrl,
+                Instant.now());
+        return repository.save(job);
+    }
+
+    @Transactional(readOnly = true)
+    public TrainingJob byId(UUID id) {
+        return repository.findById(id).orElseThrow(() -> ClientMistake.notFound("job " + id));
+    }
+
+    /** The job named in a request body: an unknown id is a 422 naming {@code jobId}, not a 404 of the path. */
+    @Transactional(readOnly = true)
+    public TrainingJob byIdForReference(UUID id) {
+        return repository
+                .findById(id)
+                .orElseThrow(() ->
+                        new ClientMistake(HttpStatus.UNPROCESSABLE_ENTITY, "jobId", "job " + id + " does not exist"));
+    }
+
+    @Transactional(readOnly = true)
+    public List<TrainingJob> all() {
+        return repository.findAllByOrderByCreatedAt();
+    }
+
+    @Transactional(readOnly = true)
+    public List<TrainingJob> active() {
+        return repository.findByActiveTrue();
+    }
+
+    @Transactional
+    public TrainingJob update(UUID id, boolean active, String webhookUrl) {
+        checkWebhook(webhookUrl);
+        TrainingJob job = byId(id);
+        job.update(active, webhookUrl);
+        return job;
+    }
+
+    @Transactional
+    public void delete(UUID id) {
+        repository.delete(byId(id));
+    }
+
+    public JobSpec spec(TrainingJob job) {
+        try {
+            return new JobSpec(
+                    job.clusterName(),
+                    job.modelName(),
+                    json.readValue(job.goalJson(), PlanningGoal.class),
+                    json.readValue(job.optionsJson(), PlanningOptions.class));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("job " + job.id() + " holds unreadable settings", e);
+        }
+    }
+
+    /** 422 naming the field when a referenced cluster or model is not registered. */
+    public void checkReferences(String cluster, String model) {
+        if (!clusters.existsByName(cluster)) {
+            throw new ClientMistake(
+                    HttpStatus.UNPROCESSABLE_ENTITY, "cluster", "cluster '" + cluster + "' is not registered");
+        }
+        if (!models.exists(model)) {
+            throw new ClientMistake(
+                    HttpStatus.UNPROCESSABLE_ENTITY,
+                    "model",
+                    "model '" + model + "' is neither a preset nor a custom model (see GET /api/v1/models)");
+        }
+    }
+
+    private static void checkWebhook(String url) {
+        if (url == null) {
+            return;
+        }
+        try {
+            URI uri = URI.create(url);
+            if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+                throw ClientMistake.invalid("webhookUrl", "webhookUrl must be an absolute http(s) URL");
+            }
+        } catch (IllegalArgumentException e) {
+            throw ClientMistake.invalid("webhookUrl", "webhookUrl is not a valid URL: " + e.getMessage());
+        }
+    }
+
+    private String write(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("job settings could not be serialised", e);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package dev.trainingplanner.api.planning;
+
+import dev.trainingplanner.api.job.PlanningGoal;
+import dev.trainingplanner.api.job.PlanningOptions;
+import dev.trainingplanner.costmodel.model.ModelSpec;
+import dev.trainingplanner.costmodel.training.Precision;
+import dev.trainingplanner.engine.plan.Framework;
+import dev.trainingplanner.engine.plan.PlanRequest;
+import dev.trainingplanner.engine.plan.SearchOptions;
+import dev.trainingplanner.engine.profile.ClusterConverter;
+import dev.trainingplanner.engine.profile.ClusterProfile;
+import dev.trainingplanner.engine.profile.ProfiledCluster;
+import dev.trainingplanner.engine.solver.PlacementSearch;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Set;
+
+/** Turns the API's goal and options into the engine's {@link PlanRequest}; unset options keep the engine defaults. */
+public final class EngineRequests {
+
+    private EngineRequests() {}
+
+    public static ProfiledCluster cluster(ClusterProfile profile) {
+        return new ClusterConverter().convert(profile, Set.of(), Set.of());
+    }
+
+    /**
+     * The request with a wall-clock limit ({@code timeLimit}) on top of the engine's deterministic step budget, so a
+     * solve ends at whichever comes first.
+     */
+    public static PlanRequest request(
+            ProfiledCluster cluster, ModelSpec model, PlanningGoal goal, PlanningOptions options, Duration timeLimit) {
+        SearchOptions defaults = SearchOptions.defaults();
+        PlanningOptions o = options == null ? PlanningOptions.none() : options;
+        int gpusPerNode = Math.max(1, cluster.cluster().gpusPerNode());
+        int steps = PlacementSearch.defaultSteps(Math.max(1, goal.gpus() / gpusPerNode));
+        SearchOptions search = new SearchOptions(
+                o.zeroStages() == null ? defaults.zeroStages() : o.zeroStages(),
+                or(o.allowZeroPlusPlus(), defaults.allowZeroPlusPlus()),
+                or(o.tensorParallelAcrossNodes(), defaults.tensorParallelAcrossNodes()),
+                or(o.headroomFraction(), defaults.headroomFraction()),
+                or(o.allowGradientCoding(), defaults.allowGradientCoding()),
+                or(o.maxLadderFraction(), defaults.maxLadderFraction()),
+                or(o.minMicroBatch(), defaults.minMicroBatch()),
+                or(o.maxMicroBatch(), defaults.maxMicroBatch()),
+                o.precision() == null
+                        ? defaults.precision()
+                        : Precision.valueOf(o.precision().toUpperCase(Locale.ROOT)),
+                or(o.seed(), defaults.seed()),
+                steps,
+                o.timeLimitSeconds() == null ? timeLimit : Duration.ofSeconds(o.timeLimitSeconds()),
+                or(o.topK(), defaults.topK()),
+                defaults.layoutPoolSize());
+        if (search.minMicroBatch() > search.maxMicroBatch()) {
+            throw new IllegalArgumentException("options.minMicroBatch (" + search.minMicroBatch()
+                    + ") must not exceed options.maxMicroBatch (" + search.maxMicroBatch() + ")");
+        }
+        return new PlanRequest(
+                cluster,
+                model,
+                goal.globalBatchSequences(),
+                goal.gpus(),
+                Framework.parse(goal.frameworkOrDefault()),
+                search);
+    }
+
+    private static <T> T or(T value, T fallback) {
+        return value == null ? fallback : value;
+    }
+}

@@ -1,0 +1,43 @@
+package dev.trainingplanner.api.planning;
+
+import java.util.List;
+
+/**
+ * The launch-relevant part of a plan: the layout knobs and which GPU every rank runs on. Launch artifacts are derived
+ * from this record only, so they cannot disagree with the plan.
+ *
+ * @param virtualPipelineStages interleaved stages per pipeline rank (1 = no interleaving)
+ * @param zeroStage DeepSpeed ZeRO stage, or the Megatron distributed optimizer when 1
+ * @param hpzPartitionSize ZeRO++ hpZ secondary group size (1 = off)
+ * @param recompute {@code none}, {@code selective} or {@code full}
+ * @param ranks every global rank in order: its node and the GPU index in that node's profile
+ */
+public record LaunchPlan(
+        String framework,
+        int tensorParallel,
+        int pipelineParallel,
+        int dataParallel,
+        int contextParallel,
+        int virtualPipelineStages,
+        boolean sequenceParallel,
+        int microBatchSequences,
+        int globalBatchSequences,
+        int zeroStage,
+        int hpzPartitionSize,
+        boolean quantizedWeights,
+        boolean quantizedGradients,
+        String precision,
+        String recompute,
+        List<RankPlacement> ranks) {
+
+    /** Global rank {@code rank} runs on GPU {@code gpu} of node {@code node}. */
+    public record RankPlacement(int rank, String node, int gpu) {}
+
+    public int worldSize() {
+        return tensorParallel * pipelineParallel * dataParallel * contextParallel;
+    }
+
+    public int gradientAccumulationSteps() {
+        return globalBatchSequences / (microBatchSequences * dataParallel);
+    }
+}

@@ -1,0 +1,272 @@
+package dev.trainingplanner.api.planning;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trainingplanner.api.model.Models;
+import dev.trainingplanner.api.problem.ClientMistake;
+import dev.trainingplanner.api.profile.ProfileStore;
+import dev.trainingplanner.costmodel.InvalidInputException;
+import dev.trainingplanner.engine.profile.InvalidProfileException;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Runs one solve for a {@link PlanRun} and writes everything it learns to the database: SOLVING with the replica and
+ * attempt, the best plan so far with its progress, then COMPLETED with the result, CANCELLED when stopped, or FAILED
+ * with the reason. A run interrupted by a stopping replica is left for db-scheduler to retry (it resumes as attempt
+ * n+1); after {@code planner.solves.max-attempts} attempts it is marked FAILED with that reason.
+ */
+@Component
+public class PlanExecution {
+
+    private static final Logger log = LoggerFactory.getLogger(PlanExecution.class);
+    private static final Duration CHECK_INTERVAL = Duration.ofMillis(500);
+
+    private final JdbcTemplate jdbc;
+    private final PlanRuns runs;
+    private final ProfileStore profiles;
+    private final Models models;
+    private final PlanSolver solver;
+    private final ObjectMapper json;
+    private final ApplicationEventPublisher events;
+    private final String replica;
+    private final int maxAttempts;
+    private final MeterRegistry meters;
+    private final DistributionSummary predictedIteration;
+
+    PlanExecution(
+            JdbcTemplate jdbc,
+            PlanRuns runs,
+            ProfileStore profiles,
+            Models models,
+            PlanSolver solver,
+            ObjectMapper json,
+            ApplicationEventPublisher events,
+            MeterRegistry meters,
+            @Value("${db-scheduler.scheduler-name:}") String schedulerName,
+            @Value("${planner.solves.max-attempts:3}") int maxAttempts) {
+        this.jdbc = jdbc;
+        this.runs = runs;
+        this.profiles = profiles;
+        this.models = models;
+        this.solver = solver;
+        this.json = json;
+        this.events = events;
+        this.replica = schedulerName.isBlank() ? ReplicaName.current() : schedulerName;
+        this.maxAttempts = maxAttempts;
+        this.meters = meters;
+        this.predictedIteration = DistributionSummary.builder("planner.plan.predicted.iteration")
+                .description("Predicted optimizer-step time of completed plans (plan quality)")
+                .baseUnit("seconds")
+                .register(meters);
+        Gauge.builder("planner.solves.queued", runs, PlanRuns::queued)
+                .description("Solves waiting for a free solver thread on any replica")
+                .register(meters);
+        Gauge.builder("planner.solves.running", runs, PlanRuns::solving)
+                .description("Solves running on any replica")
+                .register(meters);
+    }
+
+    /** Published after a run finished, so that nightly re-planning can compare it with the job's current plan. */
+    public record PlanFinished(UUID planId, UUID jobId, PlanStatus status, String purpose) {}
+
+    void run(UUID planId, BooleanSupplier shuttingDown) {
+        List<Integer> claimed = jdbc.query(
+                """
+                update plan_run set status = 'SOLVING', attempts = attempts + 1, solving_replica = ?,
+                       started_at = coalesce(started_at, ?)
+                where id = ? and status in ('QUEUED', 'SOLVING') and not cancel_requested
+                returning attempts""",
+                (rs, i) -> rs.getInt(1),
+                replica,
+                Timestamp.from(Instant.now()),
+                planId);
+        if (claimed.isEmpty()) {
+            finishCancelledIfRequested(planId);
+            return;
+        }
+        int attempt = claimed.get(0);
+        if (attempt > maxAttempts) {
+            fail(planId, "the solve was interrupted " + (attempt - 1) + " times (replica stopped or died) and gave up");
+            return;
+        }
+        if (attempt > 1) {
+            log.info("Resuming plan {} (attempt {}) after its previous replica stopped", planId, attempt);
+        }
+        PlanRun run = runs.byId(planId);
+        PlanSpec spec = runs.spec(run);
+        Timer.Sample sample = Timer.start(meters);
+        String outcome = "failed";
+        try {
+            PlanSolver.SolveInput input = input(spec);
+            PlanSolver.SolvedPlan solved = solver.solve(input, new DatabaseListener(planId, shuttingDown));
+            if (shuttingDown.getAsBoolean() && !cancelRequested(planId)) {
+                throw new ReplicaStopping();
+            }
+            complete(planId, solved);
+            outcome = "completed";
+        } catch (ReplicaStopping stopping) {
+            outcome = "interrupted";
+            jdbc.update(
+                    "update plan_run set status = 'QUEUED', solving_replica = null where id = ? and status = 'SOLVING'",
+                    planId);
+            throw new IllegalStateException("plan " + planId + " interrupted by a stopping replica; it will resume");
+        } catch (ClientMistake | InvalidInputException | InvalidProfileException | IllegalArgumentException e) {
+            fail(planId, e.getMessage());
+        } catch (RuntimeException e) {
+            if (cancelRequested(planId)) {
+                outcome = "cancelled";
+                finish(planId, PlanStatus.CANCELLED, "stopped on request before the solver had a complete plan");
+            } else {
+                log.error("Solve of plan {} failed", planId, e);
+                fail(planId, "the solver failed: " + e);
+            }
+        } finally {
+            sample.stop(Timer.builder("planner.solve.duration")
+                    .description("Wall time of solves")
+                    .tag("outcome", outcome)
+                    .register(meters));
+        }
+        events.publishEvent(
+                new PlanFinished(planId, run.jobId(), runs.byId(planId).status(), spec.purpose()));
+    }
+
+    private PlanSolver.SolveInput input(PlanSpec spec) {
+        ProfileStore.EffectiveProfile effective = profiles.effective(spec.cluster());
+        if (effective.isEmpty()) {
+            throw new ClientMistake(
+                    org.springframework.http.HttpStatus.UNPROCESSABLE_ENTITY,
+                    "cluster",
+                    "cluster '" + spec.cluster() + "' has no profile yet: upload one before planning");
+        }
+        return new PlanSolver.SolveInput(
+                effective.profile(), models.byName(spec.model()).spec(), spec.goal(), spec.options());
+    }
+
+    private void complete(UUID planId, PlanSolver.SolvedPlan solved) {
+        ObjectNode result = json.createObjectNode();
+        result.set("plan", solved.plan());
+        result.set("launch", json.valueToTree(solved.launch()));
+        result.put("predictedIterationSeconds", solved.predictedIterationSeconds());
+        boolean stopped = cancelRequested(planId);
+        jdbc.update(
+                """
+                update plan_run set status = ?, progress = 1, result = ?, best_plan = ?, finished_at = ?,
+                       failure_reason = ?
+                where id = ?""",
+                stopped ? PlanStatus.CANCELLED.name() : PlanStatus.COMPLETED.name(),
+                write(result),
+                write(solved.plan()),
+                Timestamp.from(Instant.now()),
+                stopped ? "stopped on request; the result is the best plan found until then" : null,
+                planId);
+        predictedIteration.record(solved.predictedIterationSeconds());
+        UUID jobId = runs.byId(planId).jobId();
+        if (!stopped
+                && jobId != null
+                && !"nightly".equals(runs.spec(runs.byId(planId)).purpose())) {
+            jdbc.update("update training_job set current_plan_id = ? where id = ?", planId, jobId);
+        }
+    }
+
+    private void fail(UUID planId, String reason) {
+        finish(planId, PlanStatus.FAILED, reason);
+    }
+
+    private void finish(UUID planId, PlanStatus status, String reason) {
+        jdbc.update(
+                "update plan_run set status = ?, failure_reason = ?, finished_at = ? where id = ?",
+                status.name(),
+                reason,
+                Timestamp.from(Instant.now()),
+                planId);
+    }
+
+    private void finishCancelledIfRequested(UUID planId) {
+        jdbc.update(
+                """
+                update plan_run set status = 'CANCELLED', finished_at = ?,
+                       failure_reason = coalesce(failure_reason, 'stopped before it started')
+                where id = ? and status in ('QUEUED', 'SOLVING') and cancel_requested""",
+                Timestamp.from(Instant.now()),
+                planId);
+    }
+
+    private boolean cancelRequested(UUID planId) {
+        return Boolean.TRUE.equals(
+                jdbc.queryForObject("select cancel_requested from plan_run where id = ?", Boolean.class, planId));
+    }
+
+    private String write(JsonNode node) {
+        try {
+            return json.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a plan could not be serialised", e);
+        }
+    }
+
+    /** Thrown inside the solve when this replica shuts down; the run goes back to the queue. */
+    private static final class ReplicaStopping extends RuntimeException {}
+
+    /** Writes progress and the best plan so far, at most every {@link #CHECK_INTERVAL}, and polls the stop flag. */
+    private final class DatabaseListener implements PlanSolver.Listener {
+        private final UUID planId;
+        private final BooleanSupplier shuttingDown;
+        private long lastWriteNanos;
+        private long lastCheckNanos;
+        private boolean stop;
+
+        DatabaseListener(UUID planId, BooleanSupplier shuttingDown) {
+            this.planId = planId;
+            this.shuttingDown = shuttingDown;
+        }
+
+        @Override
+        public void improved(double progress, JsonNode bestSoFar) {
+            long now = System.nanoTime();
+            if (now - lastWriteNanos < CHECK_INTERVAL.toNanos()) {
+                return;
+            }
+            lastWriteNanos = now;
+            double clamped = Math.max(0, Math.min(0.99, progress));
+            if (bestSoFar == null) {
+                jdbc.update("update plan_run set progress = ? where id = ? and status = 'SOLVING'", clamped, planId);
+            } else {
+                jdbc.update(
+                        "update plan_run set progress = ?, best_plan = ? where id = ? and status = 'SOLVING'",
+                        clamped,
+                        write(bestSoFar),
+                        planId);
+            }
+        }
+
+        @Override
+        public boolean stopRequested() {
+            if (stop || shuttingDown.getAsBoolean()) {
+                return true;
+            }
+            long now = System.nanoTime();
+            if (now - lastCheckNanos >= CHECK_INTERVAL.toNanos()) {
+                lastCheckNanos = now;
+                stop = cancelRequested(planId);
+            }
+            return stop;
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package dev.trainingplanner.api.planning;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.kagkarlsson.scheduler.SchedulerClient;
+import dev.trainingplanner.api.problem.ClientMistake;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.context.annotation.Lazy;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Starts, finds and stops solves. A new run is a row in {@code plan_run} plus a db-scheduler execution of
+ * {@link SolvePlanTask}: whichever replica has a free solver thread picks it up, and a replica that dies mid-solve
+ * leaves a dead execution that another replica revives.
+ */
+@Service
+public class PlanRuns {
+
+    private final PlanRunRepository repository;
+    private final JdbcTemplate jdbc;
+    private final SchedulerClient scheduler;
+    private final ObjectMapper json;
+
+    PlanRuns(PlanRunRepository repository, JdbcTemplate jdbc, @Lazy SchedulerClient scheduler, ObjectMapper json) {
+        this.repository = repository;
+        this.jdbc = jdbc;
+        this.scheduler = scheduler;
+        this.json = json;
+    }
+
+    /** Stores the run and queues its solve; the caller answers 202 with the run's location. */
+    public PlanRun start(PlanSpec spec, UUID jobId) {
+        PlanRun run =
+                repository.save(new PlanRun(UUID.randomUUID(), jobId, spec.cluster(), write(spec), Instant.now()));
+        enqueue(run.id());
+        return run;
+    }
+
+    void enqueue(UUID id) {
+        scheduler.scheduleIfNotExists(SolvePlanTask.TASK.instance(id.toString()).build(), Instant.now());
+    }
+
+    @Transactional(readOnly = true)
+    public PlanRun byId(UUID id) {
+        return repository.findById(id).orElseThrow(() -> ClientMistake.notFound("plan " + id));
+    }
+
+    /** The plan named in a request body: unknown is a 422 naming {@code planId}. */
+    @Transactional(readOnly = true)
+    public PlanRun byIdOrUnprocessable(UUID id) {
+        return repository
+                .findById(id)
+                .orElseThrow(() -> new ClientMistake(
+                        org.springframework.http.HttpStatus.UNPROCESSABLE_ENTITY,
+                        "planId",
+                        "plan " + id + " does not exist"));
+    }
+
+    @Transactional(readOnly = true)
+    public List<PlanRun> recent(UUID jobId, int limit) {
+        PageRequest page = PageRequest.of(0, limit);
+        return jobId == null
+                ? repository.findAllByOrderByCreatedAtDesc(page)
+                : repository.findByJobIdOrderByCreatedAtDesc(jobId, page);
+    }
+
+    public PlanSpec spec(PlanRun run) {
+        try {
+            return json.readValue(run.requestJson(), PlanSpec.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("plan " + run.id() + " holds an unreadable request", e);
+        }
+    }
+
+    /**
+     * Stops a solve: a queued one is cancelled at once; a running one is asked to stop and keeps the best plan found
+     * so far as its result (the solving replica sees the flag within a second).
+     */
+    public PlanRun stop(UUID id) {
+        PlanRun run = byId(id);
+        if (run.status().finished()) {
+            throw ClientMistake.conflict(null, "plan " + id + " has already finished (" + run.status() + ")");
+        }
+        int cancelledQueued = jdbc.update(
+                """
+                update plan_run set status = 'CANCELLED', cancel_requested = true, finished_at = ?,
+                       failure_reason = 'stopped before it started'
+                where id = ? and status = 'QUEUED'""",
+                Timestamp.from(Instant.now()),
+                id);
+        if (cancelledQueued == 1) {
+            try {
+                scheduler.cancel(SolvePlanTask.TASK.instanceId(id.toString()));
+            } catch (RuntimeException alreadyPicked) {
+                // The execution was picked in the meantime; it reads CANCELLED and ends without solving.
+            }
+        } else {
+            jdbc.update("update plan_run set cancel_requested = true where id = ?", id);
+        }
+        return byId(id);
+    }
+
+    long queued() {
+        return repository.countByStatus(PlanStatus.QUEUED);
+    }
+
+    long solving() {
+        return repository.countByStatus(PlanStatus.SOLVING);
+    }
+
+    private String write(PlanSpec spec) {
+        try {
+            return json.writeValueAsString(spec);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a plan request could not be serialised", e);
+        }
+    }
+}

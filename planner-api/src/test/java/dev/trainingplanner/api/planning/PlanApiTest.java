@@ -1,0 +1,162 @@
+package dev.trainingplanner.api.planning;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.trainingplanner.api.security.TokenService;
+import dev.trainingplanner.api.support.PlannerIntegrationTest;
+import dev.trainingplanner.api.testing.Api;
+import dev.trainingplanner.api.testing.ApiTestSupport;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+@PlannerIntegrationTest
+class PlanApiTest {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    TokenService tokenService;
+
+    ApiTestSupport.Tokens tokens;
+    Api admin;
+    Api scheduler;
+    String cluster;
+
+    @BeforeEach
+    void clusterWithAProfile() {
+        cluster = ApiTestSupport.uniqueName("plan");
+        tokens = ApiTestSupport.tokens(tokenService, cluster, "b");
+        admin = new Api(port, tokens.admin());
+        scheduler = admin.as(tokens.scheduler());
+        assertThat(admin.post("/api/v1/clusters", "{\"name\":\"" + cluster + "\"}")
+                        .status())
+                .isEqualTo(201);
+        assertThat(admin.as(tokens.agentOfA())
+                        .post("/api/v1/clusters/" + cluster + "/profiles", ApiTestSupport.profile(cluster, 4, 8))
+                        .status())
+                .isEqualTo(201);
+    }
+
+    @Test
+    void aJobIsPlannedAsynchronouslyAndKeepsItsPlan() {
+        Api.Answer job = scheduler.post("/api/v1/jobs", job(cluster, "gpt3-1.3b", 32, 64, 3));
+        assertThat(job.status()).as(job.toString()).isEqualTo(201);
+        String jobId = job.json().get("id").asText();
+
+        Api.Answer started = scheduler.post("/api/v1/plans", "{\"jobId\":\"" + jobId + "\"}");
+        assertThat(started.status()).as(started.toString()).isEqualTo(202);
+        String location = started.header("Location");
+        assertThat(location).startsWith("/api/v1/plans/");
+
+        JsonNode plan = Plans.awaitFinished(admin.as(tokens.viewer()), location, Duration.ofSeconds(120));
+        assertThat(plan.get("status").asText()).as(plan.toString()).isEqualTo("COMPLETED");
+        assertThat(plan.get("progress").asDouble()).isEqualTo(1.0);
+        JsonNode result = plan.get("result");
+        assertThat(result.get("predictedIterationSeconds").asDouble()).isPositive();
+        assertThat(result.at("/plan/best/estimate/breakdown/computeSeconds").asDouble())
+                .isPositive();
+        assertThat(result.at("/plan/explanation/summary").asText()).isNotBlank();
+        JsonNode launch = result.get("launch");
+        assertThat(launch.get("ranks")).hasSize(32);
+        Set<String> gpus = new HashSet<>();
+        launch.get("ranks")
+                .forEach(r ->
+                        gpus.add(r.get("node").asText() + "/" + r.get("gpu").asInt()));
+        assertThat(gpus).hasSize(32);
+
+        assertThat(scheduler
+                        .get("/api/v1/jobs/" + jobId)
+                        .json()
+                        .get("currentPlanId")
+                        .asText())
+                .isEqualTo(plan.get("id").asText());
+        assertThat(scheduler.get("/api/v1/plans?jobId=" + jobId).json()).hasSize(1);
+
+        Api.Answer rescored = scheduler.post(
+                "/api/v1/estimates", "{\"planId\":\"" + plan.get("id").asText() + "\"}");
+        assertThat(rescored.status()).as(rescored.toString()).isEqualTo(200);
+        assertThat(rescored.json().get("changeRatio").asDouble())
+                .isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-6));
+    }
+
+    @Test
+    void aStandAlonePlanCanBeStopped() {
+        Api.Answer started = scheduler.post(
+                "/api/v1/plans",
+                "{\"cluster\":\"" + cluster + "\",\"model\":\"llama2-7b\",\"goal\":{\"globalBatchSequences\":256,"
+                        + "\"gpus\":32},\"options\":{\"timeLimitSeconds\":120}}");
+        assertThat(started.status()).as(started.toString()).isEqualTo(202);
+        String location = started.header("Location");
+        Plans.awaitStatus(scheduler, location, "SOLVING", Duration.ofSeconds(60));
+
+        Api.Answer stopped = scheduler.delete(location);
+        assertThat(stopped.status()).isIn(200, 202);
+        JsonNode plan = Plans.awaitFinished(scheduler, location, Duration.ofSeconds(60));
+        assertThat(plan.get("status").asText()).isEqualTo("CANCELLED");
+        assertThat(plan.get("failureReason").asText()).contains("stopped");
+        assertThat(scheduler.delete(location).status()).isEqualTo(409);
+    }
+
+    @Test
+    void badPlanRequestsAreSpecificProblems() {
+        Api.Answer unknownCluster = scheduler.post(
+                "/api/v1/plans",
+                "{\"cluster\":\"nope\",\"model\":\"gpt3-1.3b\",\"goal\":{\"globalBatchSequences\":8,\"gpus\":8}}");
+        assertThat(unknownCluster.status()).isEqualTo(422);
+        assertThat(unknownCluster.json().get("field").asText()).isEqualTo("cluster");
+
+        Api.Answer unknownModel = scheduler.post(
+                "/api/v1/plans",
+                "{\"cluster\":\"" + cluster
+                        + "\",\"model\":\"gpt-9\",\"goal\":{\"globalBatchSequences\":8,\"gpus\":8}}");
+        assertThat(unknownModel.status()).isEqualTo(422);
+        assertThat(unknownModel.json().get("field").asText()).isEqualTo("model");
+
+        Api.Answer negative = scheduler.post(
+                "/api/v1/plans",
+                "{\"cluster\":\"" + cluster
+                        + "\",\"model\":\"gpt3-1.3b\",\"goal\":{\"globalBatchSequences\":-8,\"gpus\":8}}");
+        assertThat(negative.status()).isEqualTo(400);
+        assertThat(negative.json().get("field").asText()).isEqualTo("goal.globalBatchSequences");
+
+        Api.Answer unknownJob = scheduler.post("/api/v1/plans", "{\"jobId\":\"00000000-0000-0000-0000-000000000000\"}");
+        assertThat(unknownJob.status()).isEqualTo(422);
+        assertThat(unknownJob.json().get("field").asText()).isEqualTo("jobId");
+
+        Api.Answer badId = scheduler.get("/api/v1/plans/not-a-uuid");
+        assertThat(badId.status()).isEqualTo(400);
+        assertThat(scheduler
+                        .get("/api/v1/plans/00000000-0000-0000-0000-000000000000")
+                        .status())
+                .isEqualTo(404);
+        assertThat(admin.as(tokens.viewer())
+                        .post("/api/v1/plans", "{\"jobId\":\"00000000-0000-0000-0000-000000000000\"}")
+                        .status())
+                .isEqualTo(403);
+    }
+
+    @Test
+    void tooManyGpusFailsWithTheReason() {
+        Api.Answer started = scheduler.post(
+                "/api/v1/plans",
+                "{\"cluster\":\"" + cluster + "\",\"model\":\"gpt3-1.3b\",\"goal\":{\"globalBatchSequences\":64,"
+                        + "\"gpus\":4096}}");
+        assertThat(started.status()).isEqualTo(202);
+        JsonNode plan = Plans.awaitFinished(scheduler, started.header("Location"), Duration.ofSeconds(60));
+        assertThat(plan.get("status").asText()).isEqualTo("FAILED");
+        assertThat(plan.get("failureReason").asText()).contains("4096");
+    }
+
+    static String job(String cluster, String model, int gpus, int batch, int seconds) {
+        return "{\"name\":\"pretrain\",\"cluster\":\"" + cluster + "\",\"model\":\"" + model
+                + "\",\"goal\":{\"globalBatchSequences\":" + batch + ",\"gpus\":" + gpus
+                + "},\"options\":{\"timeLimitSeconds\":" + seconds + "}}";
+    }
+}

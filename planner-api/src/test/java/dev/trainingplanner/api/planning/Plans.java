@@ -1,0 +1,47 @@
+package dev.trainingplanner.api.planning;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.trainingplanner.api.testing.Api;
+import java.time.Duration;
+
+/** Polls a plan over the API. */
+public final class Plans {
+
+    private Plans() {}
+
+    public static JsonNode awaitFinished(Api api, String location, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        JsonNode plan;
+        do {
+            plan = api.get(location).json();
+            String status = plan.get("status").asText();
+            if (status.equals("COMPLETED") || status.equals("FAILED") || status.equals("CANCELLED")) {
+                return plan;
+            }
+            pause();
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("plan did not finish within " + timeout + ": " + plan);
+    }
+
+    public static JsonNode awaitStatus(Api api, String location, String wanted, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        JsonNode plan;
+        do {
+            plan = api.get(location).json();
+            if (plan.get("status").asText().equals(wanted)) {
+                return plan;
+            }
+            pause();
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("plan never reached " + wanted + " within " + timeout + ": " + plan);
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+}
