@@ -42,7 +42,7 @@ export function showProblem(error) {
   problemBox.append(
     h('button', { type: 'button', class: 'secondary', 'aria-label': 'Dismiss error', onclick: hideProblem }, 'Dismiss'),
     h('h2', {}, heading),
-    items,
+    ...items,
   );
   problemBox.hidden = false;
 }

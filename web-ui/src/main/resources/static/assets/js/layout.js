@@ -19,7 +19,7 @@ export function degrees(layout) {
 
 function enumName(value) {
   if (value === undefined || value === null) return null;
-  if (typeof value === 'object') return pick(value, 'kind', 'type', 'name', 'mode') ?? null;
+  if (typeof value === 'object') return pick(value, 'scheme', 'kind', 'type', 'name', 'mode') ?? null;
   return String(value);
 }
 
@@ -49,7 +49,7 @@ export function describeLayout(layout) {
   const coding = pick(layout, 'gradientCoding');
   const codingKind = enumName(coding);
   if (codingKind && codingKind.toUpperCase() !== 'NONE') {
-    const s = coding && typeof coding === 'object' ? pick(coding, 's', 'stragglers', 'redundancy', 'parameter') : undefined;
+    const s = coding && typeof coding === 'object' ? pick(coding, 'stragglersTolerated', 's', 'stragglers', 'redundancy') : undefined;
     parts.push(`gradient coding ${codingKind.toLowerCase().replace(/_/g, ' ')}${s !== undefined ? ` s=${s}` : ''}`);
   }
   const ladder = pick(layout, 'ladderLayers', 'ladder', 'ladderLayerSet');

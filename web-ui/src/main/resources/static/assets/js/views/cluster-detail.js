@@ -2,6 +2,7 @@
 // table with straggler statistics, and the measurement history of a chosen link.
 import { api, asList } from '../api.js';
 import { chart } from '../charts.js';
+import { gradientCss, heatmap } from '../heatmap.js';
 import { badge, emptyState, fmt, h, table, textEquivalent } from '../dom.js';
 import { DEGRADED_FRACTION, gpuCount, latestMeasurement, linkHistory, linkMatrix, profileOf, staleSubjects } from '../profile.js';
 
@@ -61,37 +62,26 @@ function heatmapSection(matrix, ctx, onSelect) {
         `links below ${Math.round(DEGRADED_FRACTION * 100)} % of nominal are degraded and outlined in red. Select a cell to see that link's history.`,
     ),
   );
-  const box = h('div', { class: n > 24 ? 'chart tall' : 'chart', id: 'bandwidth-heatmap' });
-  section.append(box);
-  const values = matrix.cells.map((c) => c.bandwidthGbps);
-  const maxGbps = Math.max(matrix.nominalGbps || 0, ...values, 1);
-  const data = matrix.cells.map((c) => [c.j, c.i, c.bandwidthGbps]);
-  // Degraded links get a marker on top of their cell: on a 128-node map a cell is a few pixels wide.
-  const markers = matrix.degraded.map((c) => [c.j, c.i, c.bandwidthGbps]);
-  const labelInterval = n > 32 ? Math.ceil(n / 32) - 1 : 0;
-  const instance = chart(
-    box,
-    {
-      tooltip: {
-        formatter: (p) => {
-          const cell = matrix.cells[p.dataIndex];
-          if (!cell) return '';
-          return `${cell.from} → ${cell.to}<br>${fmt.number(cell.bandwidthGbps, 1)} Gbit/s (${fmt.percent(cell.ratio, 0)} of nominal)${cell.measured ? '' : '<br>default (not measured)'}`;
-        },
-      },
-      grid: { left: 90, right: 30, top: 20, bottom: 110 },
-      xAxis: { type: 'category', data: matrix.nodes, name: 'to', axisLabel: { rotate: 60, interval: labelInterval }, splitArea: { show: true } },
-      yAxis: { type: 'category', data: matrix.nodes, name: 'from', inverse: true, axisLabel: { interval: labelInterval }, splitArea: { show: true } },
-      visualMap: { seriesIndex: 0, min: 0, max: maxGbps, calculable: true, orient: 'horizontal', left: 'center', bottom: 0, inRange: { color: ['#b3261e', '#f7d774', '#e8f1fb', '#1f5fbf'] }, text: ['Gbit/s', ''] },
-      series: [
-        { type: 'heatmap', data, progressive: 0, emphasis: { itemStyle: { borderColor: '#000', borderWidth: 1 } } },
-        { type: 'scatter', name: 'degraded', data: markers, symbol: 'rect', symbolSize: Math.max(8, Math.min(24, 480 / Math.max(n, 1))), itemStyle: { color: 'rgba(0,0,0,0)', borderColor: '#b3261e', borderWidth: 2 }, tooltip: { show: false }, silent: true, z: 3 },
-      ],
-    },
-    ctx,
-    { label: `Bandwidth heatmap of ${n} nodes; ${matrix.degraded.length} degraded links, listed in the table below.` },
-  );
-  if (instance) instance.on('click', (p) => p.seriesIndex === 0 && onSelect(matrix.cells[p.dataIndex].from, matrix.cells[p.dataIndex].to));
+  const box = h('div', {
+    class: n > 24 ? 'chart tall' : 'chart',
+    id: 'bandwidth-heatmap',
+    role: 'img',
+    'aria-label': `Bandwidth heatmap of ${n} nodes; ${matrix.degraded.length} degraded link${matrix.degraded.length === 1 ? '' : 's'}, listed in the table below.`,
+  });
+  const maxGbps = Math.max(matrix.nominalGbps || 0, ...matrix.cells.map((c) => c.bandwidthGbps), 1);
+  section.append(box, h('div', { class: 'colour-scale', 'aria-hidden': 'true' }, '0 Gbit/s', h('span', { class: 'bar', style: `background: ${gradientCss()}` }), `${fmt.number(maxGbps, 0)} Gbit/s`));
+  // Drawn after the box is in the document, when it has a size.
+  queueMicrotask(() => {
+    const redraw = heatmap(box, {
+      labels: matrix.nodes,
+      cells: matrix.cells.map((c) => ({ ...c, value: c.bandwidthGbps })),
+      maxValue: maxGbps,
+      onSelect: (cell) => onSelect(cell.from, cell.to),
+      describe: (cell) => `${cell.from} → ${cell.to}\n${fmt.number(cell.bandwidthGbps, 1)} Gbit/s (${fmt.percent(cell.ratio, 0)} of nominal)${cell.measured ? '' : '\ndefault link (not measured)'}`,
+    });
+    window.addEventListener('resize', redraw);
+    ctx.onCleanup(() => window.removeEventListener('resize', redraw));
+  });
   const degradedTable = matrix.degraded.length
     ? table({
         caption: `${matrix.degraded.length} degraded link${matrix.degraded.length === 1 ? '' : 's'}`,
@@ -134,35 +124,37 @@ function heatmapSection(matrix, ctx, onSelect) {
   return section;
 }
 
+function distinct(values) {
+  return [...new Set(values.filter((v) => v !== undefined && v !== null))];
+}
+
+/** One row per node (128 rows for 1,024 GPUs): its GPUs' types, memory and each GPU's relative speed in index order. */
 function gpuSection(profile) {
-  const rows = [];
-  for (const node of profile.nodes) {
-    for (const gpu of node.gpus || []) rows.push({ node, gpu });
-  }
   return h(
     'section',
     { 'aria-labelledby': 'gpus-heading' },
     h('h2', { id: 'gpus-heading' }, 'GPUs by node'),
+    h('p', { class: 'hint' }, 'Relative speed 1.00 is the catalog speed of the GPU type; straggler statistics are per node (chance that an iteration is slow, and by how much).'),
     h(
       'div',
       { class: 'table-scroll' },
       table({
         testId: 'gpu-table',
-        rowClass: (r) => (r.node.stale || r.gpu.stale ? 'degraded' : null),
+        rowClass: (node) => (node.stale ? 'degraded' : null),
         columns: [
-          { label: 'Node', value: (r) => r.node.name },
-          { label: 'GPU', num: true, value: (r) => r.gpu.index },
-          { label: 'Type', value: (r) => r.gpu.type },
-          { label: 'Memory', num: true, value: (r) => fmt.gib(r.gpu.memoryBytes) },
-          { label: 'Used', num: true, value: (r) => (r.gpu.memoryUsedBytes !== undefined ? fmt.gib(r.gpu.memoryUsedBytes) : '–') },
-          { label: 'Relative speed', num: true, value: (r) => fmt.number(r.gpu.relativeSpeed ?? 1, 2) },
-          { label: 'Node speed', num: true, value: (r) => (r.node.compute ? fmt.number(r.node.compute.relativeSpeed ?? 1, 2) : '–') },
-          { label: 'Slow probability', num: true, value: (r) => (r.node.compute && r.node.compute.slowProbability !== undefined ? fmt.percent(r.node.compute.slowProbability, 1) : '–') },
-          { label: 'Slowdown', num: true, value: (r) => (r.node.compute && r.node.compute.slowdown !== undefined ? `×${fmt.number(r.node.compute.slowdown, 2)}` : '–') },
-          { label: 'Source', value: (r) => r.gpu.source || 'measured' },
-          { label: 'Measured', value: (r) => (r.node.stale || r.gpu.stale ? badge('warn', 'stale') : r.node.measuredAt ? fmt.age(r.node.measuredAt) : '–') },
+          { label: 'Node', value: (node) => node.name },
+          { label: 'GPUs', num: true, value: (node) => (node.gpus || []).length },
+          { label: 'Type', value: (node) => distinct((node.gpus || []).map((g) => g.type)).join(', ') },
+          { label: 'Memory per GPU', num: true, value: (node) => distinct((node.gpus || []).map((g) => fmt.gib(g.memoryBytes))).join(', ') },
+          { label: 'Used', num: true, value: (node) => { const used = (node.gpus || []).map((g) => g.memoryUsedBytes).filter((v) => typeof v === 'number'); return used.length ? fmt.gib(Math.max(...used)) + ' max' : '–'; } },
+          { label: 'Relative speed by GPU', value: (node) => (node.gpus || []).map((g) => fmt.number(g.relativeSpeed ?? 1, 2)).join(' ') },
+          { label: 'Node speed', num: true, value: (node) => (node.compute ? fmt.number(node.compute.relativeSpeed ?? 1, 2) : '–') },
+          { label: 'Slow probability', num: true, value: (node) => (node.compute && typeof node.compute.slowProbability === 'number' ? fmt.percent(node.compute.slowProbability, 1) : '–') },
+          { label: 'Slowdown', num: true, value: (node) => (node.compute && typeof node.compute.slowdown === 'number' ? `×${fmt.number(node.compute.slowdown, 2)}` : '–') },
+          { label: 'Source', value: (node) => distinct((node.gpus || []).map((g) => g.source || 'measured')).join(', ') },
+          { label: 'Measured', value: (node) => (node.stale ? badge('warn', 'stale') : node.measuredAt ? fmt.age(node.measuredAt) : '–') },
         ],
-        rows,
+        rows: profile.nodes,
       }),
     ),
   );

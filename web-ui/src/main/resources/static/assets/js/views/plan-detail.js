@@ -259,8 +259,9 @@ function microBatchesOf(plan, result, estimate, layout) {
   const direct = pick(estimate, 'microBatches', 'numMicroBatches', 'microBatchCount') ?? pick(result, 'microBatches', 'numMicroBatches') ?? pick(layout, 'microBatches', 'numMicroBatches');
   if (direct) return Number(direct);
   const request = plan.request || plan;
-  const global = pick(request, 'globalBatch', 'globalBatchSequences', 'globalBatchSize');
-  const micro = pick(layout, 'microBatchSequences', 'microBatchSize', 'microBatch') ?? 1;
+  const global = pick(request, 'globalBatch', 'globalBatchSequences', 'globalBatchSize') ?? pick(result.training || result.trainingSpec || {}, 'globalBatchSequences');
+  const training = result.training || result.trainingSpec || request.training || {};
+  const micro = pick(layout, 'microBatchSequences', 'microBatchSize', 'microBatch') ?? pick(result, 'microBatchSequences', 'microBatchSize') ?? pick(training, 'microBatchSequences') ?? 1;
   const d = degrees(layout);
   return global ? Math.max(1, Math.round(global / (d.dp * micro))) : undefined;
 }
@@ -271,11 +272,18 @@ function timelineSection(plan, result, estimate, ctx) {
   const parts = breakdownOf(estimate);
   const section = h('section', { 'aria-labelledby': 'timeline-heading' }, h('h2', { id: 'timeline-heading' }, 'Pipeline timeline'));
   const m = microBatchesOf(plan, result, estimate, layout);
-  const forwardTotal = breakdownValue(parts, /^forward/i);
-  const backwardTotal = breakdownValue(parts, /^backward/i);
+  const computeTotal = breakdownValue(parts, /^compute/i);
+  let forwardTotal = breakdownValue(parts, /^forward/i);
+  let backwardTotal = breakdownValue(parts, /^backward/i);
+  if ((forwardTotal === undefined || backwardTotal === undefined) && computeTotal !== undefined) {
+    // One compute figure for forward and backward: a backward pass costs two forward passes (activation and weight
+    // gradients; Narayanan et al., SC'21 §3.2), so a third of it is forward.
+    forwardTotal = computeTotal / 3;
+    backwardTotal = (computeTotal * 2) / 3;
+  }
   const recomputeTotal = breakdownValue(parts, /^recompute/i) || 0;
   if (!m || forwardTotal === undefined || backwardTotal === undefined) {
-    section.append(emptyState('The timeline needs the number of micro-batches and the forward/backward compute times, which this estimate does not give.'));
+    section.append(emptyState('The timeline needs the number of micro-batches and the compute time per iteration, which this estimate does not give.'));
     return section;
   }
   // The breakdown's compute times are per iteration on one stage: m micro-batches each.
@@ -286,7 +294,7 @@ function timelineSection(plan, result, estimate, ctx) {
   section.append(
     h(
       'p',
-      { 'data-testid': 'timeline-summary' },
+      { 'data-testid': 'timeline-summary', 'data-bubble-seconds': schedule.bubbleSeconds, 'data-forward-seconds': forwardSeconds, 'data-backward-seconds': backwardSeconds, 'data-micro-batches': m, 'data-stages': d.pp },
       `${d.pp} stage${d.pp === 1 ? '' : 's'} × ${m} micro-batches, 1F1B: forward ${fmt.ms(forwardSeconds)} and backward ${fmt.ms(backwardSeconds)} per micro-batch. ` +
         `Compute span ${fmt.ms(schedule.makespanSeconds)}, of which bubble ${fmt.ms(schedule.bubbleSeconds)} per stage` +
         (apiBubble !== undefined ? `; the estimate's pipeline bubble is ${fmt.ms(apiBubble)}${d.vpp > 1 ? ` (with VPP ${d.vpp}, which divides the bubble; the chart shows the non-interleaved schedule)` : ''}.` : '.'),
