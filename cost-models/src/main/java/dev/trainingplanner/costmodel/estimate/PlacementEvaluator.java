@@ -40,6 +40,12 @@ final class PlacementEvaluator {
     final MaxTree dpTree;
     double stragglerFactor;
 
+    /** Direct-mapped cache of node-pair link values (per-GPU share), keyed by cluster node ids. */
+    private static final int PAIR_CACHE = 256;
+
+    private final long[] pairKeys = new long[PAIR_CACHE];
+    private final double[] pairBandwidth = new double[PAIR_CACHE];
+    private final double[] pairLatency = new double[PAIR_CACHE];
     private double minIntraBw;
     private double maxIntraLat;
     private double minInterBw;
@@ -117,11 +123,19 @@ final class PlacementEvaluator {
             minIntraBw = Math.min(minIntraBw, cluster.intraBandwidthBytesPerSecond(node, gpuA, gpuB));
             maxIntraLat = Math.max(maxIntraLat, cluster.intraLatencySeconds(node, gpuA, gpuB));
         } else {
-            int nodeA = placement.nodeAt(slotA);
-            int nodeB = placement.nodeAt(slotB);
-            // The node pair's bandwidth is shared by the g GPUs of the node that talk across nodes concurrently.
-            minInterBw = Math.min(minInterBw, cluster.interBandwidthBytesPerSecond(nodeA, nodeB) / g);
-            maxInterLat = Math.max(maxInterLat, cluster.interLatencySeconds(nodeA, nodeB));
+            // Keys are stored plus one so that the zero-initialised cache starts empty.
+            long key = (long) placement.nodeAt(slotA) * cluster.nodeCount() + placement.nodeAt(slotB) + 1;
+            int line = (int) (key ^ (key >>> 17)) & (PAIR_CACHE - 1);
+            if (pairKeys[line] != key) {
+                int nodeA = placement.nodeAt(slotA);
+                int nodeB = placement.nodeAt(slotB);
+                pairKeys[line] = key;
+                // The node pair's bandwidth is shared by the g GPUs of the node that talk across nodes concurrently.
+                pairBandwidth[line] = cluster.interBandwidthBytesPerSecond(nodeA, nodeB) / g;
+                pairLatency[line] = cluster.interLatencySeconds(nodeA, nodeB);
+            }
+            minInterBw = Math.min(minInterBw, pairBandwidth[line]);
+            maxInterLat = Math.max(maxInterLat, pairLatency[line]);
         }
     }
 
@@ -213,9 +227,19 @@ final class PlacementEvaluator {
         }
         double worst = 0;
         int next = tp * cp * dp;
+        int lastFromSlot = -1;
+        int lastToSlot = -1;
         for (int c = 0; c < cp; c++) {
             for (int j = 0; j < tp; j++) {
                 int from = rank(j, c, data, stage);
+                int fromSlot = from / g;
+                int toSlot = (from + next) / g;
+                if (fromSlot != toSlot && fromSlot == lastFromSlot && toSlot == lastToSlot) {
+                    // Same node pair as the previous TP rank: same link, same time.
+                    continue;
+                }
+                lastFromSlot = fromSlot;
+                lastToSlot = toSlot;
                 resetScan();
                 hop(from, from + next);
                 double bw = Math.min(minIntraBw, minInterBw);

@@ -3,6 +3,7 @@ package dev.trainingplanner.costmodel.placement;
 import static dev.trainingplanner.costmodel.InvalidInputException.positive;
 import static dev.trainingplanner.costmodel.InvalidInputException.require;
 
+import dev.trainingplanner.costmodel.InvalidInputException;
 import dev.trainingplanner.costmodel.cluster.Cluster;
 import java.util.Arrays;
 
@@ -154,15 +155,15 @@ public final class Placement {
     /** Checks that every node and GPU exists in {@code cluster}. */
     public void requireFits(Cluster cluster) {
         for (int i = 0; i < nodeOrder.length; i++) {
-            require(
-                    nodeOrder[i] < cluster.nodeCount(),
-                    "placement uses node " + nodeOrder[i] + " but the cluster has nodes 0.."
-                            + (cluster.nodeCount() - 1));
+            if (nodeOrder[i] >= cluster.nodeCount()) {
+                throw new InvalidInputException("placement uses node " + nodeOrder[i] + " but the cluster has nodes 0.."
+                        + (cluster.nodeCount() - 1));
+            }
             for (int gpu : gpuOrder[i]) {
-                require(
-                        gpu < cluster.gpusPerNode(),
-                        "placement uses GPU " + gpu + " on node " + nodeOrder[i] + " but nodes have GPUs 0.."
-                                + (cluster.gpusPerNode() - 1));
+                if (gpu >= cluster.gpusPerNode()) {
+                    throw new InvalidInputException("placement uses GPU " + gpu + " on node " + nodeOrder[i]
+                            + " but nodes have GPUs 0.." + (cluster.gpusPerNode() - 1));
+                }
             }
         }
     }
