@@ -275,6 +275,17 @@ class HelmChartTest {
         }
     }
 
+    @Test
+    void disruptionBudgetMustLeaveADrainableReplica() {
+        assertThatThrownBy(() -> ChartRenderer.render(Map.of("planner.replicaCount", "1")))
+                .hasMessageContaining(
+                        "planner.podDisruptionBudget.minAvailable (1) must be below planner.replicaCount (1)");
+        assertThat(RenderedManifests.of(ChartRenderer.render(
+                                Map.of("planner.replicaCount", "1", "planner.podDisruptionBudget.enabled", "false")))
+                        .all("PodDisruptionBudget"))
+                .isEmpty();
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource({
         "values-wrong-replica-count.yaml, replicaCount",
