@@ -8,6 +8,7 @@ import com.marcnuri.helm.LintResult;
 import dev.trainingplanner.deploy.DeployFiles;
 import dev.trainingplanner.deploy.config.AgentCommandLine;
 import dev.trainingplanner.deploy.config.PlannerConfiguration;
+import dev.trainingplanner.deploy.image.Dockerfile;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -189,6 +190,22 @@ class HelmChartTest {
                 .isTrue();
         assertThat(selects(deployment.at("/spec/selector/matchLabels"), podLabels))
                 .isTrue();
+    }
+
+    @Test
+    void podsRunAsTheUserTheirImageCreates() {
+        Map<String, Path> imageOf =
+                Map.of("Deployment", DeployFiles.plannerDockerfile(), "DaemonSet", DeployFiles.agentDockerfile());
+        imageOf.forEach((kind, dockerfile) -> {
+            List<String> users = Dockerfile.read(dockerfile).all("USER");
+            String[] image = users.get(users.size() - 1).split(":");
+            JsonNode pod = production.single(kind).at("/spec/template/spec");
+
+            assertThat(pod.at("/securityContext/runAsUser").asText()).isEqualTo(image[0]);
+            assertThat(pod.at("/securityContext/runAsGroup").asText()).isEqualTo(image[1]);
+            assertThat(pod.at("/containers/0/securityContext/runAsUser").asText())
+                    .isEqualTo(image[0]);
+        });
     }
 
     @Test
