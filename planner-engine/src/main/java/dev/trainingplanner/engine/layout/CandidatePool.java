@@ -59,23 +59,36 @@ public final class CandidatePool {
     /** Prepares and screens the options; returns the feasible candidates, fastest first under the default placement. */
     public List<LayoutCandidate> screen(List<LayoutSpace.Option> options) {
         Placement packed = Placement.packed(space.cluster(), space.nodesUsed(), space.gpusPerNodeUsed());
+        List<Admitted> admitted = new ArrayList<>();
         for (LayoutSpace.Option option : options) {
             enumerated++;
-            LayoutCandidate candidate = prepare(option.layout(), option.microBatchSequences(), packed);
-            if (candidate != null) {
-                feasible.add(candidate);
+            PreparedLayout prepared = admit(option.layout(), option.microBatchSequences());
+            if (prepared != null) {
+                admitted.add(new Admitted(enumerated, option.microBatchSequences(), prepared));
             }
         }
+        // The packed evaluation is the expensive part; it is independent per layout and the result is sorted, so
+        // running it in parallel keeps the outcome deterministic.
+        feasible.addAll(admitted.parallelStream()
+                .map(a -> candidate(a.id(), a.prepared(), a.microBatch(), packed))
+                .toList());
         feasible.sort(Comparator.comparingDouble(LayoutCandidate::packedIterationTimeSeconds)
                 .thenComparingInt(LayoutCandidate::id));
         return List.copyOf(feasible);
     }
 
+    private record Admitted(int id, int microBatch, PreparedLayout prepared) {}
+
     /**
-     * Prepares one layout; null when a placement-independent rule fails or no GPU could hold a stage with the
-     * headroom.
+     * Prepares one layout for evaluation at {@code reference} (used as its default-placement time); null when a
+     * placement-independent rule fails or no GPU could hold a stage with the headroom.
      */
-    public LayoutCandidate prepare(Layout layout, int microBatch, Placement packed) {
+    public LayoutCandidate prepare(Layout layout, int microBatch, Placement reference) {
+        PreparedLayout prepared = admit(layout, microBatch);
+        return prepared == null ? null : candidate(enumerated, prepared, microBatch, reference);
+    }
+
+    private PreparedLayout admit(Layout layout, int microBatch) {
         PreparedLayout prepared;
         try {
             prepared = costModel.prepare(
@@ -104,13 +117,20 @@ public final class CandidatePool {
             rejectedBy.merge(ViolationCode.OUT_OF_MEMORY, 1, Integer::sum);
             return null;
         }
-        double[] need = memoryNeedByStage(prepared);
-        Estimate packedEstimate = prepared.evaluate(packed);
-        double packedSeconds = packedEstimate.fits(space.headroomFraction())
-                ? packedEstimate.iterationTimeSeconds()
-                : Double.POSITIVE_INFINITY;
+        return prepared;
+    }
+
+    private LayoutCandidate candidate(int id, PreparedLayout prepared, int microBatch, Placement reference) {
+        Estimate estimate = prepared.evaluate(reference);
+        double seconds =
+                estimate.fits(space.headroomFraction()) ? estimate.iterationTimeSeconds() : Double.POSITIVE_INFINITY;
         return new LayoutCandidate(
-                enumerated, layout, microBatch, need, packedSeconds, placement -> session(prepared, placement));
+                id,
+                prepared.layout(),
+                microBatch,
+                memoryNeedByStage(prepared),
+                seconds,
+                placement -> session(prepared, placement));
     }
 
     private static PlacementCostSession session(PreparedLayout prepared, Placement placement) {

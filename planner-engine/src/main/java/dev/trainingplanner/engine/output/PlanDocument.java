@@ -123,7 +123,9 @@ public record PlanDocument(
             int layoutsFeasible,
             int layoutsSearched,
             double defaultPlacementBestSeconds,
+            long screeningMillis,
             long firstFeasibleMillis,
+            long solverMillis,
             long totalMillis,
             long scoreCalculations,
             List<Map<String, Number>> qualityCurve) {}

@@ -69,7 +69,9 @@ public final class PlanDocuments {
                 s.layoutsFeasible(),
                 s.layoutsSearched(),
                 Double.isFinite(s.defaultPlacementBestSeconds()) ? s.defaultPlacementBestSeconds() : 0,
+                s.screeningMillis(),
                 s.firstFeasibleMillis(),
+                s.solverMillis(),
                 s.totalMillis(),
                 s.scoreCalculations(),
                 curve);

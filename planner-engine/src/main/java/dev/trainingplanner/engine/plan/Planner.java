@@ -52,11 +52,12 @@ public final class Planner {
         List<LayoutCandidate> feasible = pool.screen(enumerated);
         if (feasible.isEmpty()) {
             Explanation why = Explanations.infeasible(request, pool);
-            SearchStatistics stats =
-                    new SearchStatistics(pool.enumerated(), 0, 0, Double.NaN, -1, millisSince(start), 0, List.of());
+            SearchStatistics stats = new SearchStatistics(
+                    pool.enumerated(), 0, 0, Double.NaN, millisSince(start), -1, 0, millisSince(start), 0, List.of());
             return new PlanResult(
                     PlanResult.Status.INFEASIBLE, request, request.cluster(), null, List.of(), why, stats);
         }
+        long screening = millisSince(start);
         List<LayoutCandidate> searched =
                 feasible.subList(0, Math.min(feasible.size(), Math.max(1, options.layoutPoolSize())));
         PlacementSearch.Result search =
@@ -73,13 +74,15 @@ public final class Planner {
                 feasible.size(),
                 searched.size(),
                 defaultBest,
-                search.firstFeasibleMillis(),
+                screening,
+                search.firstFeasibleMillis() < 0 ? -1 : screening + search.firstFeasibleMillis(),
+                search.totalMillis(),
                 millisSince(start),
                 search.scoreCalculations(),
                 search.curve().stream()
                         .filter(p -> p.score().hardScore() == 0)
                         .map(p -> new SearchStatistics.CurvePoint(
-                                p.millis(), -p.score().softScore() / 1e6))
+                                screening + p.millis(), -p.score().softScore() / 1e6))
                         .toList());
         Explanation explanation = Explanations.feasible(request, pool, best, defaultBest, refinement.notes(), space);
         return new PlanResult(

@@ -9,8 +9,10 @@ import java.util.List;
  * @param layoutsFeasible layouts that passed every placement-independent rule and fit in memory
  * @param layoutsSearched layouts the placement search chose among
  * @param defaultPlacementBestSeconds the best layout's time with ranks packed by node (exhaustive over layouts)
- * @param firstFeasibleMillis when the solver had its first feasible plan (-1 if never)
- * @param totalMillis wall time of the whole planning, screening included
+ * @param screeningMillis time to enumerate, prepare and rank the layouts under the default placement
+ * @param firstFeasibleMillis when the first feasible plan existed, from the start of planning (-1 if never)
+ * @param solverMillis wall time of the Timefold search (construction and local search)
+ * @param totalMillis wall time of the whole planning, screening and refinement included
  * @param scoreCalculations score evaluations of the placement search
  * @param curve best plan time (seconds) against solver time (milliseconds)
  */
@@ -19,7 +21,9 @@ public record SearchStatistics(
         int layoutsFeasible,
         int layoutsSearched,
         double defaultPlacementBestSeconds,
+        long screeningMillis,
         long firstFeasibleMillis,
+        long solverMillis,
         long totalMillis,
         long scoreCalculations,
         List<CurvePoint> curve) {

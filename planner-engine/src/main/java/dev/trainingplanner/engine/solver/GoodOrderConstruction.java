@@ -2,11 +2,15 @@ package dev.trainingplanner.engine.solver;
 
 import ai.timefold.solver.core.api.score.director.ScoreDirector;
 import ai.timefold.solver.core.api.solver.phase.PhaseCommand;
+import dev.trainingplanner.engine.layout.LayoutCandidate;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
 /**
- * First phase: puts every node in a position following {@link NodeOrdering}. A construction heuristic over the
+ * First phase: puts every node in a position following {@link NodeOrdering}: the healthiest nodes chained along
+ * their fastest links, or the healthiest nodes in index order (the default placement without the weakest nodes),
+ * whichever the fastest layout under the default placement prefers. A construction heuristic over the
  * layout variable follows, which then starts from a good order instead of trying O(nodes²) node assignments.
  */
 public class GoodOrderConstruction implements PhaseCommand<PlacementSolution> {
@@ -19,6 +23,14 @@ public class GoodOrderConstruction implements PhaseCommand<PlacementSolution> {
         }
         SearchSpace space = solution.getSpace();
         int[] order = NodeOrdering.construct(space.cluster(), space.nodesUsed(), space.gpusPerNodeUsed());
+        int[] healthyPacked = NodeOrdering.healthyPacked(space.cluster(), space.nodesUsed(), space.gpusPerNodeUsed());
+        if (!solution.getLayouts().isEmpty()) {
+            // Keep the better start for the layout that is fastest under the default placement.
+            LayoutCandidate reference = solution.getLayouts().get(0);
+            if (time(reference, space, healthyPacked) < time(reference, space, order)) {
+                order = healthyPacked;
+            }
+        }
         List<ClusterNode> nodes = solution.getNodes();
         for (int position = 0; position < order.length; position++) {
             NodeSlot slot = solution.getSlots().get(position);
@@ -27,5 +39,10 @@ public class GoodOrderConstruction implements PhaseCommand<PlacementSolution> {
             scoreDirector.afterVariableChanged(slot, NodeSlot.NODE);
         }
         scoreDirector.triggerVariableListeners();
+    }
+
+    private static double time(LayoutCandidate layout, SearchSpace space, int[] order) {
+        return layout.start(space.placement(Arrays.copyOf(order, space.nodesUsed())))
+                .iterationTimeSeconds();
     }
 }

@@ -57,6 +57,27 @@ public final class NodeOrdering {
         return order;
     }
 
+    /** The healthiest {@code nodesUsed} nodes in index order, then the spares from most to least healthy. */
+    public static int[] healthyPacked(Cluster cluster, int nodesUsed, int gpusPerNodeUsed) {
+        int n = cluster.nodeCount();
+        double[] health = health(cluster, gpusPerNodeUsed);
+        List<Integer> byHealth = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            byHealth.add(i);
+        }
+        byHealth.sort(Comparator.<Integer>comparingDouble(i -> -health[i]).thenComparingInt(i -> i));
+        List<Integer> used = new ArrayList<>(byHealth.subList(0, nodesUsed));
+        used.sort(Comparator.naturalOrder());
+        int[] order = new int[n];
+        for (int i = 0; i < nodesUsed; i++) {
+            order[i] = used.get(i);
+        }
+        for (int i = nodesUsed; i < n; i++) {
+            order[i] = byHealth.get(i);
+        }
+        return order;
+    }
+
     /** Higher is healthier: mean bandwidth to the other nodes × slowest GPU speed / expected straggler slowdown. */
     static double[] health(Cluster cluster, int gpusPerNodeUsed) {
         int n = cluster.nodeCount();

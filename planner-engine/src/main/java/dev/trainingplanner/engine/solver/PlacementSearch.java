@@ -38,6 +38,11 @@ public final class PlacementSearch {
         return Math.max(400, Math.min(6000, 30 * nodesUsed));
     }
 
+    /** Default stop when the best score has not improved for this many steps. */
+    public static int defaultUnimprovedSteps(int nodesUsed) {
+        return Math.max(300, Math.min(2000, 4 * nodesUsed));
+    }
+
     /** One point of the quality-vs-time curve. */
     public record Progress(long millis, HardSoftLongScore score) {}
 
@@ -60,8 +65,11 @@ public final class PlacementSearch {
         if (timeLimit != null) {
             localSearchTermination.setSpentLimit(timeLimit);
         }
-        if (steps != null || timeLimit == null) {
-            localSearchTermination.setStepCountLimit(steps != null ? steps : defaultSteps(space.nodesUsed()));
+        if (steps != null) {
+            localSearchTermination.setStepCountLimit(steps);
+        } else if (timeLimit == null) {
+            localSearchTermination.setStepCountLimit(defaultSteps(space.nodesUsed()));
+            localSearchTermination.setUnimprovedStepCountLimit(defaultUnimprovedSteps(space.nodesUsed()));
         }
         SolverConfig config = new SolverConfig()
                 .withSolutionClass(PlacementSolution.class)
@@ -119,7 +127,7 @@ public final class PlacementSearch {
             selectors.add(new ChangeMoveSelectorConfig()
                     .withEntitySelectorConfig(new EntitySelectorConfig(LayoutSelection.class))
                     .withValueSelectorConfig(new ValueSelectorConfig(LayoutSelection.LAYOUT))
-                    .withFixedProbabilityWeight(1.0));
+                    .withFixedProbabilityWeight(0.1));
         }
         return new UnionMoveSelectorConfig(selectors);
     }

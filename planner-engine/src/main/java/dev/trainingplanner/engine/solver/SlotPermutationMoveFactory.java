@@ -12,8 +12,12 @@ import java.util.Random;
 /**
  * Random segment reversals and block swaps. Block lengths follow the current layout: the nodes of one pipeline stage
  * (so a move exchanges two stages or a stage and spare nodes), or a single node when a stage is smaller than a node.
+ * Reversed segments span 2 to max(4, min(32, two stages)) positions.
  */
 public class SlotPermutationMoveFactory implements MoveIteratorFactory<PlacementSolution, SlotPermutationMove> {
+
+    private static final int MIN_SEGMENT = 4;
+    private static final int MAX_SEGMENT = 32;
 
     @Override
     public long getSize(ScoreDirector<PlacementSolution> scoreDirector) {
@@ -45,15 +49,14 @@ public class SlotPermutationMoveFactory implements MoveIteratorFactory<Placement
                 }
                 List<NodeSlot> slots = solution.getSlots();
                 int used = solution.getSpace().nodesUsed();
-                if (used >= 3 && random.nextBoolean()) {
-                    int a = random.nextInt(used);
-                    int b = random.nextInt(used - 1);
-                    if (b >= a) {
-                        b++;
-                    }
-                    return SlotPermutationMove.reversal(slots, Math.min(a, b), Math.max(a, b));
-                }
                 int length = stageBlock(solution);
+                if (used >= 3 && random.nextBoolean()) {
+                    // Segments are bounded so that a reversal costs O(block) node swaps, not O(nodes).
+                    int longest = Math.min(used, Math.max(MIN_SEGMENT, Math.min(MAX_SEGMENT, 2 * length)));
+                    int span = 2 + random.nextInt(longest - 1);
+                    int from = random.nextInt(used - span + 1);
+                    return SlotPermutationMove.reversal(slots, from, from + span - 1);
+                }
                 int all = slots.size();
                 if (2 * length > all || random.nextInt(4) == 0) {
                     length = 1;
