@@ -54,6 +54,11 @@ public class Jobs {
         return repository.findById(id).orElseThrow(() -> ClientMistake.notFound("job " + id));
     }
 
+    @Transactional(readOnly = true)
+    public java.util.Optional<TrainingJob> find(UUID id) {
+        return repository.findById(id);
+    }
+
     /** The job named in a request body: an unknown id is a 422 naming {@code jobId}, not a 404 of the path. */
     @Transactional(readOnly = true)
     public TrainingJob byIdForReference(UUID id) {

@@ -99,6 +99,7 @@ public class PlanExecution {
                 planId);
         if (claimed.isEmpty()) {
             finishCancelledIfRequested(planId);
+            republishIfFinished(planId);
             return;
         }
         int attempt = claimed.get(0);
@@ -123,13 +124,17 @@ public class PlanExecution {
             outcome = "completed";
         } catch (ReplicaStopping stopping) {
             outcome = "interrupted";
-            jdbc.update(
-                    "update plan_run set status = 'QUEUED', solving_replica = null where id = ? and status = 'SOLVING'",
-                    planId);
+            requeue(planId);
             throw new IllegalStateException("plan " + planId + " interrupted by a stopping replica; it will resume");
         } catch (ClientMistake | InvalidInputException | InvalidProfileException | IllegalArgumentException e) {
             fail(planId, e.getMessage());
         } catch (RuntimeException e) {
+            if (shuttingDown.getAsBoolean() && !cancelRequested(planId)) {
+                outcome = "interrupted";
+                requeue(planId);
+                throw new IllegalStateException(
+                        "plan " + planId + " interrupted by a stopping replica; it will resume");
+            }
             if (cancelRequested(planId)) {
                 outcome = "cancelled";
                 finish(planId, PlanStatus.CANCELLED, "stopped on request before the solver had a complete plan");
@@ -180,9 +185,27 @@ public class PlanExecution {
         UUID jobId = runs.byId(planId).jobId();
         if (!stopped
                 && jobId != null
-                && !"nightly".equals(runs.spec(runs.byId(planId)).purpose())) {
+                && "request".equals(runs.spec(runs.byId(planId)).purpose())) {
             jdbc.update("update training_job set current_plan_id = ? where id = ?", planId, jobId);
         }
+    }
+
+    /**
+     * A revived execution of a run that finished just before its replica died: listeners (revisions) are idempotent,
+     * so tell them again.
+     */
+    private void republishIfFinished(UUID planId) {
+        runs.find(planId)
+                .filter(run -> run.status().finished())
+                .ifPresent(run -> events.publishEvent(new PlanFinished(
+                        planId, run.jobId(), run.status(), runs.spec(run).purpose())));
+    }
+
+    /** Back to the queue; db-scheduler's retry (this or another replica) resumes it as the next attempt. */
+    private void requeue(UUID planId) {
+        jdbc.update(
+                "update plan_run set status = 'QUEUED', solving_replica = null where id = ? and status = 'SOLVING'",
+                planId);
     }
 
     private void fail(UUID planId, String reason) {

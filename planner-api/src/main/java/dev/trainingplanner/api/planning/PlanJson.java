@@ -1,11 +1,11 @@
 package dev.trainingplanner.api.planning;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.trainingplanner.costmodel.estimate.Estimate;
 import dev.trainingplanner.costmodel.layout.Layout;
 import dev.trainingplanner.costmodel.placement.Placement;
+import dev.trainingplanner.engine.output.PlanDocuments;
 import dev.trainingplanner.engine.plan.PlanRequest;
 import dev.trainingplanner.engine.plan.PlanResult;
 import dev.trainingplanner.engine.plan.PlannedLayout;
@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The stored and served form of an engine {@link PlanResult}: the chosen layout and its estimate breakdown, the rank
- * placement in the profile's node names and GPU indexes, the alternatives, the explanation and the search statistics.
+ * The stored and served form of an engine {@link PlanResult}: the engine's own plan document, plus the
+ * {@link LaunchPlan} the launch artifacts are generated from.
  */
 final class PlanJson {
 
@@ -26,40 +26,13 @@ final class PlanJson {
         this.json = json;
     }
 
-    ObjectNode of(PlanResult result) {
-        ObjectNode plan = json.createObjectNode();
-        plan.put("status", result.status().name());
-        plan.put("cluster", result.cluster().name());
-        PlanRequest request = result.request();
-        plan.put("model", request.model().name());
-        plan.put("framework", request.framework().cliName());
-        plan.put("gpus", request.gpus());
-        plan.put("globalBatchSequences", request.globalBatchSequences());
-        plan.set("best", layout(result.best()));
-        ArrayNode alternatives = plan.putArray("alternatives");
-        result.alternatives().forEach(alternative -> alternatives.add(layout(alternative)));
-        plan.set("explanation", json.valueToTree(result.explanation()));
-        plan.set("statistics", json.valueToTree(result.statistics()));
-        plan.set("defaultsUsed", json.valueToTree(result.cluster().defaultsUsed()));
-        plan.set("excluded", json.valueToTree(result.cluster().excluded()));
-        return plan;
-    }
-
-    private ObjectNode layout(PlannedLayout planned) {
-        ObjectNode node = json.createObjectNode();
-        node.put("description", planned.describe());
-        node.put("microBatchSequences", planned.microBatchSequences());
-        node.set("layout", json.valueToTree(planned.layout()));
-        Estimate estimate = planned.estimate();
-        ObjectNode e = node.putObject("estimate");
-        e.put("iterationTimeSeconds", estimate.iterationTimeSeconds());
-        e.set("breakdown", json.valueToTree(estimate.breakdown()));
-        e.put("tokensPerSecondPerGpu", estimate.tokensPerSecondPerGpu());
-        e.put("modelTflopsPerGpu", estimate.modelTflopsPerGpu());
-        e.put("mfu", estimate.mfu());
-        e.put("peakMemoryBytes", estimate.peakMemoryBytes());
-        e.set("violations", json.valueToTree(estimate.violations()));
-        return node;
+    /** The engine's plan document (layout, placement, estimate, alternatives, explanation, launch settings). */
+    JsonNode of(PlanResult result) {
+        try {
+            return json.readTree(PlanDocuments.toJson(PlanDocuments.from(result)));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the engine's plan document is not valid JSON", e);
+        }
     }
 
     /** What the launch artifacts are made of: the best layout and where every rank runs. */

@@ -51,6 +51,9 @@ public class PlanRun {
     @Column(name = "created_at")
     private Instant createdAt;
 
+    @Column(name = "nightly_key")
+    private String nightlyKey;
+
     @Column(name = "started_at")
     private Instant startedAt;
 

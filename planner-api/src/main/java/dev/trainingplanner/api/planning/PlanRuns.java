@@ -51,6 +51,35 @@ public class PlanRuns {
         return repository.findById(id).orElseThrow(() -> ClientMistake.notFound("plan " + id));
     }
 
+    @Transactional(readOnly = true)
+    public java.util.Optional<PlanRun> find(UUID id) {
+        return repository.findById(id);
+    }
+
+    /**
+     * Stores the night's solve of a job unless one exists already ({@code nightly_key} is unique), and queues it.
+     * Returns whether this call created it.
+     */
+    public boolean startNightly(PlanSpec spec, UUID jobId, String nightlyKey) {
+        UUID id = UUID.randomUUID();
+        int inserted = jdbc.update(
+                """
+                insert into plan_run (id, job_id, cluster_name, request, status, progress, attempts, cancel_requested,
+                                      created_at, nightly_key)
+                values (?, ?, ?, ?, 'QUEUED', 0, 0, false, ?, ?)
+                on conflict (nightly_key) do nothing""",
+                id,
+                jobId,
+                spec.cluster(),
+                write(spec),
+                Timestamp.from(Instant.now()),
+                nightlyKey);
+        if (inserted == 1) {
+            enqueue(id);
+        }
+        return inserted == 1;
+    }
+
     /** The plan named in a request body: unknown is a 422 naming {@code planId}. */
     @Transactional(readOnly = true)
     public PlanRun byIdOrUnprocessable(UUID id) {

@@ -42,7 +42,7 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         ResponseEntity<ProblemDetail> response = problem(
                 HttpStatus.UNPROCESSABLE_ENTITY,
                 "Invalid cluster profile: " + String.join("; ", invalid.problems()),
-                fieldOf(invalid.problems().get(0)));
+                fieldOf(invalid.problems()));
         response.getBody().setProperty("problems", invalid.problems());
         return response;
     }
@@ -136,10 +136,15 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return ResponseEntity.status(response.getStatusCode()).body(response.getBody());
     }
 
-    /** The leading location of a profile problem such as {@code "nodes[2].gpus[0].memoryBytes must be positive"}. */
-    private static String fieldOf(String problem) {
-        String first = problem.split(" ", 2)[0];
-        return first.matches("[A-Za-z][\\w\\[\\].]*") ? first : null;
+    /** The first leading location among profile problems such as {@code "nodes[2].gpus[0].memoryBytes must be ..."}. */
+    private static String fieldOf(List<String> problems) {
+        for (String problem : problems) {
+            String first = problem.split(" ", 2)[0];
+            if (first.matches("[A-Za-z][\\w\\[\\].]*")) {
+                return first;
+            }
+        }
+        return null;
     }
 
     static String path(List<JsonMappingException.Reference> references) {

@@ -60,8 +60,7 @@ class PlanApiTest {
         assertThat(plan.get("progress").asDouble()).isEqualTo(1.0);
         JsonNode result = plan.get("result");
         assertThat(result.get("predictedIterationSeconds").asDouble()).isPositive();
-        assertThat(result.at("/plan/best/estimate/breakdown/computeSeconds").asDouble())
-                .isPositive();
+        assertThat(result.at("/plan/estimate/iterationTimeSeconds").asDouble()).isPositive();
         assertThat(result.at("/plan/explanation/summary").asText()).isNotBlank();
         JsonNode launch = result.get("launch");
         assertThat(launch.get("ranks")).hasSize(32);
