@@ -2,10 +2,6 @@ package dev.trainingplanner.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -31,17 +27,5 @@ public final class YamlDocuments {
             }
         }
         return documents;
-    }
-
-    public static JsonNode read(Path file) {
-        try {
-            List<JsonNode> documents = readAll(Files.readString(file));
-            if (documents.size() != 1) {
-                throw new IllegalArgumentException(file + " holds " + documents.size() + " YAML documents, expected 1");
-            }
-            return documents.get(0);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read " + file, e);
-        }
     }
 }

@@ -91,7 +91,7 @@ public record Dockerfile(Path file, List<Instruction> instructions) {
     }
 
     /** Splits on spaces outside double quotes and removes the quotes. */
-    static List<String> words(String text) {
+    private static List<String> words(String text) {
         List<String> words = new ArrayList<>();
         StringBuilder word = new StringBuilder();
         boolean quoted = false;

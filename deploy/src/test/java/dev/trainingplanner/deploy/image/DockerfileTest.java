@@ -33,7 +33,7 @@ class DockerfileTest {
 
     @Test
     void baseImagesArePinnedJreReleasesOfTheBuildsJavaVersion() throws IOException {
-        String javaVersion = pomValue(DeployFiles.repositoryRoot().resolve("pom.xml"), "java.version");
+        String javaVersion = pomElement(DeployFiles.repositoryRoot().resolve("pom.xml"), "java.version");
 
         for (Dockerfile dockerfile : List.of(planner, agent)) {
             ImageReference base = ImageReference.parse(dockerfile.baseImage());
@@ -140,10 +140,7 @@ class DockerfileTest {
         assertThat(dockerfile.single("ENTRYPOINT")).isEqualTo("[\"java\", \"-jar\", \"" + destination + "\"]");
     }
 
-    private static String pomValue(Path pom, String property) throws IOException {
-        return pomElement(pom, property);
-    }
-
+    /** The text of the first {@code <element>} of a POM: a property or the build's finalName. */
     private static String pomElement(Path pom, String element) throws IOException {
         Matcher matcher = Pattern.compile("<" + Pattern.quote(element) + ">([^<]+)</" + Pattern.quote(element) + ">")
                 .matcher(Files.readString(pom));
