@@ -15,78 +15,55 @@ public final class EfficiencyTable {
     private static final double GB = 1e9;
     private static final Map<String, GpuEfficiency> TABLE = new LinkedHashMap<>();
 
+    /** GEMM half-width and memory-bound traffic are shapes of the transformer, shared by every GPU (fitted jointly). */
+    static final double GEMM_HALF_WIDTH = 512;
+
+    static final double MEMORY_BOUND_BYTES_PER_TOKEN = 60;
+
     static {
-        // V100 rows: Megatron-LM v1 (2020) TP sweep; no TP/DP overlap in that code base.
-        TABLE.put(
-                "v100-32gb",
-                new GpuEfficiency(
-                        0.62,
-                        0.62,
-                        96,
-                        0.35,
-                        40,
-                        0.7,
-                        1.0,
-                        0.0,
-                        1.0,
-                        0.7,
-                        0.6 * GB,
-                        0.15 * GB,
-                        0.08,
-                        "fitted: S1 V100 rows"));
-        // A100 rows: Megatron-LM v1 (2020) and the SC'21 PTD-P weak-scaling table.
+        // V100 rows (S1): Megatron-LM v1 (2020) TP sweep; that code base overlaps neither TP nor DP communication.
+        TABLE.put("v100-32gb", efficiency(0.72, 0.72, 0.35, 0.70, 1.0, 0.0, 1.0, 0.6, 0.08, "fitted: S1 V100 rows"));
+        // A100 rows (S1 A100-40GB, S2 A100-80GB): Megatron-LM 2020-2021, no TP/DP overlap.
         TABLE.put(
                 "a100-80gb",
-                new GpuEfficiency(
-                        0.62,
-                        0.62,
-                        96,
-                        0.45,
-                        40,
-                        0.75,
-                        1.0,
-                        0.0,
-                        1.0,
-                        0.7,
-                        0.6 * GB,
-                        0.15 * GB,
-                        0.08,
-                        "fitted: S1 and S2 A100 rows"));
-        // H100 rows: Megatron-Core / NeMo / Megatron-Bridge (TP comm overlap, overlapped grad reduce), torchtitan.
+                efficiency(
+                        0.72, 0.72, 0.45, 0.75, 1.0, 0.0, 1.0, 0.6, 0.08, "fitted: S1 and S2 A100 rows (both sizes)"));
+        // H100 rows: Megatron-Core / NeMo / Megatron-Bridge (TP comm overlap, overlapped grad reduce and param gather).
         TABLE.put(
                 "h100-80gb",
-                new GpuEfficiency(
-                        0.62,
-                        0.45,
-                        96,
-                        0.55,
-                        40,
-                        0.75,
-                        0.3,
-                        0.8,
-                        0.5,
-                        0.8,
-                        0.8 * GB,
-                        0.15 * GB,
-                        0.05,
-                        "fitted: S5, S10, S11 H100 rows"));
+                efficiency(0.71, 0.53, 0.55, 0.75, 0.3, 0.8, 0.5, 0.8, 0.05, "fitted: S5, S10, S11 H100 rows"));
+        // H100 96 GB HBM2e at a 500 W power limit, torchtitan (FSDP2, SDPA attention, torchao float8).
         TABLE.put(
                 "h100-96gb",
-                new GpuEfficiency(
-                        0.46,
-                        0.36,
-                        96,
-                        0.25,
-                        40,
-                        0.75,
-                        0.3,
-                        0.8,
-                        0.5,
-                        0.8,
-                        0.8 * GB,
-                        0.15 * GB,
-                        0.05,
-                        "fitted: S12 torchtitan H100 96GB rows"));
+                efficiency(0.43, 0.41, 0.25, 0.75, 0.3, 0.8, 0.5, 0.8, 0.05, "fitted: S12 torchtitan H100 96GB rows"));
+    }
+
+    private static GpuEfficiency efficiency(
+            double gemm,
+            double fp8Gemm,
+            double attention,
+            double hbm,
+            double tpExposed,
+            double dpOverlap,
+            double p2pExposed,
+            double contextGb,
+            double allocatorReserve,
+            String provenance) {
+        return new GpuEfficiency(
+                gemm,
+                fp8Gemm,
+                GEMM_HALF_WIDTH,
+                attention,
+                MEMORY_BOUND_BYTES_PER_TOKEN,
+                hbm,
+                tpExposed,
+                dpOverlap,
+                p2pExposed,
+                0.8,
+                contextGb * GB,
+                0.15 * GB,
+                allocatorReserve,
+                provenance);
     }
 
     private EfficiencyTable() {}

@@ -128,7 +128,10 @@ public final class PreparedLayout {
         double halfPeak = gpu.peakFlopsPerSecond(gpu.halfPrecision());
         this.peakFlopsPerGpu = gemmPeak;
         double maxEff = precision == Precision.FP8 ? efficiency.fp8GemmEfficiency() : efficiency.gemmEfficiency();
-        double gemmRate = gemmPeak * efficiency.gemmEfficiencyAt(maxEff, h / tp);
+        // A TP-sharded GEMM keeps K = h and splits N by t: its size is the geometric mean of the two (§3,
+        // shape-dependent η).
+        double gemmWidth = h / Math.sqrt(tp);
+        double gemmRate = gemmPeak * efficiency.gemmEfficiencyAt(maxEff, gemmWidth);
         double hbmRate = gpu.hbmBandwidthBytesPerSecond() * efficiency.hbmEfficiency();
         double s = model.sequenceLength();
         double tokens = b * s / cp;
@@ -145,8 +148,9 @@ public final class PreparedLayout {
             attnBwd = 2.5 * attnFwd;
         } else {
             double scoreBytes = (double) model.attentionHeads() / tp * b * (s / cp) * s * 10;
-            attnFwd = attnFlopsFwdFull / (halfPeak * efficiency.gemmEfficiencyAt(efficiency.gemmEfficiency(), h / tp))
-                    + scoreBytes / hbmRate;
+            attnFwd =
+                    attnFlopsFwdFull / (halfPeak * efficiency.gemmEfficiencyAt(efficiency.gemmEfficiency(), gemmWidth))
+                            + scoreBytes / hbmRate;
             attnBwd = 2 * attnFwd;
         }
         double elementwiseShare = layout.sequenceParallel() ? 1.0 / tp : 0.5 + 0.5 / tp;
