@@ -8,9 +8,9 @@
 # lines below ask the toolkit for all GPUs and the "utility" capability, which is what provides
 # nvidia-smi and NVML; the agent needs no CUDA compute capability to read the inventory.
 #
-# Base: Eclipse Temurin 17 JRE on Ubuntu 24.04 (noble), pinned to one release tag; it ships bash,
-# which the TCP health check below uses.
-FROM eclipse-temurin:17.0.17_10-jre-noble
+# Base: Eclipse Temurin 17 JRE on Ubuntu 24.04 (noble), pinned by release tag and digest; it ships
+# bash, which the TCP health check below uses.
+FROM eclipse-temurin:17.0.17_10-jre-noble@sha256:3421d7f073ded5491600707946dd7593502bdc87a18b3f234e7069574fb80401
 
 ARG APP_UID=10001
 

@@ -2,10 +2,10 @@
 #   ./mvnw -pl planner-api -am package -DskipTests
 #   docker build -f deploy/docker/planner.Dockerfile -t training-planner/planner:0.1.0 .
 #
-# Base: Eclipse Temurin 17 JRE on Ubuntu 24.04 (noble), pinned to one release tag so a rebuild
-# gets the same JVM. Its Dockerfile (adoptium/containers 17/jre/ubuntu/noble) installs curl and
-# wget, so the health check needs nothing extra; pin the digest too in a registry you control.
-FROM eclipse-temurin:17.0.17_10-jre-noble
+# Base: Eclipse Temurin 17 JRE on Ubuntu 24.04 (noble), pinned by release tag and by digest so a
+# rebuild gets the same bytes. Its Dockerfile (adoptium/containers 17/jre/ubuntu/noble) installs curl
+# and wget, so the health check needs nothing extra.
+FROM eclipse-temurin:17.0.17_10-jre-noble@sha256:3421d7f073ded5491600707946dd7593502bdc87a18b3f234e7069574fb80401
 
 ARG APP_UID=10001
 

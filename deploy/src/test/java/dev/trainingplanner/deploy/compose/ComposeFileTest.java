@@ -58,7 +58,11 @@ class ComposeFileTest {
                     ImageReference.parse(service.getValue().path("image").asText());
             assertThat(image.pinned()).as("image of %s", service.getKey()).isTrue();
         });
-        assertThat(compose.at("/services/postgres/image").asText()).startsWith("postgres:");
+        ImageReference postgres =
+                ImageReference.parse(compose.at("/services/postgres/image").asText());
+        assertThat(postgres.repository()).isEqualTo("postgres");
+        assertThat(postgres.tag()).isPresent();
+        assertThat(postgres.digest()).isPresent();
     }
 
     @Test
