@@ -1,0 +1,88 @@
+package dev.trainingplanner.engine.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.trainingplanner.engine.TestProblems;
+import dev.trainingplanner.engine.bench.SyntheticClusters;
+import dev.trainingplanner.engine.output.PlanDocuments;
+import dev.trainingplanner.engine.profile.ProfiledCluster;
+import org.junit.jupiter.api.Test;
+
+class PlannerTest {
+
+    private static final ProfiledCluster DEGRADED =
+            TestProblems.cluster(SyntheticClusters.Spec.degraded("d", 6, 8, 1, 3));
+
+    @Test
+    void sameSeedAndStepsGiveTheSamePlan() {
+        PlanRequest request = withOptions(
+                TestProblems.request(DEGRADED, "llama2-7b", 4096, 256, 32),
+                SearchOptions.defaults().withSteps(300).withSeed(42));
+
+        PlanResult first = new Planner().plan(request);
+        PlanResult second = new Planner().plan(request);
+
+        assertThat(second.best().layout()).isEqualTo(first.best().layout());
+        assertThat(second.best().estimate().placement())
+                .isEqualTo(first.best().estimate().placement());
+        assertThat(second.best().estimate().iterationTimeSeconds())
+                .isEqualTo(first.best().estimate().iterationTimeSeconds());
+    }
+
+    @Test
+    void planIsNeverSlowerThanTheBestDefaultPlacementAndLeavesTheSlowNodeIdle() {
+        PlanResult result = new Planner().plan(TestProblems.request(DEGRADED, "llama2-7b", 4096, 256, 32));
+
+        assertThat(result.feasible()).isTrue();
+        assertThat(result.best().estimate().iterationTimeSeconds())
+                .isLessThanOrEqualTo(result.statistics().defaultPlacementBestSeconds());
+        assertThat(result.best().estimate().fits(0.05)).isTrue();
+        assertThat(result.explanation().notes()).anyMatch(n -> n.contains("nodes left idle"));
+        assertThat(result.alternatives()).isNotEmpty().allSatisfy(a -> assertThat(a.describe())
+                .isNotEqualTo(result.best().describe()));
+        assertThat(PlanDocuments.toJson(PlanDocuments.from(result)))
+                .contains("\"layout\"", "\"placement\"", "\"estimate\"", "\"alternatives\"", "\"explanation\"");
+    }
+
+    @Test
+    void modelTooLargeForTheGpusIsExplainedWithTheMemoryNumbers() {
+        ProfiledCluster one = TestProblems.cluster(SyntheticClusters.Spec.healthy("one", 1, 8));
+        PlanResult result = new Planner().plan(TestProblems.request(one, "llama3.1-405b", 8192, 16, 8));
+
+        assertThat(result.feasible()).isFalse();
+        assertThat(result.best()).isNull();
+        assertThat(result.explanation().infeasibility().get(0))
+                .startsWith("out of memory: the smallest per-GPU memory any layout needs is")
+                .contains("but the GPUs allow 75.7 GiB (79.6 GiB usable less 5% headroom)");
+        assertThat(result.explanation().summary()).startsWith("no plan fits: out of memory");
+    }
+
+    @Test
+    void impossibleBatchSplitIsExplained() {
+        ProfiledCluster one = TestProblems.cluster(SyntheticClusters.Spec.healthy("one", 3, 8));
+        PlanResult result = new Planner().plan(TestProblems.request(one, "llama2-7b", 4096, 7, 24));
+
+        assertThat(result.feasible()).isFalse();
+        assertThat(result.explanation().infeasibility()).isNotEmpty();
+    }
+
+    @Test
+    void gpuCountThatIsNotWholeNodesIsRejected() {
+        assertThatThrownBy(() -> new Planner().plan(TestProblems.request(DEGRADED, "llama2-7b", 4096, 256, 20)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("requested 20 GPUs, which is not a whole number of nodes of 8 GPUs; use a multiple of 8");
+        assertThatThrownBy(() -> new Planner().plan(TestProblems.request(DEGRADED, "llama2-7b", 4096, 256, 64)))
+                .hasMessageContaining("requested 64 GPUs but cluster 'd' has 48 usable");
+    }
+
+    static PlanRequest withOptions(PlanRequest request, SearchOptions options) {
+        return new PlanRequest(
+                request.cluster(),
+                request.model(),
+                request.globalBatchSequences(),
+                request.gpus(),
+                request.framework(),
+                options);
+    }
+}

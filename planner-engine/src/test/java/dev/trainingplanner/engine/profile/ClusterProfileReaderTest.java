@@ -1,0 +1,155 @@
+package dev.trainingplanner.engine.profile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.trainingplanner.costmodel.cluster.Cluster;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ClusterProfileReaderTest {
+
+    private final ClusterProfileReader reader = new ClusterProfileReader();
+
+    private static final String TWO_NODES =
+            """
+            {
+              "name": "cluster-a",
+              "measuredAt": "2026-11-28T05:00:00Z",
+              "nodes": [
+                {"name": "node-0", "gpus": [
+                    {"index": 0, "type": "H100-80GB", "memoryBytes": 85520809984, "memoryUsedBytes": 1000000000},
+                    {"index": 1, "type": "H100-80GB", "relativeSpeed": 0.9}],
+                 "intraNode": {"bandwidthGBps": [[0, 450.0], [300.0, 0]], "latencyUs": [[0, 2.0], [2.0, 0]]},
+                 "compute": {"relativeSpeed": 1.0, "slowProbability": 0.02, "slowdown": 1.6}},
+                {"name": "node-1", "gpus": [
+                    {"index": 0, "type": "H100-80GB"}, {"index": 1, "type": "H100-80GB"}]}
+              ],
+              "links": [{"from": "node-0", "to": "node-1", "bandwidthGbps": 400.0, "latencyUs": 5.0,
+                         "p95BandwidthGbps": 380.0, "measuredAt": "2026-11-28T05:00:00Z"}],
+              "defaultLink": {"bandwidthGbps": 200.0, "latencyUs": 6.0}
+            }
+            """;
+
+    @Test
+    void readsEveryFieldAndConvertsUnits() {
+        ClusterProfile profile = reader.read(TWO_NODES);
+        ProfiledCluster converted = new ClusterConverter().convert(profile, Set.of(), Set.of());
+        Cluster cluster = converted.cluster();
+
+        assertThat(cluster.nodeCount()).isEqualTo(2);
+        assertThat(cluster.gpusPerNode()).isEqualTo(2);
+        assertThat(cluster.usableMemoryBytes(0, 0)).isEqualTo(85520809984.0 - 1e9);
+        assertThat(cluster.relativeSpeed(0, 1)).isEqualTo(0.9);
+        assertThat(cluster.intraBandwidthBytesPerSecond(0, 1, 0)).isEqualTo(300e9);
+        // 400 Gbit/s = 50 GB/s; the missing reverse direction is taken as symmetric.
+        assertThat(cluster.interBandwidthBytesPerSecond(0, 1)).isEqualTo(50e9);
+        assertThat(cluster.interBandwidthBytesPerSecond(1, 0)).isEqualTo(50e9);
+        assertThat(cluster.interLatencySeconds(1, 0)).isCloseTo(5e-6, within(1e-15));
+        assertThat(cluster.straggler(0).probability()).isEqualTo(0.02);
+        assertThat(cluster.straggler(1).isNone()).isTrue();
+        assertThat(converted.defaultsUsed())
+                .anyMatch(d -> d.startsWith("GPU memory: catalog H100-80GB"))
+                .anyMatch(d -> d.startsWith("intra-node GPU links"));
+    }
+
+    @Test
+    void defaultLinkCoversUnlistedPairs() {
+        String json = TWO_NODES.replace("\"links\": [", "\"links\": [], \"unused\": [");
+        assertThatThrownBy(() -> reader.read(json))
+                .isInstanceOf(InvalidProfileException.class)
+                .hasMessageContaining("unknown key 'unused' at the top level");
+        ClusterProfile noLinks = reader.read(TWO_NODES.replaceAll("(?s)\"links\": \\[.*?\\],", ""));
+        Cluster cluster =
+                new ClusterConverter().convert(noLinks, Set.of(), Set.of()).cluster();
+        assertThat(cluster.interBandwidthBytesPerSecond(0, 1)).isEqualTo(25e9);
+        assertThat(cluster.interLatencySeconds(0, 1)).isCloseTo(6e-6, within(1e-15));
+    }
+
+    @Test
+    void unknownKeyIsNamedWithItsPlace() {
+        String json = TWO_NODES.replace("\"relativeSpeed\": 0.9", "\"relativeSpeed\": 0.9, \"clock\": 1980");
+        assertThatThrownBy(() -> reader.read(json))
+                .isInstanceOf(InvalidProfileException.class)
+                .hasMessageContaining("unknown key 'clock' at nodes[0].gpus[1]")
+                .hasMessageContaining("allowed keys:");
+    }
+
+    @Test
+    void unknownGpuTypeWithoutMemoryAndPeakIsRejected() {
+        String json =
+                TWO_NODES.replace("{\"index\": 0, \"type\": \"H100-80GB\"}", "{\"index\": 0, \"type\": \"X200\"}");
+        assertThatThrownBy(() -> reader.read(json))
+                .isInstanceOf(InvalidProfileException.class)
+                .hasMessageContaining("nodes[1] ('node-1').gpus[0]: unknown GPU type 'X200'")
+                .hasMessageContaining("needs both memoryBytes and peakTflops");
+    }
+
+    @Test
+    void unknownGpuTypeWithMemoryAndPeakIsAccepted() {
+        String json = TWO_NODES
+                .replaceAll("\"type\": \"H100-80GB\"", "\"type\": \"X200\", \"peakTflops\": 1500.0")
+                .replace(
+                        "{\"index\": 1, \"type\": \"X200\", \"peakTflops\": 1500.0, \"relativeSpeed\": 0.9}",
+                        "{\"index\": 1, \"type\": \"X200\", \"peakTflops\": 1500.0, \"memoryBytes\": 100000000000}");
+        String complete = json.replaceAll(
+                "\\{\"index\": (\\d), \"type\": \"X200\", \"peakTflops\": 1500.0\\}",
+                "{\"index\": $1, \"type\": \"X200\", \"peakTflops\": 1500.0, \"memoryBytes\": 100000000000}");
+        ProfiledCluster cluster = new ClusterConverter().convert(reader.read(complete), Set.of(), Set.of());
+        assertThat(cluster.cluster().gpuType().name()).isEqualTo("X200");
+        assertThat(cluster.cluster().gpuType().peakTflopsBf16()).isEqualTo(1500.0);
+    }
+
+    @Test
+    void linkToUnknownNodeIsRejected() {
+        String json = TWO_NODES.replace("\"to\": \"node-1\"", "\"to\": \"node-9\"");
+        assertThatThrownBy(() -> reader.read(json))
+                .isInstanceOf(InvalidProfileException.class)
+                .hasMessageContaining("links[0] refers to unknown node 'node-9'");
+    }
+
+    @Test
+    void negativeBandwidthIsRejected() {
+        String json = TWO_NODES.replace("\"bandwidthGbps\": 400.0", "\"bandwidthGbps\": -400.0");
+        assertThatThrownBy(() -> reader.read(json))
+                .isInstanceOf(InvalidProfileException.class)
+                .hasMessageContaining("links[0].bandwidthGbps must be a positive finite number, got -400.0");
+    }
+
+    @Test
+    void mismatchedMatrixAndDuplicateNamesAreEachReported() {
+        String json = TWO_NODES
+                .replace("[[0, 450.0], [300.0, 0]]", "[[0, 450.0, 1.0], [300.0, 0, 1.0]]")
+                .replace("\"name\": \"node-1\"", "\"name\": \"node-0\"");
+        assertThatThrownBy(() -> reader.read(json))
+                .isInstanceOfSatisfying(InvalidProfileException.class, e -> assertThat(e.problems())
+                        .anyMatch(p -> p.contains("intraNode.bandwidthGBps[0] has 3 columns but the node has 2 GPUs"))
+                        .anyMatch(p -> p.contains("duplicate node name 'node-0' at nodes[1]")));
+    }
+
+    @Test
+    void wrongValueTypeNamesThePlace() {
+        String json = TWO_NODES.replace("\"latencyUs\": 5.0", "\"latencyUs\": \"fast\"");
+        assertThatThrownBy(() -> reader.read(json))
+                .isInstanceOf(InvalidProfileException.class)
+                .hasMessageContaining("wrong value type at links[0].latencyUs");
+    }
+
+    @Test
+    void exclusionsRemoveNodesAndGpus() {
+        ClusterProfile profile = reader.read(TWO_NODES);
+        ProfiledCluster converted = new ClusterConverter().convert(profile, Set.of(), Set.of("node-1:0"));
+        assertThat(converted.cluster().gpusPerNode()).isEqualTo(1);
+        assertThat(converted.profileGpuIndex(1, 0)).isEqualTo(1);
+        assertThat(converted.excluded()).contains("GPU node-1:0: excluded on request");
+        assertThatThrownBy(() -> new ClusterConverter().convert(profile, Set.of("node-7"), Set.of()))
+                .hasMessageContaining("excluded node 'node-7' is not in cluster 'cluster-a'");
+    }
+
+    @Test
+    void writtenProfileReadsBack() {
+        ClusterProfile profile = reader.read(TWO_NODES);
+        assertThat(reader.read(reader.write(profile))).isEqualTo(profile);
+    }
+}
