@@ -199,6 +199,41 @@ class AgentMainTest {
     }
 
     @Test
+    void unreachablePeerGivesExitCode3AndTheProfileOfWhatWasMeasured() throws Exception {
+        int ownPort = freePort();
+        int closedPort = freePort();
+        Path peers = dir.resolve("peers.txt");
+        Files.writeString(peers, "a 127.0.0.1:" + ownPort + "\nb 127.0.0.1:" + closedPort + "\n");
+        Path profileFile = dir.resolve("a.json");
+        long start = System.nanoTime();
+
+        int code = run(List.of(
+                "once",
+                "--cluster",
+                "lab",
+                "--node",
+                "a",
+                "--listen",
+                "127.0.0.1:" + ownPort,
+                "--peers",
+                peers.toString(),
+                "--nvidia-smi",
+                dir.resolve("nvidia-smi").toString(),
+                "--compute-rounds",
+                "0",
+                "--peer-timeout-s",
+                "2",
+                "--out",
+                profileFile.toString()));
+
+        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isEqualTo(3);
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(15));
+        assertThat(ProfileJson.read(Files.readString(profileFile)).links()).isEmpty();
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("not measured: peer b (127.0.0.1:" + closedPort + ") unreachable");
+    }
+
+    @Test
     void mergeJoinsAgentProfilesIntoOneClusterProfile() throws Exception {
         for (String node : List.of("a", "b")) {
             assertThat(run(List.of(
@@ -243,6 +278,12 @@ class AgentMainTest {
                 .isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8))
                 .contains("merge: missing required option --cluster", "node a appears in more than one profile");
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            return probe.getLocalPort();
+        }
     }
 
     private int run(List<String> args) {

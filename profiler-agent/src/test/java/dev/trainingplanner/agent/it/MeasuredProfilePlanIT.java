@@ -121,9 +121,12 @@ class MeasuredProfilePlanIT {
         Path planLog = work.resolve("plan.log");
         int exit = execute(planCommand, planLog);
         String log = Files.readString(planLog);
-        Files.writeString(Path.of("target/measured-profile-plan-it.txt"), String.join(" ", planCommand) + "\n" + log);
+        Path kept = Files.createDirectories(Path.of("target/measured-profile-plan-it"));
+        Files.copy(cluster, kept.resolve("cluster.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.writeString(kept.resolve("plan.log"), String.join(" ", planCommand) + "\n" + log);
         assertThat(exit).as("planner.jar plan exit code; output:%n%s", log).isZero();
 
+        Files.copy(plan, kept.resolve("plan.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         JsonNode document = new ObjectMapper().readTree(Files.readString(plan));
         assertThat(document.path("status").asText()).isEqualTo("FEASIBLE");
         Set<String> nodes = new TreeSet<>();
