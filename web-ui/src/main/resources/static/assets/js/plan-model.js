@@ -12,13 +12,20 @@ export function isTerminal(plan) {
   return TERMINAL.includes(statusOf(plan));
 }
 
-/** The plan document itself: the final result when done, otherwise the best plan so far (may be absent). */
+/** The engine's plan document inside an answer part: the part itself, or its "plan" (the API stores {plan, launch}). */
+export function documentOf(part) {
+  if (!part || typeof part !== 'object') return null;
+  if (part.layout !== undefined || part.estimate !== undefined || part.explanation !== undefined) return part;
+  if (part.plan && typeof part.plan === 'object') return documentOf(part.plan);
+  return null;
+}
+
+/** The plan document with a layout: the final result when done, otherwise the best plan so far (may be absent). */
 export function resultOf(plan) {
   if (!plan) return null;
-  if (plan.layout && plan.estimate) return plan;
-  for (const key of ['result', 'plan', 'bestPlan', 'best', 'bestSoFar', 'bestSolution']) {
-    const value = plan[key];
-    if (value && typeof value === 'object' && (value.layout || value.estimate)) return value;
+  for (const part of [plan, plan.result, plan.bestSoFar, plan.bestPlan, plan.best]) {
+    const found = documentOf(part);
+    if (found && found.layout && found.estimate) return found;
   }
   return null;
 }
@@ -31,24 +38,39 @@ export function idOf(plan) {
   return pick(plan, 'id', 'planId', 'uuid');
 }
 
-const MEMORY_EXCLUDED = /^(rank|stage|pp|dp|tp|cp|node|gpu|index|total|capacity|usable|limit|peak|free|headroom)/i;
+const MEMORY_EXCLUDED = /^(rank|stage|layers|pp|dp|tp|cp|node|gpu|index|total|capacity|usable|limit|peak|free|headroom)/i;
 
-/** Per-rank memory: the stacked components (bytes), the total and the GPU capacity of each rank. */
-export function rankMemory(estimate) {
-  const ranks = (estimate && (pick(estimate, 'ranks', 'rankMemory', 'memory', 'perRankMemory') || [])) || [];
-  const list = Array.isArray(ranks) ? ranks : [];
-  if (!list.length) return { components: [], ranks: [] };
-  const sample = list[0];
+function componentsOf(sample) {
   let components = Object.keys(sample).filter((k) => /Bytes$/.test(k) && typeof sample[k] === 'number' && !MEMORY_EXCLUDED.test(k));
   if (!components.length) components = Object.keys(sample).filter((k) => typeof sample[k] === 'number' && !MEMORY_EXCLUDED.test(k));
+  return components;
+}
+
+/**
+ * Per-rank memory: the stacked components (bytes), the total and the GPU capacity of each rank. The plan document
+ * lists each rank's total and capacity, and the components once per pipeline stage (identical for its ranks).
+ */
+export function rankMemory(estimate) {
+  const list = (estimate && pick(estimate, 'rankMemory', 'ranks', 'perRankMemory')) || [];
+  if (!Array.isArray(list) || !list.length) return { components: [], ranks: [] };
+  const stages = (estimate && Array.isArray(estimate.stageMemory) ? estimate.stageMemory : []).reduce((map, s) => map.set(Number(s.stage), s), new Map());
+  const ownComponents = componentsOf(list[0]);
+  const stageComponents = stages.size ? componentsOf(stages.values().next().value) : [];
+  const fromStage = !ownComponents.length && stageComponents.length > 0;
+  const components = fromStage ? stageComponents : ownComponents;
   return {
     components,
+    fromStage,
     ranks: list.map((r, i) => {
-      const parts = components.map((k) => r[k] || 0);
+      const stage = pick(r, 'stage', 'pp', 'pipelineStage');
+      const source = fromStage ? stages.get(Number(stage)) || {} : r;
+      const parts = components.map((k) => source[k] || 0);
       const sum = parts.reduce((a, b) => a + b, 0);
       return {
         rank: pick(r, 'rank', 'globalRank') ?? i,
-        stage: pick(r, 'stage', 'pp', 'pipelineStage'),
+        node: r.node,
+        gpu: r.gpu,
+        stage,
         parts,
         totalBytes: pick(r, 'totalBytes', 'total') ?? sum,
         capacityBytes: pick(r, 'capacityBytes', 'capacity', 'gpuMemoryBytes', 'memoryBytes'),
@@ -78,17 +100,20 @@ export function placementOf(result) {
   return [];
 }
 
-export function explanationLines(result, plan) {
+/** The explanation as titled groups of lines: summary, dominant terms, binding constraints, notes, infeasibility. */
+export function explanationGroups(result, plan) {
   const e = (result && result.explanation) ?? (plan && plan.explanation);
   if (!e) return [];
-  if (typeof e === 'string') return [e];
-  if (Array.isArray(e)) return e.map((x) => (typeof x === 'string' ? x : x.text || x.message || x.reason || JSON.stringify(x)));
-  const lines = [];
-  if (e.summary) lines.push(e.summary);
-  for (const key of ['reasons', 'lines', 'points', 'details', 'rejected', 'defaults', 'notes']) {
-    if (Array.isArray(e[key])) lines.push(...e[key].map((x) => (typeof x === 'string' ? x : x.text || x.message || x.reason || JSON.stringify(x))));
+  const text = (x) => (typeof x === 'string' ? x : x.text || x.message || x.reason || JSON.stringify(x));
+  if (typeof e === 'string') return [{ title: null, lines: [e] }];
+  if (Array.isArray(e)) return [{ title: null, lines: e.map(text) }];
+  const groups = [];
+  if (e.summary) groups.push({ title: null, lines: [e.summary] });
+  const titles = { dominantTerms: 'What dominates the iteration time', bindingConstraints: 'Binding constraints', notes: 'Notes', infeasibility: 'Why no layout fits', reasons: 'Reasons', defaults: 'Catalog defaults used' };
+  for (const [key, title] of Object.entries(titles)) {
+    if (Array.isArray(e[key]) && e[key].length) groups.push({ title, lines: e[key].map(text) });
   }
-  return lines.length ? lines : [JSON.stringify(e, null, 2)];
+  return groups.length ? groups : [{ title: null, lines: [JSON.stringify(e, null, 2)] }];
 }
 
 /** Best-score progress points [{elapsedSeconds, iterationTimeSeconds, score}] from whatever form the API keeps. */

@@ -30,7 +30,9 @@ export async function render(main, [id], ctx) {
 }
 
 function flagsOf(item) {
-  const flags = pick(item, 'flags', 'alerts') || [];
+  let flags = pick(item, 'flags', 'alerts') || [];
+  // A job keeps its last re-planning outcome as an object with the flag list inside.
+  if (flags && !Array.isArray(flags) && Array.isArray(flags.flags)) flags = flags.flags;
   const list = Array.isArray(flags) ? flags.map((f) => (typeof f === 'string' ? f : pick(f, 'code', 'kind', 'type') || JSON.stringify(f))) : [];
   if (item.noLongerFits === true || item.doesNotFit === true) list.push('NO_LONGER_FITS');
   if (item.slower === true || item.becameSlower === true) list.push('SLOWER');
@@ -39,7 +41,7 @@ function flagsOf(item) {
 
 function flagBadges(flags) {
   if (!flags.length) return badge('ok', 'ok');
-  return h('span', {}, flags.map((f) => [badge('bad', String(f).toLowerCase().replace(/_/g, ' ')), ' ']));
+  return h('span', {}, flags.map((f) => [badge('bad', String(f).toLowerCase().replace(/[_-]/g, ' ')), ' ']));
 }
 
 async function renderJob(main, id, ctx) {
@@ -88,9 +90,10 @@ async function renderJob(main, id, ctx) {
   }
   const rows = revisions
     .map((r) => ({
-      at: pick(r, 'createdAt', 'at', 'ranAt', 'night', 'timestamp'),
-      before: pick(r, 'iterationTimeBeforeSeconds', 'previousIterationTimeSeconds', 'beforeSeconds'),
-      after: pick(r, 'iterationTimeAfterSeconds', 'iterationTimeSeconds', 'newIterationTimeSeconds', 'afterSeconds'),
+      at: pick(r, 'createdAt', 'at', 'ranAt', 'timestamp'),
+      night: r.night,
+      before: pick(r, 'predictedBeforeSeconds', 'iterationTimeBeforeSeconds', 'beforeSeconds'),
+      after: pick(r, 'predictedAfterSeconds', 'iterationTimeAfterSeconds', 'afterSeconds'),
       changes: pick(r, 'changes', 'changed', 'whatChanged', 'diff'),
       layout: pick(r, 'layout'),
       movedRanks: pick(r, 'movedRanks', 'ranksMoved'),
@@ -121,7 +124,8 @@ async function renderJob(main, id, ctx) {
       testId: 'revisions-table',
       rowClass: (r) => (r.flags.length ? 'degraded' : null),
       columns: [
-        { label: 'Night', value: (r) => fmt.instant(r.at) },
+        { label: 'Night', value: (r) => r.night || fmt.instant(r.at) },
+        { label: 'Ran at', value: (r) => fmt.instant(r.at) },
         { label: 'Current plan', num: true, value: (r) => fmt.seconds(r.before) },
         { label: 'New best', num: true, value: (r) => fmt.seconds(r.after) },
         { label: 'Change', num: true, value: (r) => (r.before && r.after ? `${((r.after / r.before - 1) * 100).toFixed(1)} %` : '–') },
@@ -136,10 +140,21 @@ async function renderJob(main, id, ctx) {
 
 function describeChanges(r) {
   const parts = [];
-  if (Array.isArray(r.changes)) parts.push(...r.changes.map((c) => (typeof c === 'string' ? c : pick(c, 'description', 'text') || `${c.knob || c.field}: ${c.before ?? c.from} → ${c.after ?? c.to}`)));
-  else if (typeof r.changes === 'string') parts.push(r.changes);
-  else if (r.changes && typeof r.changes === 'object') parts.push(...Object.entries(r.changes).map(([k, v]) => `${k}: ${typeof v === 'object' ? `${v.before ?? v.from} → ${v.after ?? v.to}` : v}`));
+  const c = r.changes;
+  if (Array.isArray(c)) parts.push(...c.map(knobText));
+  else if (typeof c === 'string') parts.push(c);
+  else if (c && typeof c === 'object') {
+    if (Array.isArray(c.layoutChanges)) parts.push(...c.layoutChanges.map(knobText));
+    if (c.movedRanks && typeof c.movedRanks.count === 'number') parts.push(`${c.movedRanks.count} rank${c.movedRanks.count === 1 ? '' : 's'} moved`);
+    if (c.currentPlanProblem) parts.push(`current plan: ${c.currentPlanProblem}`);
+    if (Array.isArray(c.currentPlanViolations) && c.currentPlanViolations.length) parts.push(`current plan: ${c.currentPlanViolations.map((v) => (typeof v === 'string' ? v : v.reason || v.code || JSON.stringify(v))).join('; ')}`);
+    if (c.note) parts.push(c.note);
+  }
   if (r.layout) parts.push(describeLayout(r.layout));
-  if (typeof r.movedRanks === 'number') parts.push(`${r.movedRanks} ranks moved`);
   return parts.length ? parts.join('; ') : 'no change';
+}
+
+function knobText(k) {
+  if (typeof k === 'string') return k;
+  return pick(k, 'description', 'text') || `${k.knob || k.field}: ${k.before ?? k.from} → ${k.after ?? k.to}`;
 }

@@ -1,25 +1,63 @@
 // New plan: cluster, model (preset or custom), batch, sequence length, GPU count and planning options; submitting
 // starts an asynchronous solve and opens the plan page, which shows live progress until it is done.
-import { api, asList } from '../api.js';
+import { api, ApiProblem, asList } from '../api.js';
 import { emptyState, h } from '../dom.js';
 
-/** The request body of POST /api/v1/plans built from the form's values. */
+const CUSTOM = '__custom__';
+const MODEL_FIELDS = ['layers', 'hiddenSize', 'ffnHiddenSize', 'attentionHeads', 'kvHeads', 'vocabularySize', 'sequenceLength', 'mlp', 'tiedEmbeddings', 'flashAttention', 'norm'];
+
+/** The body of POST /api/v1/plans for a stand-alone plan (cluster + model + goal + options). */
 export function planRequest(values) {
-  const body = {
+  const options = {
+    allowZeroPlusPlus: values.zeroPlusPlus,
+    allowGradientCoding: values.gradientCoding,
+    maxLadderFraction: values.ladderFraction,
+    headroomFraction: values.headroom,
+  };
+  if (values.timeLimitSeconds) options.timeLimitSeconds = values.timeLimitSeconds;
+  return {
     cluster: values.cluster,
     model: values.model,
-    globalBatch: values.globalBatch,
-    sequenceLength: values.sequenceLength,
-    gpus: values.gpus,
-    options: {
-      zeroPlusPlus: values.zeroPlusPlus,
-      gradientCoding: values.gradientCoding,
-      ladderFraction: values.ladderFraction,
-      headroom: values.headroom,
-    },
+    goal: { globalBatchSequences: values.globalBatch, gpus: values.gpus, framework: values.framework },
+    options,
   };
-  if (values.customModel) body.customModel = values.customModel;
-  return body;
+}
+
+/** A model definition as POST /api/v1/models takes it: the spec's fields, enums in lower case. */
+function modelDefinition(name, spec, sequenceLength) {
+  const definition = { name };
+  for (const key of MODEL_FIELDS) {
+    if (spec[key] === undefined || spec[key] === null) continue;
+    definition[key] = typeof spec[key] === 'string' ? spec[key].toLowerCase() : spec[key];
+  }
+  if (sequenceLength) definition.sequenceLength = sequenceLength;
+  return definition;
+}
+
+/**
+ * The model name to plan with. A sequence length other than the model's own is a model variant: it is registered
+ * once as a custom model named "{model}-seq{length}" (the API takes the sequence length from the model).
+ */
+async function modelToPlan(models, choice, customJson, sequenceLength) {
+  if (choice === CUSTOM) {
+    const custom = JSON.parse(customJson);
+    await registerModel(modelDefinition(custom.name, custom, sequenceLength || custom.sequenceLength));
+    return custom.name;
+  }
+  const model = models.find((m) => m.name === choice);
+  if (!model || !model.spec || !sequenceLength || model.spec.sequenceLength === sequenceLength) return choice;
+  const variant = `${choice}-seq${sequenceLength}`;
+  if (!models.some((m) => m.name === variant)) await registerModel(modelDefinition(variant, model.spec, sequenceLength));
+  return variant;
+}
+
+async function registerModel(definition) {
+  try {
+    await api.post('/models', definition);
+  } catch (e) {
+    // Registered before (by this form or a colleague): the name is taken, and it is the same definition by construction.
+    if (!(e instanceof ApiProblem && e.status === 409)) throw e;
+  }
 }
 
 export async function render(main, params, ctx) {
@@ -27,7 +65,7 @@ export async function render(main, params, ctx) {
   const [clusterData, modelData] = await Promise.all([api.get('/clusters'), api.get('/models')]);
   if (!ctx.isCurrent()) return;
   const clusters = asList(clusterData, 'clusters');
-  const models = asList(modelData, 'models', 'presets');
+  const models = asList(modelData, 'models', 'presets').map((m) => (typeof m === 'string' ? { name: m } : m));
   if (!clusters.length) {
     main.append(emptyState('There is no cluster to plan on yet. Register a cluster and upload its profile first.', h('a', { href: '#/clusters' }, 'Clusters')));
     return;
@@ -37,33 +75,39 @@ export async function render(main, params, ctx) {
   const model = h(
     'select',
     { id: 'plan-model', name: 'model', required: true },
-    models.map((m) => {
-      const name = typeof m === 'string' ? m : m.name;
-      return h('option', { value: name }, name + (m && m.custom ? ' (custom)' : ''));
-    }),
-    h('option', { value: '__custom__' }, 'Custom model (JSON)…'),
+    models.map((m) => h('option', { value: m.name }, m.name + (m.preset === false ? ' (custom)' : ''))),
+    h('option', { value: CUSTOM }, 'Custom model (JSON)…'),
   );
-  const custom = h('textarea', { id: 'plan-custom-model', rows: 8, placeholder: '{"name": "my-model", "layers": 32, "hiddenSize": 4096, ...}', 'aria-describedby': 'plan-custom-model-hint' });
-  const customRow = h('div', { class: 'full', hidden: true }, h('label', { for: 'plan-custom-model' }, 'Custom model definition'), custom, h('div', { class: 'hint', id: 'plan-custom-model-hint' }, 'Same field names as the presets (name, layers, hiddenSize, ffnHiddenSize, attentionHeads, kvHeads, vocabularySize, ...).'));
-  model.addEventListener('change', () => (customRow.hidden = model.value !== '__custom__'));
+  const custom = h('textarea', { id: 'plan-custom-model', rows: 8, placeholder: '{"name": "my-model", "layers": 32, "hiddenSize": 4096, "attentionHeads": 32, "vocabularySize": 32000, "sequenceLength": 4096, "mlp": "swiglu"}', 'aria-describedby': 'plan-custom-model-hint' });
+  const customRow = h('div', { class: 'full', hidden: true }, h('label', { for: 'plan-custom-model' }, 'Custom model definition'), custom, h('div', { class: 'hint', id: 'plan-custom-model-hint' }, 'Fields: name, layers, hiddenSize, ffnHiddenSize, attentionHeads, kvHeads, vocabularySize, sequenceLength, mlp (gelu|swiglu), tiedEmbeddings, flashAttention, norm (layer_norm|rms_norm).'));
   const number = (id, value, attrs = {}) => h('input', { id, type: 'number', required: true, value, ...attrs });
   const globalBatch = number('plan-global-batch', 1024, { min: 1, step: 1 });
-  const sequenceLength = number('plan-seq-len', 4096, { min: 1, step: 1 });
+  const sequenceLength = number('plan-seq-len', '', { min: 1, step: 1 });
   const gpus = number('plan-gpus', 8, { min: 1, step: 1 });
+  const framework = h('select', { id: 'plan-framework' }, ['megatron', 'deepspeed', 'fsdp'].map((f) => h('option', { value: f }, f)));
   const zeroPlusPlus = h('input', { id: 'plan-zeropp', type: 'checkbox' });
   const gradientCoding = h('input', { id: 'plan-gradient-coding', type: 'checkbox' });
   const ladder = number('plan-ladder', 0, { min: 0, max: 1, step: 0.05 });
   const headroom = number('plan-headroom', 0.1, { min: 0, max: 0.9, step: 0.01 });
+  const timeLimit = h('input', { id: 'plan-time-limit', type: 'number', min: 1, max: 3600, step: 1, placeholder: 'service default' });
+  const syncSequenceLength = () => {
+    const chosen = models.find((m) => m.name === model.value);
+    customRow.hidden = model.value !== CUSTOM;
+    if (chosen && chosen.spec) sequenceLength.value = chosen.spec.sequenceLength;
+  };
+  model.addEventListener('change', syncSequenceLength);
+  syncSequenceLength();
   const submit = h('button', { type: 'submit', id: 'plan-submit' }, 'Start planning');
   const form = h(
     'form',
-    { class: 'stack', id: 'new-plan-form', novalidate: false },
+    { class: 'stack', id: 'new-plan-form' },
     field('plan-cluster', 'Cluster', cluster),
     field('plan-model', 'Model', model),
     customRow,
-    field('plan-global-batch', 'Global batch (sequences)', globalBatch),
-    field('plan-seq-len', 'Sequence length (tokens)', sequenceLength),
+    field('plan-global-batch', 'Global batch (sequences per step)', globalBatch),
+    field('plan-seq-len', 'Sequence length (tokens)', sequenceLength, "Defaults to the model's; another length plans a variant registered as {model}-seq{length}."),
     field('plan-gpus', 'GPUs to use', gpus),
+    field('plan-framework', 'Framework', framework),
     h(
       'fieldset',
       {},
@@ -72,38 +116,36 @@ export async function render(main, params, ctx) {
       field('plan-gradient-coding', 'Consider gradient coding against stragglers', gradientCoding),
       field('plan-ladder', 'Ladder Residual: largest fraction of layers', ladder, '0 disables it; 0.5 lets the planner use it on up to half the layers.'),
       field('plan-headroom', 'Memory headroom (fraction of each GPU kept free)', headroom),
+      field('plan-time-limit', 'Solve time limit (seconds)', timeLimit),
     ),
     h('div', { class: 'full actions' }, submit),
   );
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    let customModel = null;
-    if (model.value === '__custom__') {
-      try {
-        customModel = JSON.parse(custom.value);
-      } catch (e) {
-        ctx.showProblem(new Error(`The custom model is not valid JSON: ${e.message}`));
-        custom.focus();
-        return;
-      }
-    }
-    const body = planRequest({
-      cluster: cluster.value,
-      model: customModel ? customModel.name : model.value,
-      customModel,
-      globalBatch: Number(globalBatch.value),
-      sequenceLength: Number(sequenceLength.value),
-      gpus: Number(gpus.value),
-      zeroPlusPlus: zeroPlusPlus.checked,
-      gradientCoding: gradientCoding.checked,
-      ladderFraction: Number(ladder.value),
-      headroom: Number(headroom.value),
-    });
     submit.disabled = true;
     try {
+      let modelName;
+      try {
+        modelName = await modelToPlan(models, model.value, custom.value, Number(sequenceLength.value) || null);
+      } catch (e) {
+        if (e instanceof SyntaxError) throw new Error(`The custom model is not valid JSON: ${e.message}`);
+        throw e;
+      }
+      const body = planRequest({
+        cluster: cluster.value,
+        model: modelName,
+        globalBatch: Number(globalBatch.value),
+        gpus: Number(gpus.value),
+        framework: framework.value,
+        zeroPlusPlus: zeroPlusPlus.checked,
+        gradientCoding: gradientCoding.checked,
+        ladderFraction: Number(ladder.value),
+        headroom: Number(headroom.value),
+        timeLimitSeconds: timeLimit.value ? Number(timeLimit.value) : null,
+      });
       const { data, response } = await api.post('/plans', body, { withResponse: true });
       const location = response.headers.get('Location') || '';
-      const id = (data && (data.id || data.planId)) || location.split('/').filter(Boolean).pop();
+      const id = (data && data.id) || location.split('/').filter(Boolean).pop();
       window.location.hash = `#/plans/${encodeURIComponent(id)}`;
     } catch (e) {
       submit.disabled = false;

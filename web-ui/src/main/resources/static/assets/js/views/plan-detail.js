@@ -6,10 +6,10 @@ import { chart, colour } from '../charts.js';
 import { badge, emptyState, fmt, h, humanize, table, textEquivalent } from '../dom.js';
 import { degrees, describeLayout, pick } from '../layout.js';
 import { oneFOneB } from '../pipeline.js';
-import { breakdownOf, breakdownValue, estimateOf, explanationLines, isTerminal, placementOf, progressPoints, rankMemory, resultOf, statusOf } from '../plan-model.js';
+import { breakdownOf, breakdownValue, documentOf, estimateOf, explanationGroups, isTerminal, placementOf, rankMemory, resultOf, statusOf } from '../plan-model.js';
 
 const POLL_MILLIS = 1000;
-export const ARTIFACT_KINDS = ['megatron', 'deepspeed', 'hostfile', 'torchrun'];
+export const ARTIFACT_KINDS = ['megatron-args', 'deepspeed-config', 'hostfile', 'rank-map'];
 
 export async function render(main, [id], ctx) {
   const plan = await api.get(`/plans/${encodeURIComponent(id)}`);
@@ -24,6 +24,12 @@ export async function render(main, [id], ctx) {
     main.append(progressSection(plan, id, ctx));
   }
   const result = resultOf(plan);
+  const planDocument = documentOf(plan.result);
+  if (!result && planDocument && planDocument.explanation) {
+    main.append(emptyState('No layout of this model fits the request on this cluster. Give it more GPUs, a smaller batch or less headroom, then submit a new plan.', h('a', { href: '#/plans/new' }, 'New plan')));
+    main.append(explanationSection(planDocument, plan));
+    return;
+  }
   if (!result) {
     const reason = pick(plan, 'failureReason', 'reason', 'error', 'message');
     main.append(
@@ -43,46 +49,60 @@ function statusBadge(status) {
 }
 
 function context(plan) {
-  const request = plan.request || plan;
-  const cluster = pick(request, 'cluster', 'clusterName');
-  const model = pick(request, 'model', 'modelName');
-  const job = pick(plan, 'jobId', 'job');
+  const request = plan.request || {};
+  const problem = (documentOf(plan.result) || {}).problem || {};
+  const goal = request.goal || {};
+  const cluster = plan.cluster || request.cluster || problem.cluster;
+  const model = request.model || problem.model;
+  const gpus = goal.gpus ?? problem.gpus;
+  const batch = goal.globalBatchSequences ?? problem.globalBatchSequences;
   return h(
     'p',
-    { class: 'muted' },
+    { class: 'muted', 'data-testid': 'plan-context' },
     cluster ? ['Cluster ', h('a', { href: `#/clusters/${encodeURIComponent(cluster)}` }, String(cluster))] : null,
-    model ? [' · model ', typeof model === 'string' ? model : pick(model, 'name', 'preset') || 'custom'] : null,
-    pick(request, 'gpus', 'gpuCount') ? ` · ${pick(request, 'gpus', 'gpuCount')} GPUs` : null,
-    pick(request, 'globalBatch', 'globalBatchSequences') ? ` · global batch ${pick(request, 'globalBatch', 'globalBatchSequences')}` : null,
-    pick(request, 'sequenceLength', 'seqLen') ? ` · sequence ${pick(request, 'sequenceLength', 'seqLen')}` : null,
-    job ? [' · job ', h('a', { href: `#/jobs/${encodeURIComponent(typeof job === 'object' ? job.id : job)}` }, String(typeof job === 'object' ? job.id : job))] : null,
+    model ? ` · model ${model}` : null,
+    gpus ? ` · ${gpus} GPUs` : null,
+    batch ? ` · global batch ${batch} sequences` : null,
+    problem.sequenceLength ? ` · sequence ${problem.sequenceLength} tokens` : null,
+    goal.framework || problem.framework ? ` · ${goal.framework || problem.framework}` : null,
+    plan.jobId ? [' · job ', h('a', { href: `#/jobs/${encodeURIComponent(plan.jobId)}` }, String(plan.jobId))] : null,
+    request.purpose && request.purpose !== 'request' ? ` · ${request.purpose}` : null,
   );
 }
 
+/** Live progress: polls the plan every second and plots its progress and best predicted time since the page opened. */
 function progressSection(plan, id, ctx) {
   const section = h('section', { class: 'panel', 'aria-labelledby': 'progress-heading' }, h('h2', { id: 'progress-heading' }, 'Solving'));
   const statusLine = h('p', { class: 'progress-status', role: 'status', 'data-testid': 'progress-status' });
+  const bar = h('progress', { max: 100, value: 0, id: 'plan-progress', 'aria-label': 'Solve progress' });
   const box = h('div', { class: 'chart short', id: 'progress-chart' });
-  const listing = h('div');
   const cancel = h('button', { type: 'button', class: 'danger', 'data-testid': 'cancel-plan' }, 'Cancel solve');
-  section.append(statusLine, box, listing, h('div', { class: 'actions' }, cancel));
+  section.append(statusLine, bar, box, h('div', { class: 'actions' }, cancel));
+  const points = [];
+  const opened = Date.now();
   let instance = null;
   const update = (current) => {
-    const points = progressPoints(current).filter((p) => p.iterationTimeSeconds !== undefined);
-    const best = points.length ? points[points.length - 1].iterationTimeSeconds : pick(estimateOf(resultOf(current)), 'iterationTimeSeconds');
-    statusLine.textContent = `${statusOf(current).toLowerCase()}; ${points.length} improvement${points.length === 1 ? '' : 's'}; best iteration time so far ${best !== undefined ? fmt.ms(best) : 'none yet'}`;
-    const data = points.map((p) => [p.elapsedSeconds ?? 0, p.iterationTimeSeconds * 1000]);
-    if (!instance) {
-      instance = chart(
-        box,
-        { grid: { left: 60, right: 20, top: 30, bottom: 40 }, tooltip: { trigger: 'axis' }, xAxis: { type: 'value', name: 'solve time (s)' }, yAxis: { type: 'value', name: 'best iteration (ms)', scale: true }, series: [{ type: 'line', step: 'end', data }] },
-        ctx,
-        { label: 'Best predicted iteration time over solve time; the status line above gives the latest value.' },
-      );
-    } else {
-      instance.setOption({ series: [{ data }] });
-    }
-    listing.replaceChildren(textEquivalent('Progress as a table', table({ columns: [{ label: 'Solve time (s)', num: true, value: (p) => fmt.number(p.elapsedSeconds, 1) }, { label: 'Best iteration time', num: true, value: (p) => fmt.ms(p.iterationTimeSeconds) }], rows: points })));
+    const best = pick(estimateOf(resultOf(current)), 'iterationTimeSeconds');
+    const fraction = typeof current.progress === 'number' ? current.progress : 0;
+    points.push({ elapsedSeconds: (Date.now() - opened) / 1000, progress: fraction, bestSeconds: best });
+    bar.value = Math.round(fraction * 100);
+    statusLine.textContent = `${statusOf(current).toLowerCase()}, ${Math.round(fraction * 100)} % of the time limit; best iteration time so far: ${best !== undefined ? fmt.ms(best) : 'none yet'}`;
+    const option = {
+      grid: { left: 60, right: 60, top: 30, bottom: 40 },
+      tooltip: { trigger: 'axis' },
+      legend: { data: ['progress', 'best iteration time'] },
+      xAxis: { type: 'value', name: 's on this page' },
+      yAxis: [
+        { type: 'value', name: '%', min: 0, max: 100 },
+        { type: 'value', name: 'ms', scale: true },
+      ],
+      series: [
+        { name: 'progress', type: 'line', showSymbol: false, data: points.map((p) => [p.elapsedSeconds, p.progress * 100]) },
+        { name: 'best iteration time', type: 'line', step: 'end', yAxisIndex: 1, data: points.filter((p) => p.bestSeconds !== undefined).map((p) => [p.elapsedSeconds, p.bestSeconds * 1000]) },
+      ],
+    };
+    if (!instance) instance = chart(box, option, ctx, { label: 'Solve progress and best predicted iteration time over time; the status line above gives the latest values.' });
+    else instance.setOption(option);
   };
   update(plan);
   let timer = null;
@@ -121,7 +141,7 @@ function renderResult(main, plan, result, ctx) {
   const estimate = estimateOf(result) || {};
   const layout = result.layout || {};
   const placement = placementOf(result);
-  const gpuTotal = placement.length || pick(plan.request || plan, 'gpus', 'gpuCount');
+  const gpuTotal = placement.length || (plan.request && plan.request.goal && plan.request.goal.gpus);
   const perGpu = pick(estimate, 'tokensPerSecondPerGpu');
   main.append(h('p', { class: 'layout-line', 'data-testid': 'layout-line' }, describeLayout(layout)));
   main.append(
@@ -185,9 +205,9 @@ function breakdownSection(estimate, ctx) {
 }
 
 function headroomOf(plan) {
-  const request = plan.request || plan;
-  const options = request.options || request.planningOptions || request;
-  const value = pick(options, 'headroom', 'headroomFraction', 'memoryHeadroom');
+  const problem = (documentOf(plan.result) || {}).problem || {};
+  const options = (plan.request && plan.request.options) || {};
+  const value = problem.headroomFraction ?? options.headroomFraction;
   return typeof value === 'number' ? value : 0;
 }
 
@@ -258,10 +278,9 @@ function memorySection(estimate, plan, ctx) {
 function microBatchesOf(plan, result, estimate, layout) {
   const direct = pick(estimate, 'microBatches', 'numMicroBatches', 'microBatchCount') ?? pick(result, 'microBatches', 'numMicroBatches') ?? pick(layout, 'microBatches', 'numMicroBatches');
   if (direct) return Number(direct);
-  const request = plan.request || plan;
-  const global = pick(request, 'globalBatch', 'globalBatchSequences', 'globalBatchSize') ?? pick(result.training || result.trainingSpec || {}, 'globalBatchSequences');
-  const training = result.training || result.trainingSpec || request.training || {};
-  const micro = pick(layout, 'microBatchSequences', 'microBatchSize', 'microBatch') ?? pick(result, 'microBatchSequences', 'microBatchSize') ?? pick(training, 'microBatchSequences') ?? 1;
+  const request = plan.request || {};
+  const global = pick(result.problem, 'globalBatchSequences') ?? pick(request.goal, 'globalBatchSequences');
+  const micro = pick(layout, 'microBatchSequences', 'microBatchSize', 'microBatch') ?? pick(result, 'microBatchSequences', 'microBatchSize') ?? 1;
   const d = degrees(layout);
   return global ? Math.max(1, Math.round(global / (d.dp * micro))) : undefined;
 }
@@ -423,12 +442,18 @@ function placementSection(placement, ctx) {
 }
 
 function explanationSection(result, plan) {
-  const lines = explanationLines(result, plan);
+  const groups = explanationGroups(result, plan);
   return h(
     'section',
     { 'aria-labelledby': 'explanation-heading' },
     h('h2', { id: 'explanation-heading' }, 'Why this plan'),
-    lines.length ? h('div', { class: 'panel explanation', 'data-testid': 'explanation' }, lines.length === 1 ? lines[0] : h('ul', {}, lines.map((l) => h('li', {}, l)))) : emptyState('The plan carries no explanation.'),
+    groups.length
+      ? h(
+          'div',
+          { class: 'panel explanation', 'data-testid': 'explanation' },
+          groups.map((g) => [g.title ? h('h3', {}, g.title) : null, g.lines.length === 1 && !g.title ? h('p', {}, g.lines[0]) : h('ul', {}, g.lines.map((l) => h('li', {}, l)))]),
+        )
+      : emptyState('The plan carries no explanation.'),
   );
 }
 
@@ -508,7 +533,7 @@ function artifactsSection(plan, ctx) {
 }
 
 function artifactFileName(kind, id) {
-  if (/deepspeed/i.test(kind)) return `plan-${id}-deepspeed.json`;
+  if (/deepspeed|rank-map/i.test(kind)) return `plan-${id}-${kind}.json`;
   if (/hostfile/i.test(kind)) return `plan-${id}-hostfile`;
   if (/megatron/i.test(kind)) return `plan-${id}-megatron-args.txt`;
   return `plan-${id}-${kind}.txt`;

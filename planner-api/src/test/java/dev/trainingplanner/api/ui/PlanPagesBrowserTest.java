@@ -1,0 +1,277 @@
+package dev.trainingplanner.api.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trainingplanner.api.security.Role;
+import dev.trainingplanner.api.security.TokenService;
+import dev.trainingplanner.api.support.PlannerIntegrationTest;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * Planning through the dashboard in real headless chromium against the running service: request a plan on a cluster
+ * with a degraded link, watch it finish, check that the plan page shows the API's numbers (iteration time, every rank's
+ * memory against its capacity, the pipeline timeline's compute, the placement), download an artifact, cancel a solve,
+ * and re-plan a job.
+ */
+@PlannerIntegrationTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PlanPagesBrowserTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final double GIB = 1024.0 * 1024 * 1024;
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    TokenService tokens;
+
+    Browser browser;
+    ServiceClient scheduler;
+    String schedulerToken;
+    String cluster;
+
+    @BeforeAll
+    void setUp() {
+        String adminToken =
+                tokens.issue("dashboard plan test admin", Role.ADMIN, null).secret();
+        schedulerToken = tokens.issue("dashboard plan test scheduler", Role.SCHEDULER, null)
+                .secret();
+        scheduler = new ServiceClient(port, schedulerToken);
+        cluster = "plan-ui-" + UUID.randomUUID().toString().substring(0, 8);
+        ServiceClient admin = new ServiceClient(port, adminToken);
+        admin.ok("POST", "/clusters", "{\"name\":\"" + cluster + "\"}");
+        String at = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        admin.uploadProfile(cluster, Profiles.cluster(cluster, 4, 8, at, (a, b) -> a == 1 && b == 2 ? 100.0 : 400.0));
+        browser = Browser.start(port);
+        browser.open("#/token", "token");
+        WebElement input = browser.find(By.id("token-input"));
+        input.sendKeys(schedulerToken);
+        input.submit();
+        browser.await(By.xpath("//p[@id='token-status' and contains(., 'accepted by the service')]"));
+    }
+
+    @AfterAll
+    void tearDown() {
+        if (browser != null) {
+            browser.close();
+        }
+    }
+
+    private JsonNode json(String body) {
+        try {
+            return JSON.readTree(body);
+        } catch (java.io.IOException e) {
+            throw new AssertionError("not JSON: " + body, e);
+        }
+    }
+
+    /** Fills the New plan form and submits it; returns the plan id from the page the form opens. */
+    private String requestPlanInTheBrowser(String model, int globalBatch, int gpus, int timeLimitSeconds) {
+        browser.go("#/plans/new", "new-plan");
+        new Select(browser.find(By.id("plan-cluster"))).selectByValue(cluster);
+        new Select(browser.find(By.id("plan-model"))).selectByValue(model);
+        replace(By.id("plan-global-batch"), String.valueOf(globalBatch));
+        replace(By.id("plan-gpus"), String.valueOf(gpus));
+        replace(By.id("plan-time-limit"), String.valueOf(timeLimitSeconds));
+        browser.find(By.id("plan-submit")).click();
+        browser.awaitView("plan-detail");
+        String hash = (String) browser.script("return window.location.hash;");
+        assertThat(hash).startsWith("#/plans/");
+        return hash.substring("#/plans/".length());
+    }
+
+    private void replace(By field, String value) {
+        WebElement input = browser.find(field);
+        input.clear();
+        input.sendKeys(value);
+    }
+
+    private void awaitStatus(String id, String status, Duration timeout) {
+        try {
+            browser.awaitPresent(
+                    By.xpath("//*[@data-testid='plan-status' and normalize-space(.)='" + status + "']"), timeout);
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError(
+                    "the page never showed '" + status + "'; the API says "
+                            + scheduler.get("/plans/" + id).body(),
+                    e);
+        }
+        browser.awaitView("plan-detail");
+    }
+
+    private static String gib(double bytes) {
+        return String.format(Locale.ROOT, "%.2f", bytes / GIB);
+    }
+
+    @Test
+    void aPlanRequestedInTheBrowserFinishesAndItsPageShowsTheApiNumbers() {
+        String id = requestPlanInTheBrowser("gpt3-1.3b", 64, 32, 5);
+        browser.screenshot("plan-progress");
+        awaitStatus(id, "completed", Duration.ofSeconds(180));
+
+        JsonNode plan = json(scheduler.ok("GET", "/plans/" + id, null).body());
+        JsonNode result = plan.get("result").get("plan");
+        assertThat(result.get("status").asText()).as("plan result %s", result).isEqualTo("FEASIBLE");
+        JsonNode layout = result.get("layout");
+        JsonNode estimate = result.get("estimate");
+        int tp = layout.get("tp").asInt();
+        int pp = layout.get("pp").asInt();
+        int dp = layout.get("dp").asInt();
+
+        assertThat(browser.find(By.cssSelector("[data-testid='layout-line']")).getText())
+                .startsWith("TP " + tp)
+                .contains("PP " + pp, "DP " + dp);
+        assertThat(browser.find(By.cssSelector("[data-testid='iteration-time']"))
+                        .getText())
+                .isEqualTo(String.format(
+                        Locale.ROOT,
+                        "%.3f s",
+                        estimate.get("iterationTimeSeconds").asDouble()));
+        assertThat(browser.find(By.cssSelector("[data-testid='mfu']")).getText())
+                .isEqualTo(String.format(
+                        Locale.ROOT, "%.1f %%", estimate.get("mfu").asDouble() * 100));
+
+        // Every rank's memory bar: the table behind the chart holds the API's totals and capacities.
+        assertThat(browser.findAll(By.cssSelector("#memory-chart canvas"))).isNotEmpty();
+        browser.find(By.xpath("//summary[starts-with(., 'Memory of all')]")).click();
+        List<String> headers = browser.findAll(By.cssSelector("table[data-testid='memory-table'] thead th")).stream()
+                .map(WebElement::getText)
+                .toList();
+        int total = headers.indexOf("Total (GiB)");
+        int capacity = headers.indexOf("Capacity (GiB)");
+        List<WebElement> memoryRows = browser.findAll(By.cssSelector("table[data-testid='memory-table'] tbody tr"));
+        JsonNode rankMemory = estimate.get("rankMemory");
+        assertThat(memoryRows).hasSize(rankMemory.size()).hasSize(32);
+        for (int r = 0; r < rankMemory.size(); r++) {
+            List<WebElement> cells = memoryRows.get(r).findElements(By.tagName("td"));
+            assertThat(cells.get(0).getText())
+                    .isEqualTo(rankMemory.get(r).get("rank").asText());
+            assertThat(cells.get(total).getText())
+                    .isEqualTo(gib(rankMemory.get(r).get("totalBytes").asDouble()));
+            assertThat(cells.get(capacity).getText())
+                    .isEqualTo(gib(rankMemory.get(r).get("capacityBytes").asDouble()));
+        }
+
+        // The timeline: one row per pipeline stage, global batch / (dp x micro-batch) micro-batches, and its
+        // forward + backward work per stage equal to the estimate's compute + recompute time.
+        WebElement timeline = browser.find(By.cssSelector("[data-testid='timeline-summary']"));
+        int microBatches = 64 / (dp * layout.get("microBatchSequences").asInt());
+        assertThat(timeline.getAttribute("data-stages")).isEqualTo(String.valueOf(pp));
+        assertThat(timeline.getAttribute("data-micro-batches")).isEqualTo(String.valueOf(microBatches));
+        double perMicroBatch = Double.parseDouble(timeline.getAttribute("data-forward-seconds"))
+                + Double.parseDouble(timeline.getAttribute("data-backward-seconds"));
+        JsonNode breakdown = estimate.get("breakdown");
+        double computeAndRecompute = breakdown.get("computeSeconds").asDouble()
+                + breakdown.get("recomputeSeconds").asDouble();
+        assertThat(perMicroBatch * microBatches).isCloseTo(computeAndRecompute, within(computeAndRecompute * 1e-9));
+        assertThat(browser.findAll(By.cssSelector("table[data-testid='timeline-table'] tbody tr")))
+                .hasSize(pp);
+        assertThat(timeline.getText())
+                .contains(String.format(
+                        Locale.ROOT,
+                        "%.1f ms",
+                        breakdown.get("pipelineBubbleSeconds").asDouble() * 1000));
+        assertThat(browser.findAll(By.cssSelector("#timeline-chart canvas"))).isNotEmpty();
+
+        // Placement grid and its table: every rank on the node and GPU the API placed it on.
+        browser.find(By.xpath("//summary[starts-with(., 'Placement of all')]")).click();
+        List<WebElement> placementRows =
+                browser.findAll(By.cssSelector("table[data-testid='placement-table'] tbody tr"));
+        JsonNode placement = result.get("placement");
+        assertThat(placementRows).hasSize(placement.size());
+        for (int r = 0; r < placement.size(); r += 7) {
+            JsonNode rank = placement.get(r);
+            assertThat(placementRows.get(r).getText())
+                    .startsWith(rank.get("rank").asText() + " "
+                            + rank.get("node").asText() + " " + rank.get("gpu").asText());
+        }
+        assertThat(browser.find(By.cssSelector("[data-testid='explanation']")).getText())
+                .contains(result.get("explanation").get("summary").asText());
+
+        // The hostfile as the page offers it for download is the API's artifact, byte for byte.
+        String hostfile = scheduler
+                .ok("GET", "/plans/" + id + "/artifacts/hostfile", null)
+                .body();
+        WebElement download = browser.await(By.cssSelector("a.artifact-download[data-kind='hostfile']"));
+        assertThat(download.getAttribute("download")).isEqualTo("plan-" + id + "-hostfile");
+        Object downloaded = browser.driver()
+                .executeAsyncScript(
+                        "const done = arguments[arguments.length - 1];"
+                                + "fetch(arguments[0]).then(r => r.text()).then(done, e => done('failed: ' + e));",
+                        download.getAttribute("href"));
+        assertThat(downloaded).isEqualTo(hostfile);
+        assertThat(browser.find(By.id("artifact-deepspeed-config")).getText()).contains("zero_optimization");
+        browser.screenshot("plan-detail");
+
+        browser.go("#/plans", "plans");
+        assertThat(browser.find(By.cssSelector("table[data-testid='plans-table']"))
+                        .getText())
+                .contains(id);
+        browser.screenshot("plans");
+    }
+
+    @Test
+    void aSolveCanBeCancelledFromItsPage() {
+        String id = requestPlanInTheBrowser("gpt3-1.3b", 64, 32, 600);
+        browser.await(By.cssSelector("[data-testid='cancel-plan']")).click();
+        awaitStatus(id, "cancelled", Duration.ofSeconds(60));
+        assertThat(json(scheduler.ok("GET", "/plans/" + id, null).body())
+                        .get("status")
+                        .asText())
+                .isEqualTo("CANCELLED");
+    }
+
+    @Test
+    void aJobReplannedFromTheDashboardShowsItsRevision() {
+        String job = json(scheduler
+                        .ok(
+                                "POST",
+                                "/jobs",
+                                "{\"name\":\"nightly-ui\",\"cluster\":\"" + cluster + "\",\"model\":\"gpt3-1.3b\","
+                                        + "\"goal\":{\"globalBatchSequences\":64,\"gpus\":32},"
+                                        + "\"options\":{\"timeLimitSeconds\":5}}")
+                        .body())
+                .get("id")
+                .asText();
+        browser.go("#/jobs", "jobs");
+        browser.find(By.linkText("nightly-ui")).click();
+        browser.awaitView("job-detail");
+        assertThat(browser.find(By.cssSelector("#view .empty")).getText()).contains("No re-planning has run");
+        browser.find(By.id("replan-now")).click();
+        browser.awaitView("plan-detail");
+        String replanned = ((String) browser.script("return window.location.hash;")).substring("#/plans/".length());
+        awaitStatus(replanned, "completed", Duration.ofSeconds(180));
+
+        browser.go("#/jobs/" + job, "job-detail");
+        List<WebElement> revisions = browser.findAll(By.cssSelector("table[data-testid='revisions-table'] tbody tr"));
+        JsonNode apiRevisions =
+                json(scheduler.ok("GET", "/jobs/" + job + "/revisions", null).body());
+        assertThat(revisions).hasSize(apiRevisions.size()).isNotEmpty();
+        assertThat(revisions.get(0).getText())
+                .contains(String.format(
+                        Locale.ROOT,
+                        "%.3f s",
+                        apiRevisions.get(0).get("predictedAfterSeconds").asDouble()));
+        browser.screenshot("job-detail");
+        browser.go("#/jobs", "jobs");
+        browser.screenshot("jobs");
+    }
+}
