@@ -260,6 +260,7 @@ class HelmChartTest {
                 .isEqualTo("http://" + FULLNAME + "." + ChartRenderer.NAMESPACE + ".svc:"
                         + plannerService.at("/spec/ports/0/port").asInt());
         assertThat(flags.get("--cluster")).isEqualTo("prod-h100-a");
+        assertThat(flags).containsEntry("--interval-s", "7200").containsEntry("--compute-rounds", "10");
         assertThat(flags).as("the token stays out of the process list").doesNotContainKey("--token");
         assertThat(env.get(agent.tokenVariable())
                         .at("/valueFrom/secretKeyRef/key")
