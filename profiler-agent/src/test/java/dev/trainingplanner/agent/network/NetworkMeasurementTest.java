@@ -203,6 +203,33 @@ class NetworkMeasurementTest {
                 .startsWith("peer a (127.0.0.1) disconnected mid-test during bandwidth test from the peer");
     }
 
+    @Test
+    void latencyIsHalfTheRoundTripThroughADelayProxy() throws Exception {
+        int leaderPort = start("127.0.0.1", 0);
+        int followerPort = start("127.0.0.1", 0);
+        long delayMicros = 3000;
+        try (DelayProxy proxy = new DelayProxy(new InetSocketAddress("127.0.0.1", followerPort), delayMicros)) {
+            // The leader reaches the follower only through the proxy: every message waits 3 ms each way.
+            String peers = "a 127.0.0.1:" + leaderPort + "\nb 127.0.0.1:" + proxy.port() + "\n";
+            CompletableFuture<NetworkMeasurement.Result> follower =
+                    CompletableFuture.supplyAsync(() -> new NetworkMeasurement(servers.get(1), FAST, line -> {})
+                            .measure(PeerDirectory.fromFile(peers, "peers", "b"), "b", Double.NaN, 0));
+            List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+            NetworkMeasurement.Result leader = new NetworkMeasurement(servers.get(0), FAST, log::add)
+                    .measure(PeerDirectory.fromFile(peers, "peers", "a"), "a", Double.NaN, 0);
+
+            List<LinkProfile> links = new ArrayList<>(leader.links());
+            links.addAll(follower.get(60, TimeUnit.SECONDS).links());
+            assertThat(links).hasSize(2).allSatisfy(link -> assertThat(link.latencyUs())
+                    .isBetween((double) delayMicros, delayMicros * 1.3));
+            java.util.regex.Matcher alpha = java.util.regex.Pattern.compile("alpha-beta fit: alpha ([0-9.]+) us")
+                    .matcher(String.join("\n", log));
+            assertThat(alpha.find()).as("fit logged: %s", log).isTrue();
+            assertThat(Double.parseDouble(alpha.group(1))).isBetween(delayMicros * 0.9, delayMicros * 1.3);
+        }
+    }
+
     private int start(String host, int port) {
         try {
             MeasurementServer server =
