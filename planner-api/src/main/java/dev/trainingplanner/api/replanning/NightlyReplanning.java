@@ -5,6 +5,8 @@ import dev.trainingplanner.api.job.TrainingJob;
 import dev.trainingplanner.api.planning.PlanRun;
 import dev.trainingplanner.api.planning.PlanRuns;
 import dev.trainingplanner.api.planning.PlanSpec;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.LocalDate;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -26,10 +28,18 @@ public class NightlyReplanning {
 
     private final Jobs jobs;
     private final PlanRuns runs;
+    private final Counter fanOuts;
+    private final Counter nightlySolves;
 
-    NightlyReplanning(Jobs jobs, PlanRuns runs) {
+    NightlyReplanning(Jobs jobs, PlanRuns runs, MeterRegistry meters) {
         this.jobs = jobs;
         this.runs = runs;
+        this.fanOuts = Counter.builder("planner.replanning.fanouts")
+                .description("Nightly fan-outs run by this replica (each starts only the night's missing solves)")
+                .register(meters);
+        this.nightlySolves = Counter.builder("planner.replanning.solves.started")
+                .description("Nightly solves started by this replica")
+                .register(meters);
     }
 
     /** Returns how many solves this call started (0 when another replica already started the night's runs). */
@@ -42,6 +52,8 @@ public class NightlyReplanning {
                 started++;
             }
         }
+        fanOuts.increment();
+        nightlySolves.increment(started);
         log.info("Nightly re-planning for {}: started {} solves", night, started);
         return started;
     }
