@@ -32,16 +32,6 @@ public record PeerDirectory(List<Peer> participants, int selfIndex) {
         participants = List.copyOf(participants);
     }
 
-    public Peer self() {
-        return participants.get(selfIndex);
-    }
-
-    public List<Peer> others() {
-        List<Peer> others = new ArrayList<>(participants);
-        others.remove(selfIndex);
-        return others;
-    }
-
     /** Reads {@code --peers}: either {@code dns:NAME:PORT} or a file path. */
     public static PeerDirectory load(String spec, String selfName, InetSocketAddress listen, Resolver resolver) {
         if (spec.startsWith("dns:")) {

@@ -18,10 +18,6 @@ public final class ProfileJson {
 
     private ProfileJson() {}
 
-    public static ObjectMapper mapper() {
-        return MAPPER;
-    }
-
     public static String write(ClusterProfile profile) {
         try {
             return MAPPER.writeValueAsString(profile);

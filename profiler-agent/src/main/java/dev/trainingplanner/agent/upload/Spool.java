@@ -23,10 +23,6 @@ public final class Spool {
         this.directory = directory;
     }
 
-    public Path directory() {
-        return directory;
-    }
-
     public Path add(SpooledProfile profile) throws IOException {
         Files.createDirectories(directory);
         String name = String.format("%013d-%s.json", System.currentTimeMillis(), profile.idempotencyKey());
