@@ -42,13 +42,19 @@ class ComposeFileTest {
     @Test
     void secretsHaveNoDefaults() throws Exception {
         String text = Files.readString(DeployFiles.composeFile());
-        for (String secret : OPERATOR_ENVIRONMENT.keySet()) {
+        for (String secret : List.of("POSTGRES_PASSWORD", "PLANNER_ADMIN_TOKEN")) {
             Map<String, String> without = new HashMap<>(OPERATOR_ENVIRONMENT);
             without.remove(secret);
 
             assertThatThrownBy(() -> ComposeInterpolation.interpolate(text, without))
                     .hasMessageContaining("required variable " + secret);
         }
+        Map<String, String> withoutAgentToken = new HashMap<>(OPERATOR_ENVIRONMENT);
+        withoutAgentToken.remove("AGENT_TOKEN");
+        JsonNode agent = YamlDocuments.readAll(ComposeInterpolation.interpolate(text, withoutAgentToken))
+                .get(0)
+                .at("/services/agent/environment/" + agentCommandLine.tokenVariable());
+        assertThat(agent.asText()).as("no default agent token").isEmpty();
     }
 
     @Test
