@@ -34,6 +34,15 @@ public final class BenchRunner {
         if (which.equals("scale") || which.equals("all")) {
             report.addAll(ScaleBench.run());
         }
+        if (which.equals("suite") || which.equals("all")) {
+            report.addAll(SmallSuiteBench.run());
+        }
+        if (which.equals("degraded") || which.equals("all")) {
+            report.addAll(DegradedBench.run());
+        }
+        if (which.equals("reactions") || which.equals("all")) {
+            report.addAll(ReactionBench.run());
+        }
         Files.createDirectories(output.toAbsolutePath().getParent());
         Files.write(output, report);
         report.forEach(System.out::println);

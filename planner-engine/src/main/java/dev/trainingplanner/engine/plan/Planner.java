@@ -7,10 +7,12 @@ import dev.trainingplanner.costmodel.placement.Placement;
 import dev.trainingplanner.engine.layout.CandidatePool;
 import dev.trainingplanner.engine.layout.LayoutCandidate;
 import dev.trainingplanner.engine.layout.LayoutSpace;
+import dev.trainingplanner.engine.solver.NodeOrdering;
 import dev.trainingplanner.engine.solver.PlacementSearch;
 import dev.trainingplanner.engine.solver.PlacementSolution;
 import dev.trainingplanner.engine.solver.SearchSpace;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -58,8 +60,7 @@ public final class Planner {
                     PlanResult.Status.INFEASIBLE, request, request.cluster(), null, List.of(), why, stats);
         }
         long screening = millisSince(start);
-        List<LayoutCandidate> searched =
-                feasible.subList(0, Math.min(feasible.size(), Math.max(1, options.layoutPoolSize())));
+        List<LayoutCandidate> searched = searchPool(feasible, space, Math.max(1, options.layoutPoolSize()));
         PlacementSearch.Result search =
                 PlacementSearch.solve(searched, space, options.seed(), options.steps(), options.timeLimit());
         PlacementSolution solution = search.best();
@@ -88,6 +89,35 @@ public final class Planner {
         return new PlanResult(
                 PlanResult.Status.FEASIBLE, request, request.cluster(), best, alternatives, explanation, stats);
     }
+
+    /**
+     * The layouts the search chooses among: of the best {@value #POOL_SCREEN_FACTOR}× pool size under the default
+     * placement, those fastest under the default placement or under either construction order (healthiest nodes
+     * chained along fast links, or in index order), so that layouts that gain most from a good placement are kept.
+     */
+    static List<LayoutCandidate> searchPool(List<LayoutCandidate> feasible, SearchSpace space, int poolSize) {
+        int used = space.nodesUsed();
+        Placement chain = space.placement(
+                Arrays.copyOf(NodeOrdering.construct(space.cluster(), used, space.gpusPerNodeUsed()), used));
+        Placement healthy = space.placement(
+                Arrays.copyOf(NodeOrdering.healthyPacked(space.cluster(), used, space.gpusPerNodeUsed()), used));
+        record Ranked(LayoutCandidate candidate, double seconds) {}
+        List<Ranked> ranked =
+                feasible.subList(0, Math.min(feasible.size(), POOL_SCREEN_FACTOR * poolSize)).parallelStream()
+                        .map(c -> new Ranked(
+                                c,
+                                Math.min(
+                                        c.packedIterationTimeSeconds(),
+                                        Math.min(
+                                                c.start(chain).iterationTimeSeconds(),
+                                                c.start(healthy).iterationTimeSeconds()))))
+                        .sorted(Comparator.comparingDouble(Ranked::seconds)
+                                .thenComparingInt(r -> r.candidate().id()))
+                        .toList();
+        return ranked.stream().limit(poolSize).map(Ranked::candidate).toList();
+    }
+
+    private static final int POOL_SCREEN_FACTOR = 4;
 
     /** The shape of the placement: whole nodes of g GPUs, or part of one node for fewer GPUs than a node has. */
     static SearchSpace space(PlanRequest request, Cluster cluster) {
