@@ -11,7 +11,7 @@ import java.util.Optional;
 
 /**
  * GPU inventory from {@code nvidia-smi}: models and memory from the CSV query, the intra-node
- * topology from {@code topo -m}, and pair bandwidth from nccl-tests where that probe is given.
+ * topology from {@code topo -m}, and pair bandwidth and latency from nccl-tests where that probe is given.
  */
 public final class NvidiaSmiProbe implements GpuInventoryProbe {
 
@@ -46,8 +46,13 @@ public final class NvidiaSmiProbe implements GpuInventoryProbe {
         List<String> notes = new ArrayList<>();
         List<GpuProfile> gpus = gpusFromCsv(query.stdout());
         List<List<String>> topology = topology(gpus.size(), notes);
-        List<List<Double>> bandwidth = ncclProbe == null ? null : ncclProbe.measure(gpus.size(), notes);
-        IntraNode intraNode = topology == null && bandwidth == null ? null : new IntraNode(bandwidth, null, topology);
+        NcclPairBandwidthProbe.PairLinks pairs = ncclProbe == null ? null : ncclProbe.measure(gpus.size(), notes);
+        IntraNode intraNode = topology == null && pairs == null
+                ? null
+                : new IntraNode(
+                        pairs == null ? null : pairs.bandwidthGBps(),
+                        pairs == null ? null : pairs.latencyUs(),
+                        topology);
         return new GpuInventory(gpus, intraNode, notes);
     }
 

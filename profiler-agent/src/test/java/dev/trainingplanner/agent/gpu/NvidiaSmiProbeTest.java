@@ -69,21 +69,42 @@ class NvidiaSmiProbeTest {
     }
 
     @Test
-    void ncclPairProbeReadsBusBandwidthOfEveryPair(@TempDir Path dir) throws Exception {
+    void ncclPairProbeReadsBandwidthAndLatencyOfEveryPair(@TempDir Path dir) throws Exception {
         Path output = dir.resolve("sendrecv.txt");
-        Files.writeString(output, Fixtures.text("sendrecv-perf-old-columns.synthetic.txt"));
+        Files.writeString(output, Fixtures.text("sendrecv-perf-two-sizes.synthetic.txt"));
         Path binDir = Files.createDirectory(dir.resolve("bin"));
         Path tool = binDir.resolve("sendrecv_perf");
-        Files.writeString(tool, "#!/bin/sh\n[ \"$CUDA_VISIBLE_DEVICES\" = 0,1 ] || exit 3\ncat " + output + "\n");
+        Files.writeString(
+                tool,
+                "#!/bin/sh\n[ \"$CUDA_VISIBLE_DEVICES\" = 0,1 ] || exit 3\n"
+                        + "[ \"$*\" = '-b 8 -e 33554432 -f 4194304 -g 2' ] || exit 4\ncat " + output + "\n");
         Files.setPosixFilePermissions(tool, PosixFilePermissions.fromString("rwxr-xr-x"));
 
         NcclPairBandwidthProbe probe =
                 NcclPairBandwidthProbe.find(new CommandRunner(), binDir).orElseThrow();
         List<String> notes = new java.util.ArrayList<>();
+        NcclPairBandwidthProbe.PairLinks links = probe.measure(2, notes);
 
-        assertThat(probe.measure(2, notes)).isEqualTo(List.of(List.of(0.0, 186.21), List.of(186.21, 0.0)));
+        assertThat(links.bandwidthGBps()).isEqualTo(List.of(List.of(0.0, 356.58), List.of(356.58, 0.0)));
+        assertThat(links.latencyUs()).isEqualTo(List.of(List.of(0.0, 11.52), List.of(11.52, 0.0)));
         assertThat(probe.measure(3, notes)).isNull();
-        assertThat(notes).singleElement().asString().contains("GPUs 0,2");
+        assertThat(notes).singleElement().asString().contains("exited with 3 for GPUs 0,2");
+    }
+
+    @Test
+    void ncclOutputWithOneSizeOnlyGivesNoPairLinks(@TempDir Path dir) throws Exception {
+        Path output = dir.resolve("sendrecv.txt");
+        Files.writeString(output, Fixtures.text("sendrecv-perf-old-columns.synthetic.txt"));
+        Path tool = dir.resolve("sendrecv_perf");
+        Files.writeString(tool, "#!/bin/sh\ncat " + output + "\n");
+        Files.setPosixFilePermissions(tool, PosixFilePermissions.fromString("rwxr-xr-x"));
+        List<String> notes = new java.util.ArrayList<>();
+
+        assertThat(NcclPairBandwidthProbe.find(new CommandRunner(), dir)
+                        .orElseThrow()
+                        .measure(2, notes))
+                .isNull();
+        assertThat(notes).singleElement().asString().contains("did not report both message sizes");
     }
 
     private static Path script(Path dir, String body) throws Exception {
