@@ -44,7 +44,12 @@ public final class NvidiaSmiProbe implements GpuInventoryProbe {
                     + query.stderr().strip() + query.stdout().strip() + "): reporting no GPUs");
         }
         List<String> notes = new ArrayList<>();
-        List<GpuProfile> gpus = gpusFromCsv(query.stdout());
+        List<GpuProfile> gpus;
+        try {
+            gpus = gpusFromCsv(query.stdout());
+        } catch (IllegalArgumentException e) {
+            return GpuInventory.none("nvidia-smi output unreadable (" + e.getMessage() + "): reporting no GPUs");
+        }
         List<List<String>> topology = topology(gpus.size(), notes);
         NcclPairBandwidthProbe.PairLinks pairs = ncclProbe == null ? null : ncclProbe.measure(gpus.size(), notes);
         IntraNode intraNode = topology == null && pairs == null

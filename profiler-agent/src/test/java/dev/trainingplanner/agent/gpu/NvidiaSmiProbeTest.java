@@ -35,6 +35,16 @@ class NvidiaSmiProbeTest {
         assertThat(inventory.notes()).singleElement().asString().contains("exited with 9", "could not communicate");
     }
 
+    @Test
+    void unreadableOutputMeansNoGpus(@TempDir Path dir) throws Exception {
+        Path tool = script(dir, "echo 'index, name, memory.total [MiB], memory.used [MiB]'\necho '0, H100'\n");
+
+        GpuInventory inventory = new NvidiaSmiProbe(new CommandRunner(), tool.toString(), null).probe();
+
+        assertThat(inventory.gpus()).isEmpty();
+        assertThat(inventory.notes()).singleElement().asString().contains("nvidia-smi output unreadable");
+    }
+
     /**
      * A stand-in executable replays recorded output (the machine has no GPU), so the real command
      * lines, the CSV query and the topology call are exercised end to end.

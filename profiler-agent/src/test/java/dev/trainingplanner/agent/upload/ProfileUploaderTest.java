@@ -57,6 +57,19 @@ class ProfileUploaderTest {
     }
 
     @Test
+    void plannerUrlWithAPathPrefixKeepsIt() throws Exception {
+        URI base = startPlanner(0);
+        ProfileUploader uploader = uploader(URI.create(base + "/planner"));
+
+        assertThat(uploader.upload("c1", "{}").status()).isEqualTo(ProfileUploader.Status.STORED);
+        assertThat(uploader(URI.create(base + "/planner/")).upload("c1", "{}").status())
+                .isEqualTo(ProfileUploader.Status.STORED);
+        assertThat(received)
+                .extracting(Received::path)
+                .containsExactly("/planner/api/v1/clusters/c1/profiles", "/planner/api/v1/clusters/c1/profiles");
+    }
+
+    @Test
     void serverErrorsAreRetriedWithTheSameKey() throws Exception {
         statuses.add(503);
         statuses.add(500);
