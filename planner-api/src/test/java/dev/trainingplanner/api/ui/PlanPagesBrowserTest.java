@@ -8,6 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trainingplanner.api.security.Role;
 import dev.trainingplanner.api.security.TokenService;
 import dev.trainingplanner.api.support.PlannerIntegrationTest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -91,6 +94,7 @@ class PlanPagesBrowserTest {
         replace(By.id("plan-global-batch"), String.valueOf(globalBatch));
         replace(By.id("plan-gpus"), String.valueOf(gpus));
         replace(By.id("plan-time-limit"), String.valueOf(timeLimitSeconds));
+        browser.screenshot("new-plan");
         browser.find(By.id("plan-submit")).click();
         browser.awaitView("plan-detail");
         String hash = (String) browser.script("return window.location.hash;");
@@ -273,5 +277,52 @@ class PlanPagesBrowserTest {
         browser.screenshot("job-detail");
         browser.go("#/jobs", "jobs");
         browser.screenshot("jobs");
+    }
+
+    @Test
+    void aThousandGpuPlanPageRenders() throws IOException, InterruptedException {
+        String big = "plan-ui-big-" + UUID.randomUUID().toString().substring(0, 8);
+        ServiceClient admin = new ServiceClient(
+                port, tokens.issue("big cluster admin", Role.ADMIN, null).secret());
+        admin.ok("POST", "/clusters", "{\"name\":\"" + big + "\"}");
+        String at = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        admin.uploadProfile(big, Profiles.cluster(big, 128, 8, at, (a, b) -> a == 5 && b == 77 ? 150.0 : 395.0));
+        String id = json(scheduler
+                        .ok(
+                                "POST",
+                                "/plans",
+                                "{\"cluster\":\"" + big
+                                        + "\",\"model\":\"gpt3-1.3b\",\"goal\":{\"globalBatchSequences\":1024,"
+                                        + "\"gpus\":1024},\"options\":{\"timeLimitSeconds\":15}}")
+                        .body())
+                .get("id")
+                .asText();
+        Instant deadline = Instant.now().plusSeconds(300);
+        JsonNode plan = json(scheduler.get("/plans/" + id).body());
+        while (!List.of("COMPLETED", "FAILED", "CANCELLED")
+                        .contains(plan.get("status").asText())
+                && Instant.now().isBefore(deadline)) {
+            Thread.sleep(1000);
+            plan = json(scheduler.get("/plans/" + id).body());
+        }
+        assertThat(plan.get("status").asText()).as("plan %s", plan).isEqualTo("COMPLETED");
+
+        browser.go("#/plans/" + id, "plan-detail");
+        long firstMillis = browser.renderMillis();
+        browser.go("#/plans", "plans");
+        browser.go("#/plans/" + id, "plan-detail");
+        long secondMillis = browser.renderMillis();
+        browser.find(By.xpath("//summary[starts-with(., 'Memory of all')]")).click();
+        assertThat(browser.findAll(By.cssSelector("table[data-testid='memory-table'] tbody tr")))
+                .hasSize(1024);
+        browser.screenshot("plan-detail-1024-gpus");
+        Files.createDirectories(Browser.SCREENSHOTS.getParent());
+        Files.writeString(
+                Browser.SCREENSHOTS.getParent().resolve("ui-render-times.txt"),
+                Instant.now() + " plan-detail 1,024 ranks on 128 nodes: first " + firstMillis + " ms, second "
+                        + secondMillis + " ms (fetch + charts + tables)\n",
+                StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
+        assertThat(secondMillis).as("render time of the 1,024-GPU plan page").isLessThan(5_000);
     }
 }

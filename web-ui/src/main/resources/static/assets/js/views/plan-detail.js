@@ -401,7 +401,7 @@ function placementSection(placement, ctx) {
   section.append(h('p', { class: 'hint' }, `${placement.length} ranks on ${nodes.length} node${nodes.length === 1 ? '' : 's'}; each cell shows the rank and its (tp, pp, dp) coordinates.`), picker, box);
   const optionFor = (key) => ({
     tooltip: { formatter: (p) => { const r = placement[p.dataIndex]; return `rank ${r.rank} on ${r.node} GPU ${r.gpu}<br>tp ${r.tp} · cp ${r.cp ?? 0} · pp ${r.pp} · dp ${r.dp}`; } },
-    grid: { left: 90, right: 20, top: 10, bottom: 30 },
+    grid: { left: 90, right: 20, top: 30, bottom: 10 },
     xAxis: { type: 'category', data: gpus, position: 'top' },
     yAxis: { type: 'category', data: nodes, inverse: true, axisLabel: { interval: nodes.length > 40 ? 'auto' : 0 } },
     visualMap: { show: false, type: 'piecewise', dimension: 2, pieces: Array.from({ length: key === 'pp' ? stages : groups }, (_, v) => ({ value: v, color: colour(v) })) },
@@ -410,7 +410,7 @@ function placementSection(placement, ctx) {
         type: 'heatmap',
         progressive: 0,
         data: placement.map((r) => [Number(r.gpu), nodeIndex.get(String(r.node)), Number(r[key] ?? 0), r.rank]),
-        label: { show: placement.length <= 256, fontSize: 9, color: '#fff', formatter: (p) => { const r = placement[p.dataIndex]; return `r${r.rank}\n${key === 'pp' ? 's' : 'd'}${r[key]}`; } },
+        label: { show: placement.length <= 256, fontSize: 10, lineHeight: 13, color: '#fff', formatter: (p) => { const r = placement[p.dataIndex]; return `r${r.rank}\n${key === 'pp' ? 's' : 'd'}${r[key]}`; } },
         itemStyle: { borderColor: '#fff', borderWidth: 1 },
       },
     ],
