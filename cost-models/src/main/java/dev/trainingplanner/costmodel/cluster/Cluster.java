@@ -34,6 +34,7 @@ public final class Cluster {
     private final double defaultIntraLatency;
     private final double defaultIntraBandwidth;
     private final boolean anyStraggler;
+    private final double uniformUsableMemory;
 
     private Cluster(Builder b) {
         this.gpuType = b.gpuType;
@@ -55,6 +56,12 @@ public final class Cluster {
             straggler |= !s.isNone();
         }
         this.anyStraggler = straggler;
+        double first = usableMemoryBytes[0];
+        boolean uniform = true;
+        for (double bytes : usableMemoryBytes) {
+            uniform &= bytes == first;
+        }
+        this.uniformUsableMemory = uniform ? first : 0;
     }
 
     private static double[][] deepCopy(double[][] rows) {
@@ -111,6 +118,11 @@ public final class Cluster {
 
     public double usableMemoryBytes(int node, int gpu) {
         return usableMemoryBytes[node * gpusPerNode + gpu];
+    }
+
+    /** The usable memory of every GPU when all are equal, else 0. */
+    public double uniformUsableMemoryBytes() {
+        return uniformUsableMemory;
     }
 
     /** Compute speed relative to the catalog GPU (1 = nominal, 0.9 = 10% slower). */

@@ -125,7 +125,7 @@ final class PlacementEvaluator {
         } else {
             // Keys are stored plus one so that the zero-initialised cache starts empty.
             long key = (long) placement.nodeAt(slotA) * cluster.nodeCount() + placement.nodeAt(slotB) + 1;
-            int line = (int) (key ^ (key >>> 17)) & (PAIR_CACHE - 1);
+            int line = (int) ((key * 0x9E3779B97F4A7C15L) >>> 56);
             if (pairKeys[line] != key) {
                 int nodeA = placement.nodeAt(slotA);
                 int nodeB = placement.nodeAt(slotB);
@@ -471,7 +471,19 @@ final class PlacementEvaluator {
         double peak = 0;
         int ranks = placement.worldSize();
         int perStage = tp * cp * dp;
+        double uniformCapacity = cluster.uniformUsableMemoryBytes();
         for (int r = 0; r < ranks; r++) {
+            if (uniformCapacity > 0) {
+                // Every GPU has the same capacity: the largest stage decides, no need to visit every rank.
+                for (StageMemory stage : prep.stageMemory) {
+                    if (stage.totalBytes() > peak) {
+                        peak = stage.totalBytes();
+                        worstRank = stage.stage() * perStage;
+                    }
+                }
+                worstRatio = peak / uniformCapacity;
+                break;
+            }
             StageMemory stage = prep.stageMemory[r / perStage];
             double total = stage.totalBytes();
             peak = Math.max(peak, total);

@@ -44,6 +44,27 @@ public final class CostModelBench {
                 seconds,
                 System.getProperty("java.version"),
                 Runtime.getRuntime().availableProcessors()));
+        lines.add(String.format(
+                Locale.ROOT,
+                "system load average at start: %.1f (machine shared with other builds; figures scale with it)",
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                        .getSystemLoadAverage()));
+        double[] values = new double[512 * 4];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = i * 1e-3;
+        }
+        lines.add(measure("baseline: one pass of max/add over 4 doubles per GPU of 512 GPUs", seconds, n -> {
+            double acc = 0;
+            for (long i = 0; i < n; i++) {
+                double max = 0;
+                for (double v : values) {
+                    max = Math.max(max, v + acc * 1e-12);
+                }
+                acc += max;
+            }
+            sink = acc;
+            return n;
+        }));
         run(
                 lines,
                 64,
