@@ -12,6 +12,7 @@ import dev.trainingplanner.costmodel.estimate.CostModel;
 import dev.trainingplanner.costmodel.estimate.Estimate;
 import dev.trainingplanner.costmodel.model.ModelPresets;
 import dev.trainingplanner.costmodel.model.ModelSpec;
+import dev.trainingplanner.costmodel.model.ModelSpecJson;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -126,7 +127,9 @@ public final class EstimateCommand implements CliCommand {
             }
         }
         String modelName = options.getOrDefault("model", row.get("model"));
-        if (modelName != null && !row.containsKey("layers")) {
+        if (options.containsKey("model_json")) {
+            applyPreset(row, ModelSpecJson.read(Path.of(options.get("model_json"))));
+        } else if (modelName != null && !row.containsKey("layers")) {
             applyPreset(row, ModelPresets.byName(modelName));
         }
         if (row.isEmpty() || !row.containsKey("gpu")) {
@@ -229,12 +232,12 @@ public final class EstimateCommand implements CliCommand {
             }
         }
         return switch (name) {
-            case "batch", "out", "json", "model", "headroom" -> name;
+            case "batch", "out", "json", "model", "model_json", "headroom" -> name;
             case "gpus" -> "num_gpus";
             case "micro_batch_size", "mbs" -> "micro_batch";
             case "global_batch_size", "gbs" -> "global_batch";
             default -> throw new InvalidInputException("unknown option --" + flag + "; options are --batch, --out,"
-                    + " --json, --model, --headroom and the input columns " + CaseRows.INPUT_COLUMNS);
+                    + " --json, --model, --model-json, --headroom and the input columns " + CaseRows.INPUT_COLUMNS);
         };
     }
 
@@ -245,6 +248,8 @@ public final class EstimateCommand implements CliCommand {
                 "       java -jar planner.jar estimate --model PRESET --gpu GPU [--num_gpus N] [--tp T] [--pp P]"
                         + " [--cp C] [--vpp V] [--global_batch B] [--micro_batch b] [--precision bf16] ... [--headroom"
                         + " 0.05]",
+                "       java -jar planner.jar estimate --model-json MODEL.json --gpu GPU ... (custom model, ModelSpec"
+                        + " field names)",
                 "       java -jar planner.jar estimate --json CASE.json",
                 "Options are the input columns of cases.csv (case_id .. flash_attn). Presets: " + ModelPresets.names(),
                 "Defaults for blank fields:",

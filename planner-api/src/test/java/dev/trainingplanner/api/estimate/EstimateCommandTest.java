@@ -138,6 +138,15 @@ class EstimateCommandTest {
         assertThat(run("--json", json.toString())).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("llama2-7b on 8 x A100-80GB");
 
+        Path model = dir.resolve("model.json");
+        Files.writeString(
+                model,
+                "{\"name\": \"tiny\", \"layers\": 12, \"hiddenSize\": 768, \"attentionHeads\": 12,"
+                        + " \"vocabularySize\": 50257, \"sequenceLength\": 1024, \"mlp\": \"gelu\"}");
+        assertThat(run("--model-json", model.toString(), "--gpu", "V100-32GB", "--num_gpus", "1"))
+                .isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("tiny on 1 x V100-32GB");
+
         assertThat(run("--model", "llama3-8b")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("--gpu");
     }
