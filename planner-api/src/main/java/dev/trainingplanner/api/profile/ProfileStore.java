@@ -70,7 +70,10 @@ public class ProfileStore {
                 return replay(earlier.get());
             }
         }
-        if (upload.name() != null && !upload.name().equals(clusterName)) {
+        if (upload.name() == null || upload.name().isBlank()) {
+            throw ClientMistake.invalid("name", "the profile's cluster 'name' is required");
+        }
+        if (!upload.name().equals(clusterName)) {
             throw ClientMistake.invalid(
                     "name", "the profile is for cluster '" + upload.name() + "' but was sent to '" + clusterName + "'");
         }
