@@ -12,6 +12,7 @@ import java.util.List;
  *
  * <ul>
  *   <li>{@link #reversal}: reverse positions {@code from..to} (2-opt; reverses a pipeline chain segment);
+ *   <li>{@link #rotation}: rotate positions {@code from..to} (moves a node or a run of nodes elsewhere in the range);
  *   <li>{@link #blockSwap}: exchange two disjoint blocks of {@code length} positions (swaps whole pipeline stages or
  *       data-parallel groups between places, or with spare nodes).
  * </ul>
@@ -35,6 +36,20 @@ public final class SlotPermutationMove extends AbstractMove<PlacementSolution> {
             nodes.add(slots.get(i).getNode());
         }
         return new SlotPermutationMove("reverse", slots, nodes);
+    }
+
+    /**
+     * Rotates positions {@code from..to} left by {@code shift}: Pipette's insert (shift 1 or length−1) and
+     * insert_route (a run of nodes moved elsewhere in the range).
+     */
+    public static SlotPermutationMove rotation(List<NodeSlot> all, int from, int to, int shift) {
+        List<NodeSlot> slots = new ArrayList<>(all.subList(from, to + 1));
+        int length = slots.size();
+        List<ClusterNode> nodes = new ArrayList<>(length);
+        for (int i = 0; i < length; i++) {
+            nodes.add(slots.get((i + shift) % length).getNode());
+        }
+        return new SlotPermutationMove("rotate", slots, nodes);
     }
 
     public static SlotPermutationMove blockSwap(List<NodeSlot> all, int first, int second, int length) {

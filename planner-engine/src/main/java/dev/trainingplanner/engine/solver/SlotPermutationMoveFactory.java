@@ -10,7 +10,7 @@ import java.util.NoSuchElementException;
 import java.util.Random;
 
 /**
- * Random segment reversals and block swaps. Block lengths follow the current layout: the nodes of one pipeline stage
+ * Random segment reversals, segment rotations and block swaps. Block lengths follow the current layout: the nodes of one pipeline stage
  * (so a move exchanges two stages or a stage and spare nodes), or a single node when a stage is smaller than a node.
  * Reversed segments span 2 to max(4, min(32, two stages)) positions.
  */
@@ -50,12 +50,16 @@ public class SlotPermutationMoveFactory implements MoveIteratorFactory<Placement
                 List<NodeSlot> slots = solution.getSlots();
                 int used = solution.getSpace().nodesUsed();
                 int length = stageBlock(solution);
-                if (used >= 3 && random.nextBoolean()) {
-                    // Segments are bounded so that a reversal costs O(block) node swaps, not O(nodes).
+                int kind = random.nextInt(3);
+                if (used >= 3 && kind < 2) {
+                    // Segments are bounded so that a move costs O(block) node swaps, not O(nodes).
                     int longest = Math.min(used, Math.max(MIN_SEGMENT, Math.min(MAX_SEGMENT, 2 * length)));
                     int span = 2 + random.nextInt(longest - 1);
                     int from = random.nextInt(used - span + 1);
-                    return SlotPermutationMove.reversal(slots, from, from + span - 1);
+                    if (kind == 0) {
+                        return SlotPermutationMove.reversal(slots, from, from + span - 1);
+                    }
+                    return SlotPermutationMove.rotation(slots, from, from + span - 1, 1 + random.nextInt(span - 1));
                 }
                 int all = slots.size();
                 if (2 * length > all || random.nextInt(4) == 0) {
