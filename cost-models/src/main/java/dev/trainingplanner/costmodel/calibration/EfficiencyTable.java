@@ -74,11 +74,6 @@ public final class EfficiencyTable {
         return own != null ? own : derived(gpu);
     }
 
-    /** Whether {@code gpu} has its own fitted row. */
-    public static boolean isCalibrated(GpuType gpu) {
-        return TABLE.containsKey(gpu.name().toLowerCase(Locale.ROOT));
-    }
-
     private static GpuEfficiency derived(GpuType gpu) {
         String base = closestCalibrated(gpu);
         GpuEfficiency e = TABLE.get(base);

@@ -24,10 +24,6 @@ final class LongDoubleMap {
         size = other.size;
     }
 
-    int size() {
-        return size;
-    }
-
     double get(long key, double fallback) {
         int mask = keys.length - 1;
         int i = mix(key) & mask;

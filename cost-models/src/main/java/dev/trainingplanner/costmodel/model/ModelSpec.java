@@ -83,38 +83,6 @@ public record ModelSpec(
                 mlp == MlpKind.SWIGLU ? NormKind.RMS_NORM : NormKind.LAYER_NORM);
     }
 
-    public ModelSpec withSequenceLength(int newSequenceLength) {
-        return new ModelSpec(
-                name,
-                layers,
-                hiddenSize,
-                ffnHiddenSize,
-                attentionHeads,
-                kvHeads,
-                vocabularySize,
-                newSequenceLength,
-                mlp,
-                tiedEmbeddings,
-                flashAttention,
-                norm);
-    }
-
-    public ModelSpec withFlashAttention(boolean flash) {
-        return new ModelSpec(
-                name,
-                layers,
-                hiddenSize,
-                ffnHiddenSize,
-                attentionHeads,
-                kvHeads,
-                vocabularySize,
-                sequenceLength,
-                mlp,
-                tiedEmbeddings,
-                flash,
-                norm);
-    }
-
     /** k/a: the fraction of K and V projections relative to Q. */
     public double kvRatio() {
         return (double) kvHeads / attentionHeads;
