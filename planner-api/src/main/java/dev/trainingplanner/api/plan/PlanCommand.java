@@ -6,6 +6,7 @@ import dev.trainingplanner.costmodel.model.ModelPresets;
 import dev.trainingplanner.costmodel.model.ModelSpec;
 import dev.trainingplanner.costmodel.model.ModelSpecJson;
 import dev.trainingplanner.engine.output.PlanDocuments;
+import dev.trainingplanner.engine.plan.ModelSpecs;
 import dev.trainingplanner.engine.plan.PlanRequest;
 import dev.trainingplanner.engine.plan.PlanResult;
 import dev.trainingplanner.engine.plan.Planner;
@@ -54,7 +55,7 @@ public final class PlanCommand implements CliCommand {
             ClusterProfile profile = new ClusterProfileReader().read(arguments.cluster());
             ProfiledCluster cluster =
                     new ClusterConverter().convert(profile, arguments.excludedNodes(), arguments.excludedGpus());
-            ModelSpec model = model(arguments.model()).withSequenceLength(arguments.sequenceLength());
+            ModelSpec model = ModelSpecs.withSequenceLength(model(arguments.model()), arguments.sequenceLength());
             request = new PlanRequest(
                     cluster,
                     model,

@@ -8,6 +8,7 @@ import dev.trainingplanner.engine.layout.CandidatePool;
 import dev.trainingplanner.engine.layout.LayoutCandidate;
 import dev.trainingplanner.engine.layout.LayoutSpace;
 import dev.trainingplanner.engine.plan.Framework;
+import dev.trainingplanner.engine.plan.ModelSpecs;
 import dev.trainingplanner.engine.plan.SearchOptions;
 import dev.trainingplanner.engine.profile.ProfiledCluster;
 import java.util.List;
@@ -17,7 +18,7 @@ record SmallInstance(SearchSpace space, List<LayoutCandidate> layouts, Candidate
 
     static SmallInstance of(
             ProfiledCluster cluster, String model, int seqLen, int globalBatch, int nodesUsed, int pool) {
-        ModelSpec spec = ModelPresets.byName(model).withSequenceLength(seqLen);
+        ModelSpec spec = ModelSpecs.withSequenceLength(ModelPresets.byName(model), seqLen);
         int g = cluster.cluster().gpusPerNode();
         SearchSpace space = new SearchSpace(cluster.cluster(), nodesUsed, g, 0.05);
         CandidatePool candidates = new CandidatePool(new CostModel(), spec, globalBatch, Precision.BF16, space);
