@@ -96,6 +96,13 @@ class ArtifactApiTest {
 
         checkRankOrder(launch, base);
         assertThat(viewer.get(base + "slurm").status()).isEqualTo(400);
+
+        String metrics = new Api(port, null).get("/actuator/prometheus").body();
+        assertThat(metrics)
+                .contains("planner_solve_duration_seconds_count{outcome=\"completed\"")
+                .contains("planner_solves_queued")
+                .contains("planner_solves_running")
+                .contains("planner_plan_predicted_iteration_seconds_count");
     }
 
     /** The hostfile and the rank map, read back, give every rank the node and GPU the plan chose. */
