@@ -1,6 +1,7 @@
 package dev.trainingplanner.api.estimate;
 
 import dev.trainingplanner.costmodel.batch.CaseInputs;
+import dev.trainingplanner.costmodel.calibration.EfficiencyTable;
 import dev.trainingplanner.costmodel.estimate.Estimate;
 import dev.trainingplanner.costmodel.estimate.StageMemory;
 import dev.trainingplanner.costmodel.estimate.TimeBreakdown;
@@ -40,6 +41,10 @@ final class EstimateReport {
                 inputs.training().globalBatchSequences(),
                 inputs.training().microBatchSequences(),
                 inputs.training().precision().name().toLowerCase(Locale.ROOT));
+        line(
+                out,
+                "Calibration: %s",
+                EfficiencyTable.forGpu(inputs.cluster().gpuType()).provenance());
         out.append(System.lineSeparator());
         line(out, "Iteration time          %10.4f s", estimate.iterationTimeSeconds());
         TimeBreakdown b = estimate.breakdown();

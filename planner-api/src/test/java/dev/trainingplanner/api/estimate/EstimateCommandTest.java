@@ -121,6 +121,7 @@ class EstimateCommandTest {
         String text = out.toString(StandardCharsets.UTF_8);
         assertThat(text)
                 .contains("llama3-70b on 64 x H100-80GB")
+                .contains("Calibration: fitted")
                 .contains("Iteration time")
                 .contains("pipeline bubble")
                 .contains("exposed DP/ZeRO comm")
@@ -137,6 +138,8 @@ class EstimateCommandTest {
                         + " \"global_batch\": 64, \"flash_attn\": true}");
         assertThat(run("--json", json.toString())).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("llama2-7b on 8 x A100-80GB");
+        assertThat(run("--json", json.toString(), "--gpu", "H200-141GB")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("derived from h100-80gb");
 
         Path model = dir.resolve("model.json");
         Files.writeString(
