@@ -17,7 +17,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
@@ -188,5 +190,38 @@ class ClusterPagesBrowserTest {
                 StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND);
         assertThat(secondMillis).as("render time of the 1,024-GPU cluster page").isLessThan(5_000);
+    }
+
+    @Test
+    void theDashboardWorksFromTheKeyboardAndKeepsTheTokenInTheSessionOnly() {
+        enterToken(adminToken);
+        assertThat(browser.script("return sessionStorage.getItem('planner.token');"))
+                .isEqualTo(adminToken);
+        assertThat(browser.script("return localStorage.length + document.cookie.length;"))
+                .isEqualTo(0L);
+
+        browser.go("#/clusters", "clusters");
+        assertThat(browser.script("return document.activeElement.id;")).isEqualTo("view");
+        Actions keyboard = new Actions(browser.driver());
+        // Backwards from the view through the navigation to the skip link, then forwards to Jobs.
+        for (String link : List.of("Token", "Jobs", "Plans", "New plan", "Clusters", "Skip to content")) {
+            keyboard.keyDown(Keys.SHIFT).sendKeys(Keys.TAB).keyUp(Keys.SHIFT).perform();
+            assertThat(activeElementText()).isEqualTo(link);
+        }
+        for (String link : List.of("Clusters", "New plan", "Plans", "Jobs")) {
+            keyboard.sendKeys(Keys.TAB).perform();
+            assertThat(activeElementText()).isEqualTo(link);
+        }
+        keyboard.sendKeys(Keys.ENTER).perform();
+        browser.awaitView("jobs");
+        // After a route change the focus is on the view, so the next Tab continues in the page's content.
+        assertThat(browser.script("return document.activeElement.id;")).isEqualTo("view");
+        assertThat(browser.find(By.cssSelector("header nav a[aria-current='page']"))
+                        .getText())
+                .isEqualTo("Jobs");
+    }
+
+    private String activeElementText() {
+        return (String) browser.script("return document.activeElement.textContent.trim();");
     }
 }
