@@ -147,6 +147,11 @@ public final class CandidatePool {
             }
 
             @Override
+            public void swapGpus(int slot, int localA, int localB) {
+                session.swapGpus(slot, localA, localB);
+            }
+
+            @Override
             public Placement placement() {
                 return session.placement();
             }

@@ -13,5 +13,8 @@ public interface PlacementCostSession {
     /** Exchanges the nodes (with their GPU orders) at two positions of the node order. */
     void swapNodes(int slotA, int slotB);
 
+    /** Exchanges two local GPU positions of the node at position {@code slot} of the node order. */
+    void swapGpus(int slot, int localA, int localB);
+
     Placement placement();
 }

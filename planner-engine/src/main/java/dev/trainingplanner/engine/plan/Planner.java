@@ -7,6 +7,7 @@ import dev.trainingplanner.costmodel.placement.Placement;
 import dev.trainingplanner.engine.layout.CandidatePool;
 import dev.trainingplanner.engine.layout.LayoutCandidate;
 import dev.trainingplanner.engine.layout.LayoutSpace;
+import dev.trainingplanner.engine.solver.GpuOrderPolish;
 import dev.trainingplanner.engine.solver.NodeOrdering;
 import dev.trainingplanner.engine.solver.PlacementSearch;
 import dev.trainingplanner.engine.solver.PlacementSolution;
@@ -16,11 +17,12 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
  * Plans a training job: enumerates the framework's layouts, screens them with the cost model, searches layout and
- * node placement jointly with Timefold, refines the winner (gradient coding, Ladder Residual layers) and returns it with
+ * node placement jointly with Timefold, orders the GPUs inside nodes with uneven links, refines the winner (gradient coding, Ladder Residual layers) and returns it with
  * the next best distinct layouts and an explanation. Never throws for an infeasible problem; bad input (more GPUs than
  * the cluster has, a GPU count that is not a whole number of nodes) is an {@link IllegalArgumentException} with a
  * specific message.
@@ -65,8 +67,19 @@ public final class Planner {
                 PlacementSearch.solve(searched, space, options.seed(), options.steps(), options.timeLimit());
         PlacementSolution solution = search.best();
         LayoutCandidate chosen = solution.getLayoutSelection().getLayout();
-        Placement placement = space.placement(solution.usedNodeOrder());
+        GpuOrderPolish.Result polished =
+                GpuOrderPolish.polish(chosen, space, space.placement(solution.usedNodeOrder()));
+        Placement placement = polished.placement();
         Refinement refinement = new Refinement(pool, request);
+        if (polished.nodesReordered() > 0) {
+            refinement
+                    .notes()
+                    .add(String.format(
+                            Locale.ROOT,
+                            "GPU order changed inside %d nodes with uneven intra-node links: %.4f s",
+                            polished.nodesReordered(),
+                            polished.iterationTimeSeconds()));
+        }
         PlannedLayout best = refinement.refine(chosen, placement);
         List<PlannedLayout> alternatives = alternatives(pool, searched, best, placement, options);
         double defaultBest = feasible.get(0).packedIterationTimeSeconds();
