@@ -13,12 +13,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
@@ -83,7 +85,7 @@ public class ProfileStore {
         PlausibilityLimits.check(upload);
         Instant now = Instant.now();
         Instant uploadMeasuredAt = instant(upload.measuredAt(), "measuredAt", now);
-        reader.read(reader.write(merged(upload, effective(cluster).profile())));
+        reader.read(reader.write(validationProfile(upload, cluster)));
 
         List<Long> inserted = jdbc.query(
                 """
@@ -180,25 +182,41 @@ public class ProfileStore {
         return new EffectiveProfile(profile, latest, staleAfter);
     }
 
-    /** The upload's parts first (so problems name the upload's own indexes), then the older parts it does not replace. */
-    private static ClusterProfile merged(ClusterProfile upload, ClusterProfile current) {
+    /**
+     * What the engine's validator must see to judge this upload against the stored profile: the upload itself plus the
+     * stored nodes its links refer to (stored parts were valid when they arrived, and nodes are never removed, so
+     * nothing else can become invalid). This keeps an upload's cost independent of the cluster's size.
+     */
+    private ClusterProfile validationProfile(ClusterProfile upload, Cluster cluster) {
         Set<String> uploadedNodes = upload.nodes().stream()
                 .filter(Objects::nonNull)
                 .map(NodeProfile::name)
                 .collect(Collectors.toSet());
-        List<NodeProfile> mergedNodes = new ArrayList<>(upload.nodes());
-        current.nodes().stream()
-                .filter(node -> !uploadedNodes.contains(node.name()))
-                .forEach(mergedNodes::add);
-        List<LinkProfile> mergedLinks = new ArrayList<>(upload.links());
-        current.links().stream()
-                .filter(old -> upload.links().stream()
-                        .noneMatch(l -> l != null
-                                && old.from().equals(l.from())
-                                && old.to().equals(l.to())))
-                .forEach(mergedLinks::add);
-        DefaultLink defaultLink = upload.defaultLink() != null ? upload.defaultLink() : current.defaultLink();
-        return new ClusterProfile(current.name(), upload.measuredAt(), mergedNodes, mergedLinks, defaultLink);
+        Set<String> referenced = new HashSet<>();
+        for (LinkProfile link : upload.links()) {
+            if (link != null) {
+                Stream.of(link.from(), link.to())
+                        .filter(name -> name != null && !uploadedNodes.contains(name))
+                        .forEach(referenced::add);
+            }
+        }
+        List<NodeProfile> nodes = new ArrayList<>(upload.nodes());
+        nodes.addAll(jdbc.query(
+                """
+                select distinct on (subject) body from profile_measurement
+                where cluster_id = ? and kind = 'node' and subject = any (?)
+                order by subject, measured_at desc, id desc""",
+                (rs, i) -> ProfileJson.read(rs.getString(1), NodeProfile.class),
+                cluster.id(),
+                referenced.toArray(String[]::new)));
+        if (nodes.isEmpty()) {
+            // A links-free, nodes-free upload (only a defaultLink) is valid once the cluster has any node.
+            nodes.addAll(jdbc.query(
+                    "select body from profile_measurement where cluster_id = ? and kind = 'node' limit 1",
+                    (rs, i) -> ProfileJson.read(rs.getString(1), NodeProfile.class),
+                    cluster.id()));
+        }
+        return new ClusterProfile(cluster.name(), upload.measuredAt(), nodes, upload.links(), upload.defaultLink());
     }
 
     private Optional<Long> earlierUpload(long clusterId, String key) {
