@@ -27,6 +27,10 @@ final class PlacementEvaluator {
     private final int cp;
     private final int g;
     Placement placement;
+    /** Cluster node and local GPU of every rank, so that the hot loops need no division by g. */
+    final int[] rankNode;
+
+    final int[] rankGpu;
 
     final double[] tpStage;
     final double[] tpExposed;
@@ -60,6 +64,11 @@ final class PlacementEvaluator {
         this.cp = prep.cp;
         this.placement = placement;
         this.g = placement.gpusPerNodeUsed();
+        this.rankNode = new int[placement.worldSize()];
+        this.rankGpu = new int[placement.worldSize()];
+        for (int slot = 0; slot < placement.nodesUsed(); slot++) {
+            refreshSlot(slot);
+        }
         tpStage = new double[pp * dp * cp];
         tpExposed = new double[pp * dp * cp];
         tpSpeed = new double[pp * dp * cp];
@@ -71,6 +80,16 @@ final class PlacementEvaluator {
         dpExposed = new double[pp * tp];
         dpTree = new MaxTree(pp * tp);
         evaluateAll();
+    }
+
+    /** Re-reads the node and GPUs of one position of the node order from {@link #placement}. */
+    void refreshSlot(int slot) {
+        int node = placement.nodeAt(slot);
+        int base = slot * g;
+        for (int k = 0; k < g; k++) {
+            rankNode[base + k] = node;
+            rankGpu[base + k] = placement.gpuAt(slot, k);
+        }
     }
 
     PreparedLayout prep() {
@@ -114,21 +133,18 @@ final class PlacementEvaluator {
     }
 
     private void hop(int from, int to) {
-        int slotA = from / g;
-        int slotB = to / g;
-        if (slotA == slotB) {
-            int node = placement.nodeAt(slotA);
-            int gpuA = placement.gpuAt(slotA, from % g);
-            int gpuB = placement.gpuAt(slotA, to % g);
-            minIntraBw = Math.min(minIntraBw, cluster.intraBandwidthBytesPerSecond(node, gpuA, gpuB));
-            maxIntraLat = Math.max(maxIntraLat, cluster.intraLatencySeconds(node, gpuA, gpuB));
+        int nodeA = rankNode[from];
+        int nodeB = rankNode[to];
+        if (nodeA == nodeB) {
+            int gpuA = rankGpu[from];
+            int gpuB = rankGpu[to];
+            minIntraBw = Math.min(minIntraBw, cluster.intraBandwidthBytesPerSecond(nodeA, gpuA, gpuB));
+            maxIntraLat = Math.max(maxIntraLat, cluster.intraLatencySeconds(nodeA, gpuA, gpuB));
         } else {
             // Keys are stored plus one so that the zero-initialised cache starts empty.
-            long key = (long) placement.nodeAt(slotA) * cluster.nodeCount() + placement.nodeAt(slotB) + 1;
+            long key = (long) nodeA * cluster.nodeCount() + nodeB + 1;
             int line = (int) ((key * 0x9E3779B97F4A7C15L) >>> 56);
             if (pairKeys[line] != key) {
-                int nodeA = placement.nodeAt(slotA);
-                int nodeB = placement.nodeAt(slotB);
                 pairKeys[line] = key;
                 // The node pair's bandwidth is shared by the g GPUs of the node that talk across nodes concurrently.
                 pairBandwidth[line] = cluster.interBandwidthBytesPerSecond(nodeA, nodeB) / g;
@@ -172,7 +188,7 @@ final class PlacementEvaluator {
         double speed = Double.POSITIVE_INFINITY;
         for (int j = 0; j < tp; j++) {
             int r = base + j;
-            speed = Math.min(speed, cluster.relativeSpeed(placement.node(r), placement.localGpu(r)));
+            speed = Math.min(speed, cluster.relativeSpeed(rankNode[r], rankGpu[r]));
         }
         double exposed = 0;
         double bottleneck = Double.POSITIVE_INFINITY;
@@ -227,19 +243,19 @@ final class PlacementEvaluator {
         }
         double worst = 0;
         int next = tp * cp * dp;
-        int lastFromSlot = -1;
-        int lastToSlot = -1;
+        int lastFromNode = -1;
+        int lastToNode = -1;
         for (int c = 0; c < cp; c++) {
             for (int j = 0; j < tp; j++) {
                 int from = rank(j, c, data, stage);
-                int fromSlot = from / g;
-                int toSlot = (from + next) / g;
-                if (fromSlot != toSlot && fromSlot == lastFromSlot && toSlot == lastToSlot) {
+                int fromNode = rankNode[from];
+                int toNode = rankNode[from + next];
+                if (fromNode != toNode && fromNode == lastFromNode && toNode == lastToNode) {
                     // Same node pair as the previous TP rank: same link, same time.
                     continue;
                 }
-                lastFromSlot = fromSlot;
-                lastToSlot = toSlot;
+                lastFromNode = fromNode;
+                lastToNode = toNode;
                 resetScan();
                 hop(from, from + next);
                 double bw = Math.min(minIntraBw, minInterBw);

@@ -46,6 +46,8 @@ public final class PlacementSession {
             return;
         }
         evaluator.placement = current.withNodesSwapped(slotA, slotB);
+        evaluator.refreshSlot(slotA);
+        evaluator.refreshSlot(slotB);
         int g = current.gpusPerNodeUsed();
         reprice(slotA * g, g, slotB * g, g);
     }
@@ -62,6 +64,7 @@ public final class PlacementSession {
             return;
         }
         evaluator.placement = current.withGpusSwapped(slot, localA, localB);
+        evaluator.refreshSlot(slot);
         reprice(slot * g + localA, 1, slot * g + localB, 1);
     }
 
