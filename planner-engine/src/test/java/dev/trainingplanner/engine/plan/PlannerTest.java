@@ -7,6 +7,7 @@ import dev.trainingplanner.engine.TestProblems;
 import dev.trainingplanner.engine.bench.SyntheticClusters;
 import dev.trainingplanner.engine.output.PlanDocuments;
 import dev.trainingplanner.engine.profile.ProfiledCluster;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class PlannerTest {
@@ -74,6 +75,39 @@ class PlannerTest {
                 .hasMessage("requested 20 GPUs, which is not a whole number of nodes of 8 GPUs; use a multiple of 8");
         assertThatThrownBy(() -> new Planner().plan(TestProblems.request(DEGRADED, "llama2-7b", 4096, 256, 64)))
                 .hasMessageContaining("requested 64 GPUs but cluster 'd' has 48 usable");
+    }
+
+    @Test
+    void wallClockLimitAndOtherFrameworksGiveLaunchSettings() {
+        SearchOptions options = new SearchOptions(
+                java.util.Set.of(0, 1, 2, 3),
+                true,
+                false,
+                0.05,
+                false,
+                0.0,
+                1,
+                8,
+                dev.trainingplanner.costmodel.training.Precision.BF16,
+                1L,
+                null,
+                java.time.Duration.ofMillis(500),
+                3,
+                24);
+        for (Framework framework : List.of(Framework.DEEPSPEED, Framework.FSDP)) {
+            PlanRequest base = TestProblems.request(DEGRADED, "llama2-7b", 4096, 256, 32);
+            PlanResult result = new Planner()
+                    .plan(new PlanRequest(
+                            base.cluster(), base.model(), base.globalBatchSequences(), 32, framework, options));
+            assertThat(result.feasible()).isTrue();
+            var launch = PlanDocuments.from(result).launch();
+            assertThat(launch.nodeOrder()).hasSize(4);
+            assertThat(launch.frameworkArguments())
+                    .containsKey(
+                            framework == Framework.DEEPSPEED
+                                    ? "zero_optimization"
+                                    : "parallelism.data_parallel_shard_degree");
+        }
     }
 
     static PlanRequest withOptions(PlanRequest request, SearchOptions options) {

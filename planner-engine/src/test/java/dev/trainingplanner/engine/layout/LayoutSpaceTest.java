@@ -1,0 +1,92 @@
+package dev.trainingplanner.engine.layout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.trainingplanner.costmodel.model.ModelPresets;
+import dev.trainingplanner.costmodel.model.ModelSpec;
+import dev.trainingplanner.engine.plan.Framework;
+import dev.trainingplanner.engine.plan.ModelSpecs;
+import dev.trainingplanner.engine.plan.SearchOptions;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The framework rules of issue 4 hold for every enumerated layout. */
+class LayoutSpaceTest {
+
+    private static final ModelSpec MODEL = ModelSpecs.withSequenceLength(ModelPresets.byName("llama2-13b"), 8192);
+
+    private static List<LayoutSpace.Option> enumerate(Framework framework, SearchOptions options) {
+        return LayoutSpace.enumerate(MODEL, 256, 64, 8, framework, options);
+    }
+
+    @Test
+    void megatronUsesTheDistributedOptimizerAtMostAndKeepsTensorParallelInsideNodes() {
+        List<LayoutSpace.Option> options = enumerate(Framework.MEGATRON, SearchOptions.defaults());
+        assertThat(options).isNotEmpty().allSatisfy(o -> {
+            assertThat(o.layout().zeroStage()).isLessThanOrEqualTo(1);
+            assertThat(o.layout().tp()).isLessThanOrEqualTo(8);
+            assertThat(o.layout().worldSize()).isEqualTo(64);
+            assertThat(o.layout().sequenceParallel()).isEqualTo(o.layout().tp() > 1);
+            assertThat(256 % (o.layout().dp() * o.microBatchSequences())).isZero();
+        });
+        assertThat(options).anyMatch(o -> o.layout().virtualStages() > 1);
+        assertThat(options).anyMatch(o -> o.layout().cp() > 1);
+    }
+
+    @Test
+    void deepSpeedLimitsZeroWithPipelinesAndOffersZeroPlusPlusOnlyAtStageThree() {
+        List<LayoutSpace.Option> options = enumerate(Framework.DEEPSPEED, SearchOptions.defaults());
+        assertThat(options).isNotEmpty().allSatisfy(o -> {
+            if (o.layout().pp() > 1) {
+                assertThat(o.layout().zeroStage()).isLessThanOrEqualTo(1);
+            }
+            if (o.layout().zeroPlusPlus().any()) {
+                assertThat(o.layout().zeroStage()).isEqualTo(3);
+            }
+            assertThat(o.layout().virtualStages()).isEqualTo(1);
+        });
+        assertThat(options).anyMatch(o -> o.layout().zeroPlusPlus().any());
+        assertThat(options).anyMatch(o -> o.layout().zeroStage() == 2);
+    }
+
+    @Test
+    void fsdpShardsFullyOrWithinANode() {
+        List<LayoutSpace.Option> options = enumerate(Framework.FSDP, SearchOptions.defaults());
+        assertThat(options).isNotEmpty().allSatisfy(o -> {
+            assertThat(o.layout().zeroStage()).isIn(0, 3);
+            assertThat(o.layout().virtualStages()).isEqualTo(1);
+        });
+        assertThat(options).anyMatch(o -> o.layout().partitionGroups().optimizerStatesGroupSize() == 8);
+    }
+
+    @Test
+    void optionsNarrowTheSpace() {
+        SearchOptions defaults = SearchOptions.defaults();
+        SearchOptions narrow = new SearchOptions(
+                java.util.Set.of(0, 1),
+                false,
+                true,
+                defaults.headroomFraction(),
+                false,
+                0.0,
+                2,
+                2,
+                defaults.precision(),
+                1L,
+                null,
+                null,
+                5,
+                24);
+        List<LayoutSpace.Option> options = enumerate(Framework.DEEPSPEED, narrow);
+        assertThat(options).isNotEmpty().allSatisfy(o -> {
+            assertThat(o.layout().zeroStage()).isLessThanOrEqualTo(1);
+            assertThat(o.layout().zeroPlusPlus().any()).isFalse();
+            assertThat(o.microBatchSequences()).isEqualTo(2);
+        });
+        ModelSpec sixtyFourHeads = ModelSpecs.withSequenceLength(ModelPresets.byName("llama2-70b"), 4096);
+        assertThat(LayoutSpace.enumerate(sixtyFourHeads, 256, 64, 8, Framework.DEEPSPEED, narrow))
+                .anyMatch(o -> o.layout().tp() == 16);
+        assertThat(LayoutSpace.enumerate(sixtyFourHeads, 256, 64, 8, Framework.DEEPSPEED, defaults))
+                .noneMatch(o -> o.layout().tp() > 8);
+    }
+}
