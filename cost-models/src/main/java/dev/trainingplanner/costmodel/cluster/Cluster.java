@@ -35,6 +35,7 @@ public final class Cluster {
     private final double defaultIntraBandwidth;
     private final boolean anyStraggler;
     private final double uniformUsableMemory;
+    private final boolean[] uniformNodes;
 
     private Cluster(Builder b) {
         this.gpuType = b.gpuType;
@@ -62,6 +63,14 @@ public final class Cluster {
             uniform &= bytes == first;
         }
         this.uniformUsableMemory = uniform ? first : 0;
+        this.uniformNodes = new boolean[nodeCount];
+        for (int n = 0; n < nodeCount; n++) {
+            boolean same = intraBandwidth[n] == null;
+            for (int gpu = 1; gpu < gpusPerNode && same; gpu++) {
+                same = relativeSpeed[n * gpusPerNode + gpu] == relativeSpeed[n * gpusPerNode];
+            }
+            uniformNodes[n] = same;
+        }
     }
 
     private static double[][] deepCopy(double[][] rows) {
@@ -118,6 +127,24 @@ public final class Cluster {
 
     public double usableMemoryBytes(int node, int gpu) {
         return usableMemoryBytes[node * gpusPerNode + gpu];
+    }
+
+    /**
+     * Whether every GPU pair inside {@code node} uses the default link and all its GPUs run at the same speed, so that
+     * any group confined to the node sees the same bottleneck whatever GPUs it uses.
+     */
+    public boolean isUniformNode(int node) {
+        return uniformNodes[node];
+    }
+
+    /** Default per-GPU bandwidth of unmeasured GPU pairs inside a node. */
+    public double defaultIntraBandwidthBytesPerSecond() {
+        return defaultIntraBandwidth;
+    }
+
+    /** Default latency of unmeasured GPU pairs inside a node. */
+    public double defaultIntraLatencySeconds() {
+        return defaultIntraLatency;
     }
 
     /** The usable memory of every GPU when all are equal, else 0. */

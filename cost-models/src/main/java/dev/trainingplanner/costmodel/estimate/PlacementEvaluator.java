@@ -111,8 +111,18 @@ final class PlacementEvaluator {
                 }
                 pricePipelineHop(i, d);
             }
-            for (int j = 0; j < tp; j++) {
-                dpTree.setLeaf(i * tp + j, priceDataRing(i, j));
+            // With one DP member per node and TP groups inside a node, the rings of all TP ranks of a stage visit the
+            // same node pairs in the same order: price one, copy it.
+            boolean sameRings = prep.dpMembersPerSlot == 1 && prep.tpSlots == 1;
+            double first = priceDataRing(i, 0);
+            dpTree.setLeaf(i * tp, first);
+            for (int j = 1; j < tp; j++) {
+                if (sameRings) {
+                    dpExposed[i * tp + j] = first;
+                    dpTree.setLeaf(i * tp + j, first);
+                } else {
+                    dpTree.setLeaf(i * tp + j, priceDataRing(i, j));
+                }
             }
         }
         dpTree.rebuild();
@@ -185,15 +195,28 @@ final class PlacementEvaluator {
     void priceTensorGroup(int stage, int data, int context) {
         int index = (stage * dp + data) * cp + context;
         int base = rank(0, context, data, stage);
+        int firstNode = rankNode[base];
+        // A group inside one node whose links are all default and whose GPUs run alike: no need to visit each hop.
+        boolean uniform = prep.tpSlots == 1 && rankNode[base + tp - 1] == firstNode && cluster.isUniformNode(firstNode);
         double speed = Double.POSITIVE_INFINITY;
-        for (int j = 0; j < tp; j++) {
-            int r = base + j;
-            speed = Math.min(speed, cluster.relativeSpeed(rankNode[r], rankGpu[r]));
+        if (uniform) {
+            speed = cluster.relativeSpeed(firstNode, rankGpu[base]);
+        } else {
+            for (int j = 0; j < tp; j++) {
+                int r = base + j;
+                speed = Math.min(speed, cluster.relativeSpeed(rankNode[r], rankGpu[r]));
+            }
         }
         double exposed = 0;
         double bottleneck = Double.POSITIVE_INFINITY;
         if (tp > 1) {
-            scanRing(base, 1, tp);
+            if (uniform) {
+                resetScan();
+                minIntraBw = cluster.defaultIntraBandwidthBytesPerSecond();
+                maxIntraLat = cluster.defaultIntraLatencySeconds();
+            } else {
+                scanRing(base, 1, tp);
+            }
             bottleneck = Math.min(minIntraBw, minInterBw);
             double allReduce = hierarchicalAllReduce(prep.tpMembersPerSlot, prep.tpSlots, prep.tpMessageBytes);
             double perCollective = allReduce * prep.efficiency.tensorParallelExposedFraction();

@@ -13,6 +13,8 @@ import dev.trainingplanner.costmodel.placement.Placement;
 import dev.trainingplanner.costmodel.training.Precision;
 import dev.trainingplanner.costmodel.training.TrainingSpec;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,8 +49,7 @@ public final class CostModelBench {
         lines.add(String.format(
                 Locale.ROOT,
                 "system load average at start: %.1f (machine shared with other builds; figures scale with it)",
-                java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-                        .getSystemLoadAverage()));
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
         double[] values = new double[512 * 4];
         for (int i = 0; i < values.length; i++) {
             values[i] = i * 1e-3;
@@ -157,8 +158,13 @@ public final class CostModelBench {
         return b.build();
     }
 
-    /** Runs batches until the warm-up and then the measurement time have passed; returns a result line. */
+    /**
+     * Runs batches until the warm-up and then the measurement time have passed; returns a result line. Throughput is
+     * per second of this thread's CPU time (ThreadMXBean), so that time slices lost to other processes on a shared
+     * machine do not count; wall-clock throughput is printed beside it.
+     */
     private static String measure(String label, double seconds, LongUnaryOperator batch) {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long n = 1;
         long warmupEnd = System.nanoTime() + (long) (seconds * 0.5e9);
         while (System.nanoTime() < warmupEnd) {
@@ -166,6 +172,7 @@ public final class CostModelBench {
             n = Math.min(n * 2, 1 << 16);
         }
         long ops = 0;
+        long cpuStart = threads.getCurrentThreadCpuTime();
         long start = System.nanoTime();
         long end = start + (long) (seconds * 1e9);
         long now;
@@ -173,7 +180,15 @@ public final class CostModelBench {
             ops += batch.applyAsLong(n);
             now = System.nanoTime();
         } while (now < end);
-        double perSecond = ops / ((now - start) / 1e9);
-        return String.format(Locale.ROOT, "%-70s %14.0f ops/s  (%.2f us/op)", label, perSecond, 1e6 / perSecond);
+        double cpuSeconds = (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9;
+        double perCpuSecond = ops / cpuSeconds;
+        double perWallSecond = ops / ((now - start) / 1e9);
+        return String.format(
+                Locale.ROOT,
+                "%-66s %12.0f ops/CPU-s (%8.2f us/op)  wall %10.0f ops/s",
+                label,
+                perCpuSecond,
+                1e6 / perCpuSecond,
+                perWallSecond);
     }
 }
