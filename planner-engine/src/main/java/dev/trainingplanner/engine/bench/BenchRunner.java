@@ -31,7 +31,7 @@ public final class BenchRunner {
         Path output = Path.of(args.length > 1 ? args[1] : "planner-engine/target/bench-results.md");
         List<String> report = new ArrayList<>();
         report.add("Benchmark run on " + Runtime.getRuntime().availableProcessors() + " cores, Java "
-                + System.getProperty("java.version") + ".");
+                + System.getProperty("java.version") + ", load average at start " + loadAverage() + ".");
         if (which.equals("scale") || which.equals("all")) {
             report.addAll(ScaleBench.run());
         }
@@ -47,6 +47,14 @@ public final class BenchRunner {
         Files.createDirectories(output.toAbsolutePath().getParent());
         Files.write(output, report);
         report.forEach(System.out::println);
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim().split(" ")[0];
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 
     static ProfiledCluster cluster(SyntheticClusters.Spec spec) {

@@ -38,6 +38,7 @@ public final class CandidatePool {
     private final Map<ViolationCode, Integer> rejectedBy = new EnumMap<>(ViolationCode.class);
     private final Map<ViolationCode, String> exampleReason = new EnumMap<>(ViolationCode.class);
     private int enumerated;
+    private boolean statisticsFrozen;
     private double smallestMemoryNeedBytes = Double.POSITIVE_INFINITY;
     private String smallestMemoryLayout;
     private final double largestCapacityBytes;
@@ -94,8 +95,7 @@ public final class CandidatePool {
             prepared = costModel.prepare(
                     model, new TrainingSpec(globalBatch, microBatch, precision), space.cluster(), layout);
         } catch (InvalidInputException e) {
-            rejectedBy.merge(ViolationCode.WORLD_SIZE_MISMATCH, 1, Integer::sum);
-            exampleReason.putIfAbsent(ViolationCode.WORLD_SIZE_MISMATCH, e.getMessage());
+            reject(ViolationCode.WORLD_SIZE_MISMATCH, e.getMessage());
             return null;
         }
         List<Violation> violations = prepared.violations().stream()
@@ -103,21 +103,34 @@ public final class CandidatePool {
                 .toList();
         if (!violations.isEmpty()) {
             Violation first = violations.get(0);
-            rejectedBy.merge(first.code(), 1, Integer::sum);
-            exampleReason.putIfAbsent(
-                    first.code(), first.reason() + " (" + LayoutDescriptions.describe(layout, microBatch) + ")");
+            reject(first.code(), first.reason() + " (" + LayoutDescriptions.describe(layout, microBatch) + ")");
             return null;
         }
         double peak = prepared.peakMemoryBytes();
-        if (peak < smallestMemoryNeedBytes) {
+        if (!statisticsFrozen && peak < smallestMemoryNeedBytes) {
             smallestMemoryNeedBytes = peak;
             smallestMemoryLayout = LayoutDescriptions.describe(layout, microBatch);
         }
         if (peak > largestCapacityBytes * (1 - space.headroomFraction())) {
-            rejectedBy.merge(ViolationCode.OUT_OF_MEMORY, 1, Integer::sum);
+            reject(ViolationCode.OUT_OF_MEMORY, null);
             return null;
         }
         return prepared;
+    }
+
+    private void reject(ViolationCode code, String reason) {
+        if (statisticsFrozen) {
+            return;
+        }
+        rejectedBy.merge(code, 1, Integer::sum);
+        if (reason != null) {
+            exampleReason.putIfAbsent(code, reason);
+        }
+    }
+
+    /** Later preparations (refinement trials) no longer count towards the screening statistics. */
+    public void freezeStatistics() {
+        statisticsFrozen = true;
     }
 
     private LayoutCandidate candidate(int id, PreparedLayout prepared, int microBatch, Placement reference) {

@@ -62,6 +62,7 @@ public final class Planner {
                     PlanResult.Status.INFEASIBLE, request, request.cluster(), null, List.of(), why, stats);
         }
         long screening = millisSince(start);
+        pool.freezeStatistics();
         List<LayoutCandidate> searched = searchPool(feasible, space, Math.max(1, options.layoutPoolSize()));
         PlacementSearch.Result search =
                 PlacementSearch.solve(searched, space, options.seed(), options.steps(), options.timeLimit());
