@@ -124,7 +124,7 @@ class ServiceLoadBenchmark {
         report.add("");
         report.add("| what | count | wall s | per second | p50 ms | p99 ms |");
         report.add("|---|---|---|---|---|---|");
-        report.add(row("first upload (one node, 8 GPUs; merged profile re-validated)", latencies, seconds));
+        report.add(row("first upload (one node, 8 GPUs, validated, stored)", latencies, seconds));
         report.add(row("retry with the same Idempotency-Key (answered 200, stored once)", replays, seconds));
         report.add("");
         report.add("Effective profile afterwards: "
@@ -196,6 +196,24 @@ class ServiceLoadBenchmark {
         for (Future<?> f : readers) {
             f.get();
         }
+        List<Long> idleLatencies = Collections.synchronizedList(new ArrayList<>());
+        long idleStart = System.nanoTime();
+        List<Future<?>> idleReaders = new ArrayList<>();
+        for (int r = 0; r < 8; r++) {
+            int offset = r;
+            idleReaders.add(pool.submit(() -> {
+                for (int i = 0; i < 100; i++) {
+                    long t0 = System.nanoTime();
+                    Api.Answer answer = scheduler.get(locations.get((offset * 100 + i) % locations.size()));
+                    idleLatencies.add(System.nanoTime() - t0);
+                    assertThat(answer.status()).isEqualTo(200);
+                }
+            }));
+        }
+        for (Future<?> f : idleReaders) {
+            f.get();
+        }
+        double idleSeconds = (System.nanoTime() - idleStart) / 1e9;
         pool.shutdown();
         long completed = statuses.stream().filter("COMPLETED"::equals).count();
         report.add("## " + plans + " concurrent plan requests, 256-GPU cluster (32 nodes x 8 H100), llama2-13b");
@@ -208,6 +226,14 @@ class ServiceLoadBenchmark {
         report.add("|---|---|---|---|---|---|");
         report.add(row("POST /api/v1/plans (202 + Location)", postLatencies, seconds));
         report.add(row("GET /api/v1/plans/{id} while solves run (8 readers)", getLatencies, seconds));
+        report.add(row(
+                "GET /api/v1/plans/{id} afterwards, no solve running (baseline, 8 readers)",
+                idleLatencies,
+                idleSeconds));
+        report.add("");
+        report.add("GET p50 while solving / idle baseline: "
+                + String.format("%.2f", quantile(getLatencies, 0.5) / quantile(idleLatencies, 0.5)) + "; p99 ratio: "
+                + String.format("%.2f", quantile(getLatencies, 0.99) / quantile(idleLatencies, 0.99)) + ".");
         report.add("");
     }
 
@@ -220,7 +246,13 @@ class ServiceLoadBenchmark {
     }
 
     private static String ms(List<Long> sorted, double quantile) {
+        return String.format("%.1f", quantile(sorted, quantile) / 1e6);
+    }
+
+    private static double quantile(List<Long> nanos, double quantile) {
+        List<Long> sorted = new ArrayList<>(nanos);
+        Collections.sort(sorted);
         int index = Math.min(sorted.size() - 1, (int) Math.ceil(quantile * sorted.size()) - 1);
-        return String.format("%.1f", sorted.get(Math.max(0, index)) / 1e6);
+        return sorted.get(Math.max(0, index));
     }
 }
