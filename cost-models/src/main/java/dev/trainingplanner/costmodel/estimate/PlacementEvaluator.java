@@ -106,8 +106,10 @@ final class PlacementEvaluator {
                 for (int c = 0; c < cp; c++) {
                     priceTensorGroup(i, d, c);
                 }
-                for (int j = 0; j < tp; j++) {
-                    priceContextGroup(i, d, j);
+                if (cp > 1) {
+                    for (int j = 0; j < tp; j++) {
+                        priceContextGroup(i, d, j);
+                    }
                 }
                 pricePipelineHop(i, d);
             }
@@ -372,9 +374,11 @@ final class PlacementEvaluator {
             worstTp = Math.max(worstTp, tpStage[tpBase + c]);
         }
         double worstCp = 0;
-        int cpBase = (stage * dp + data) * tp;
-        for (int j = 0; j < tp; j++) {
-            worstCp = Math.max(worstCp, cpExposed[cpBase + j]);
+        if (cp > 1) {
+            int cpBase = (stage * dp + data) * tp;
+            for (int j = 0; j < tp; j++) {
+                worstCp = Math.max(worstCp, cpExposed[cpBase + j]);
+            }
         }
         return worstTp + worstCp + p2pExposed(stage, data);
     }

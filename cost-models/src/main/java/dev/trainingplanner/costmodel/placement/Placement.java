@@ -17,6 +17,8 @@ public final class Placement {
     private final int[] nodeOrder;
     private final int[][] gpuOrder;
     private final int gpusPerNodeUsed;
+    /** The last cluster this placement was checked against (a benign race: at worst the check runs again). */
+    private volatile Cluster validatedFor;
 
     private Placement(int[] nodeOrder, int[][] gpuOrder, int gpusPerNodeUsed) {
         this.nodeOrder = nodeOrder;
@@ -154,6 +156,9 @@ public final class Placement {
 
     /** Checks that every node and GPU exists in {@code cluster}. */
     public void requireFits(Cluster cluster) {
+        if (validatedFor == cluster) {
+            return;
+        }
         for (int i = 0; i < nodeOrder.length; i++) {
             if (nodeOrder[i] >= cluster.nodeCount()) {
                 throw new InvalidInputException("placement uses node " + nodeOrder[i] + " but the cluster has nodes 0.."
@@ -166,6 +171,7 @@ public final class Placement {
                 }
             }
         }
+        validatedFor = cluster;
     }
 
     @Override
