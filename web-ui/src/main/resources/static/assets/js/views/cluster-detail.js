@@ -9,6 +9,7 @@ import { DEGRADED_FRACTION, gpuCount, latestMeasurement, linkHistory, linkMatrix
 export async function render(main, [name], ctx) {
   main.append(h('p', {}, h('a', { href: '#/clusters' }, '← All clusters')), h('h1', {}, `Cluster ${name}`));
   const [cluster, effective] = await Promise.all([api.get(`/clusters/${encodeURIComponent(name)}`), api.get(`/clusters/${encodeURIComponent(name)}/profiles`)]);
+  ctx.dataArrived();
   if (!ctx.isCurrent()) return;
   if (cluster && cluster.description) main.append(h('p', { class: 'muted' }, cluster.description));
   const profile = profileOf(effective);
@@ -43,7 +44,8 @@ export async function render(main, [name], ctx) {
   main.append(gpuSection(profile));
   main.append(historySection);
   const first = matrix.degraded[0] || matrix.cells.find((c) => c.measured) || matrix.cells[0];
-  if (first) await showHistory(historySection, name, matrix, ctx, first.from, first.to);
+  // The history loads after the page is drawn: two more requests that the heatmap and tables need not wait for.
+  if (first) showHistory(historySection, name, matrix, ctx, first.from, first.to).catch((e) => ctx.showProblem(e));
   else historySection.append(h('h2', { id: 'history-heading' }, 'Link history'), emptyState('The profile lists no links between nodes yet.'));
 }
 

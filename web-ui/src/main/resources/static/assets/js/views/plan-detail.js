@@ -13,6 +13,7 @@ export const ARTIFACT_KINDS = ['megatron-args', 'deepspeed-config', 'hostfile', 
 
 export async function render(main, [id], ctx) {
   const plan = await api.get(`/plans/${encodeURIComponent(id)}`);
+  ctx.dataArrived();
   if (!ctx.isCurrent()) return;
   const status = statusOf(plan);
   main.append(
@@ -308,26 +309,30 @@ function timelineSection(plan, result, estimate, ctx) {
   // The breakdown's compute times are per iteration on one stage: m micro-batches each.
   const forwardSeconds = forwardTotal / m;
   const backwardSeconds = (backwardTotal + recomputeTotal) / m;
-  const schedule = oneFOneB({ stages: d.pp, microBatches: m, forwardSeconds, backwardSeconds });
+  const schedule = oneFOneB({ stages: d.pp, microBatches: m, forwardSeconds, backwardSeconds, virtualStages: d.vpp });
   const apiBubble = breakdownValue(parts, /bubble/i);
   section.append(
     h(
       'p',
-      { 'data-testid': 'timeline-summary', 'data-bubble-seconds': schedule.bubbleSeconds, 'data-forward-seconds': forwardSeconds, 'data-backward-seconds': backwardSeconds, 'data-micro-batches': m, 'data-stages': d.pp },
-      `${d.pp} stage${d.pp === 1 ? '' : 's'} × ${m} micro-batches, 1F1B: forward ${fmt.ms(forwardSeconds)} and backward ${fmt.ms(backwardSeconds)} per micro-batch. ` +
+      { 'data-testid': 'timeline-summary', 'data-bubble-seconds': schedule.bubbleSeconds, 'data-forward-seconds': forwardSeconds, 'data-backward-seconds': backwardSeconds, 'data-micro-batches': m, 'data-stages': d.pp, 'data-virtual-stages': schedule.virtualStages },
+      `${d.pp} stage${d.pp === 1 ? '' : 's'} × ${m} micro-batches, ${schedule.interleaved ? `interleaved 1F1B with ${schedule.virtualStages} chunks per stage` : '1F1B'}: ` +
+        `forward ${fmt.ms(forwardSeconds)} and backward ${fmt.ms(backwardSeconds)} per micro-batch and stage. ` +
         `Compute span ${fmt.ms(schedule.makespanSeconds)}, of which bubble ${fmt.ms(schedule.bubbleSeconds)} per stage` +
-        (apiBubble !== undefined ? `; the estimate's pipeline bubble is ${fmt.ms(apiBubble)}${d.vpp > 1 ? ` (with VPP ${d.vpp}, which divides the bubble; the chart shows the non-interleaved schedule)` : ''}.` : '.'),
+        (apiBubble !== undefined ? `; the estimate's pipeline bubble, which also holds the stages' differences and exposed communication, is ${fmt.ms(apiBubble)}.` : '.') +
+        (d.vpp > 1 && !schedule.interleaved ? ` VPP ${d.vpp} needs the micro-batch count to be a multiple of the stage count to interleave; the chart shows the non-interleaved schedule.` : ''),
     ),
   );
   const box = h('div', { class: d.pp > 8 ? 'chart tall' : 'chart', id: 'timeline-chart' });
   section.append(box);
   const stageNames = Array.from({ length: d.pp }, (_, s) => `stage ${s}`);
-  const data = schedule.ops.map((op) => ({ value: [op.stage, op.start * 1000, op.end * 1000, op.micro], itemStyle: { color: op.kind === 'F' ? '#0072B2' : '#E69F00' }, kind: op.kind }));
+  // Forward blue, backward orange; later model chunks of an interleaved stage in lighter shades.
+  const shade = (kind, chunk) => (kind === 'F' ? ['#0072B2', '#56B4E9', '#8fcbef', '#bfe0f5'] : ['#E69F00', '#f0c04d', '#f5d688', '#f9e6b8'])[Math.min(chunk, 3)];
+  const data = schedule.ops.map((op) => ({ value: [op.stage, op.start * 1000, op.end * 1000, op.micro, op.chunk], itemStyle: { color: shade(op.kind, op.chunk) }, kind: op.kind }));
   const showLabels = m <= 16 && d.pp <= 16;
   chart(
     box,
     {
-      tooltip: { formatter: (p) => `${p.data.kind === 'F' ? 'forward' : 'backward'} of micro-batch ${p.value[3]} on stage ${p.value[0]}: ${p.value[1].toFixed(1)}–${p.value[2].toFixed(1)} ms` },
+      tooltip: { formatter: (p) => `${p.data.kind === 'F' ? 'forward' : 'backward'} of micro-batch ${p.value[3]}${schedule.interleaved ? `, chunk ${p.value[4]}` : ''} on stage ${p.value[0]}: ${p.value[1].toFixed(1)}–${p.value[2].toFixed(1)} ms` },
       grid: { left: 70, right: 20, top: 20, bottom: 40 },
       xAxis: { type: 'value', name: 'ms', min: 0 },
       yAxis: { type: 'category', data: stageNames, inverse: true },
