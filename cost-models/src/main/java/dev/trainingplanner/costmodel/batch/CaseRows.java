@@ -69,7 +69,7 @@ public final class CaseRows {
             "micro_batch: 1",
             "global_batch: micro_batch x dp (one micro-batch per replica)",
             "precision: bf16 (fp16 on GPUs without bf16, i.e. V100)",
-            "gpus_per_node: 8",
+            "gpus_per_node: 8 (a world that does not fill whole nodes uses the largest divisor of it that fits a node)",
             "intra_node_GBps, inter_node_Gbps: the GPU catalog's reference system",
             "tp, pp, cp, vpp: 1",
             "dp: num_gpus / (tp x pp x cp); num_gpus: tp x pp x dp x cp",
@@ -155,7 +155,12 @@ public final class CaseRows {
                 .build();
 
         int perNode = gpuCountPerNode(row, gpu);
-        int nodes = (world + perNode - 1) / perNode;
+        // A world that does not fill whole nodes uses the largest divisor of it that fits a node on each node used.
+        int used = Math.min(perNode, world);
+        while (world % used != 0) {
+            used--;
+        }
+        int nodes = world / used;
         Cluster.Builder cluster = Cluster.builder(gpu, nodes, perNode);
         String intra = text(row, "intra_node_GBps");
         if (!intra.isEmpty()) {
@@ -166,17 +171,8 @@ public final class CaseRows {
             cluster.nodeNetworkBandwidth(positiveDouble(row, "inter_node_Gbps") * 1e9 / 8);
         }
         Cluster built = cluster.build();
-        Placement placement =
-                world < perNode ? Placement.packed(built, 1, world) : packedOrError(built, world, perNode);
+        Placement placement = Placement.packed(built, nodes, used);
         return new CaseInputs(caseId, model, training, built, layout, placement);
-    }
-
-    private static Placement packedOrError(Cluster cluster, int world, int perNode) {
-        if (world % perNode != 0) {
-            throw new InvalidInputException(
-                    "tp x pp x dp x cp = " + world + " GPUs do not fill whole nodes of " + perNode + " GPUs");
-        }
-        return Placement.packed(cluster, world / perNode, perNode);
     }
 
     private static int gpuCountPerNode(Map<String, String> row, GpuType gpu) {

@@ -1,0 +1,72 @@
+package dev.trainingplanner.costmodel.batch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.trainingplanner.costmodel.InvalidInputException;
+import dev.trainingplanner.costmodel.estimate.CostModel;
+import dev.trainingplanner.costmodel.layout.Recompute;
+import dev.trainingplanner.costmodel.training.Precision;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class BatchEstimatorTest {
+
+    private static final String HEADER = String.join(",", CaseRows.INPUT_COLUMNS);
+
+    private static Map<String, String> row(String values) {
+        return CsvTable.parse(HEADER + "\n" + values + "\n").rows().get(0);
+    }
+
+    @Test
+    void blankFieldsTakeTheDocumentedDefaults() {
+        CaseInputs in = CaseRows.parse(row("x,,,m,24,2048,,16,,50257,2048,,,,,V100-32GB,16,,,,2,,,,,,,,,"));
+        assertThat(in.model().ffnHiddenSize()).isEqualTo(8192);
+        assertThat(in.model().kvHeads()).isEqualTo(16);
+        assertThat(in.model().tiedEmbeddings()).isTrue();
+        assertThat(in.model().flashAttention()).isTrue();
+        assertThat(in.training().precision()).isEqualTo(Precision.FP16);
+        assertThat(in.training().microBatchSequences()).isEqualTo(1);
+        assertThat(in.training().globalBatchSequences()).isEqualTo(8);
+        assertThat(in.layout().dp()).isEqualTo(8);
+        assertThat(in.layout().sequenceParallel()).isTrue();
+        assertThat(in.layout().zeroStage()).isEqualTo(1);
+        assertThat(in.layout().recompute()).isEqualTo(Recompute.NONE);
+        assertThat(in.placement().nodesUsed()).isEqualTo(2);
+        assertThat(in.placement().gpusPerNodeUsed()).isEqualTo(8);
+    }
+
+    @Test
+    void aWorldThatDoesNotFillWholeNodesUsesTheLargestFittingDivisor() {
+        CaseInputs in = CaseRows.parse(row("x,,,m,24,2048,,16,,50257,2048,,12,,bf16,A100-80GB,12,8,,,1,1,12,,,,,,,"));
+        assertThat(in.placement().nodesUsed()).isEqualTo(2);
+        assertThat(in.placement().gpusPerNodeUsed()).isEqualTo(6);
+    }
+
+    @Test
+    void badRowsGiveTheirReasonAndOtherRowsAreStillEstimated() {
+        CsvTable table = CsvTable.parse(HEADER + "\n"
+                + "ok,,,m,24,2048,,16,,50257,2048,gelu,16,,,A100-80GB,8,,,,,,,,,,,,,\n"
+                + "bad,,,m,24,2048,,16,,50257,2048,relu,16,,,A100-80GB,8,,,,,,,,,,,,,\n"
+                + "nan,,,m,24,2048,,16,,50257,2048,gelu,16,,,A100-80GB,8,,NaN,,,,,,,,,,,\n"
+                + "\"q,uoted\",,,m,0,2048,,16,,50257,2048,gelu,16,,,A100-80GB,8,,,,,,,,,,,,,\n");
+        List<BatchEstimator.Result> results = new BatchEstimator(new CostModel()).estimateAll(table);
+        assertThat(results).extracting(BatchEstimator.Result::caseId).containsExactly("ok", "bad", "nan", "q,uoted");
+        assertThat(results.get(0).error()).isNull();
+        assertThat(results.get(1).error()).contains("mlp must be gelu or swiglu, got 'relu'");
+        assertThat(results.get(2).error()).contains("intra_node_GBps must be a finite number above 0");
+        assertThat(results.get(3).error()).contains("layers must be at least 1");
+        assertThat(CsvTable.line(results.get(3).cells())).startsWith("\"q,uoted\",");
+    }
+
+    @Test
+    void aFileWithoutTheRequiredColumnsIsUnusable() {
+        assertThatThrownBy(() -> new BatchEstimator(new CostModel()).estimateAll(CsvTable.parse("a,b\n1,2\n")))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("lacks the column(s)");
+        assertThatThrownBy(() -> CsvTable.parse(""))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("no header row");
+    }
+}
