@@ -341,4 +341,31 @@ class PlanPagesBrowserTest {
                 .as("drawing time of the 1,024-GPU plan page")
                 .isLessThan(5_000);
     }
+
+    @Test
+    void anotherSequenceLengthPlansARegisteredModelVariant() {
+        browser.go("#/plans/new", "new-plan");
+        new Select(browser.find(By.id("plan-cluster"))).selectByValue(cluster);
+        new Select(browser.find(By.id("plan-model"))).selectByValue("gpt3-1.3b");
+        assertThat(browser.find(By.id("plan-seq-len")).getAttribute("value")).isEqualTo("2048");
+        replace(By.id("plan-seq-len"), "1024");
+        replace(By.id("plan-global-batch"), "64");
+        replace(By.id("plan-gpus"), "32");
+        replace(By.id("plan-time-limit"), "5");
+        browser.find(By.id("plan-submit")).click();
+        browser.awaitView("plan-detail");
+        String id = ((String) browser.script("return window.location.hash;")).substring("#/plans/".length());
+
+        JsonNode plan = json(scheduler.ok("GET", "/plans/" + id, null).body());
+        assertThat(plan.get("request").get("model").asText()).isEqualTo("gpt3-1.3b-seq1024");
+        JsonNode variant =
+                json(scheduler.ok("GET", "/models/gpt3-1.3b-seq1024", null).body());
+        JsonNode preset = json(scheduler.ok("GET", "/models/gpt3-1.3b", null).body());
+        assertThat(variant.get("spec").get("sequenceLength").asInt()).isEqualTo(1024);
+        assertThat(variant.get("spec").get("layers"))
+                .isEqualTo(preset.get("spec").get("layers"));
+        assertThat(variant.get("spec").get("hiddenSize"))
+                .isEqualTo(preset.get("spec").get("hiddenSize"));
+        awaitStatus(id, "completed", Duration.ofSeconds(180));
+    }
 }
