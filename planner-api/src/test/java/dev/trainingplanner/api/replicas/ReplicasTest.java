@@ -76,12 +76,12 @@ class ReplicasTest {
         return new Api(((WebServerApplicationContext) context).getWebServer().getPort(), ADMIN);
     }
 
-    private static String clusterWithJobs(Api admin, int jobs, int timeLimitSeconds) {
+    private static String clusterWithJobs(Api admin, int nodes, int jobs, int timeLimitSeconds) {
         String cluster = ApiTestSupport.uniqueName("replicas");
         assertThat(admin.post("/api/v1/clusters", "{\"name\":\"" + cluster + "\"}")
                         .status())
                 .isEqualTo(201);
-        assertThat(admin.post("/api/v1/clusters/" + cluster + "/profiles", ApiTestSupport.profile(cluster, 4, 8))
+        assertThat(admin.post("/api/v1/clusters/" + cluster + "/profiles", ApiTestSupport.profile(cluster, nodes, 8))
                         .status())
                 .isEqualTo(201);
         for (int i = 0; i < jobs; i++) {
@@ -99,7 +99,7 @@ class ReplicasTest {
     void twoReplicasOnOneDatabaseRePlanEachJobOncePerNight() throws InterruptedException {
         ConfigurableApplicationContext a = replica("replica-a", "*/2 * * * * *");
         ConfigurableApplicationContext b = replica("replica-b", "*/2 * * * * *");
-        String cluster = clusterWithJobs(api(a), 3, 2);
+        String cluster = clusterWithJobs(api(a), 4, 3, 2);
 
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (fanOuts(a) + fanOuts(b) < 4 || unfinishedNightlyRuns(cluster) > 0 || nightlyRuns(cluster) < 3) {
@@ -137,11 +137,11 @@ class ReplicasTest {
     void aSolveInterruptedByAStopIsResumedAfterTheRestart() {
         ConfigurableApplicationContext first = replica("before-restart", "0 0 2 * * *");
         Api admin = api(first);
-        String cluster = clusterWithJobs(admin, 0, 0);
+        String cluster = clusterWithJobs(admin, 64, 0, 0);
         Api.Answer started = admin.post(
                 "/api/v1/plans",
-                "{\"cluster\":\"" + cluster + "\",\"model\":\"gpt3-1.3b\",\"goal\":{\"globalBatchSequences\":64,"
-                        + "\"gpus\":32},\"options\":{\"timeLimitSeconds\":8}}");
+                "{\"cluster\":\"" + cluster + "\",\"model\":\"llama2-70b\",\"goal\":{\"globalBatchSequences\":1024,"
+                        + "\"gpus\":512},\"options\":{\"timeLimitSeconds\":60}}");
         assertThat(started.status()).isEqualTo(202);
         String location = started.header("Location");
         Plans.awaitStatus(admin, location, "SOLVING", Duration.ofSeconds(60));
@@ -157,7 +157,7 @@ class ReplicasTest {
         assertThat(plan.get("status").asText()).as(plan.toString()).isEqualTo("COMPLETED");
         assertThat(plan.get("attempts").asInt()).isEqualTo(2);
         assertThat(plan.get("solvingReplica").asText()).isEqualTo("after-restart");
-        assertThat(plan.at("/result/launch/ranks")).hasSize(32);
+        assertThat(plan.at("/result/launch/ranks")).hasSize(512);
     }
 
     private static double fanOuts(ConfigurableApplicationContext replica) {
