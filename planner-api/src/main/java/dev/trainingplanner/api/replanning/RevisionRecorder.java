@@ -40,6 +40,7 @@ class RevisionRecorder {
 
     static final String NO_LONGER_FITS = "current-plan-no-longer-fits";
     static final String SLOWER = "current-plan-slower-than-new-best";
+    static final String NIGHTLY_SOLVE_FAILED = "nightly-solve-failed";
 
     private final JdbcTemplate jdbc;
     private final PlanRuns runs;
@@ -76,7 +77,9 @@ class RevisionRecorder {
     void planFinished(PlanExecution.PlanFinished finished) {
         boolean nightly = NightlyReplanning.NIGHTLY.equals(finished.purpose());
         boolean now = NightlyReplanning.REPLAN_NOW.equals(finished.purpose());
-        if ((!nightly && !now) || finished.jobId() == null || finished.status() != PlanStatus.COMPLETED) {
+        boolean solved = finished.status() == PlanStatus.COMPLETED;
+        boolean failedNightly = nightly && finished.status() == PlanStatus.FAILED;
+        if ((!nightly && !now) || finished.jobId() == null || !(solved || failedNightly)) {
             return;
         }
         Optional<TrainingJob> job = jobs.find(finished.jobId());
@@ -84,12 +87,17 @@ class RevisionRecorder {
             return;
         }
         PlanRun newRun = runs.byId(finished.planId());
-        JsonNode newResult = read(newRun.resultJson());
-        LaunchPlan after = json.convertValue(newResult.get("launch"), LaunchPlan.class);
-        double afterSeconds = newResult.get("predictedIterationSeconds").asDouble();
+        JsonNode newResult = solved ? read(newRun.resultJson()) : null;
+        LaunchPlan after = solved ? json.convertValue(newResult.get("launch"), LaunchPlan.class) : null;
+        Double afterSeconds =
+                solved ? newResult.get("predictedIterationSeconds").asDouble() : null;
 
         ObjectNode changes = json.createObjectNode();
         List<String> flags = new ArrayList<>();
+        if (!solved) {
+            flags.add(NIGHTLY_SOLVE_FAILED);
+            changes.put("newPlanFailure", newRun.failureReason());
+        }
         Double beforeSeconds = null;
         UUID currentPlanId = job.get().currentPlanId();
         Optional<PlanRun> current = currentPlanId == null ? Optional.empty() : runs.find(currentPlanId);
@@ -97,8 +105,10 @@ class RevisionRecorder {
             LaunchPlan before =
                     json.convertValue(read(current.get().resultJson()).get("launch"), LaunchPlan.class);
             changes.put("previousPlanId", currentPlanId.toString());
-            changes.set("layoutChanges", layoutChanges(before, after));
-            changes.set("movedRanks", movedRanks(before, after));
+            if (after != null) {
+                changes.set("layoutChanges", layoutChanges(before, after));
+                changes.set("movedRanks", movedRanks(before, after));
+            }
             PlanSpec spec = runs.spec(current.get());
             try {
                 ObjectNode rescored = estimator.evaluate(
@@ -129,10 +139,12 @@ class RevisionRecorder {
                 flags.add(NO_LONGER_FITS);
                 changes.put("currentPlanProblem", noLongerValid.getMessage());
             }
-            if (beforeSeconds != null && beforeSeconds >= afterSeconds * (1 + slowerThreshold)) {
+            if (beforeSeconds != null
+                    && afterSeconds != null
+                    && beforeSeconds >= afterSeconds * (1 + slowerThreshold)) {
                 flags.add(SLOWER);
             }
-        } else {
+        } else if (solved) {
             changes.put("previousPlanId", (String) null);
             changes.put("note", "the job had no plan before; the new plan becomes its current plan");
         }
@@ -160,10 +172,12 @@ class RevisionRecorder {
         if (beforeSeconds != null) {
             jobFlags.put("currentPlanSeconds", beforeSeconds);
         }
-        jobFlags.put("newBestSeconds", afterSeconds);
+        if (afterSeconds != null) {
+            jobFlags.put("newBestSeconds", afterSeconds);
+        }
         jobFlags.put("at", Instant.now().toString());
         jdbc.update("update training_job set flags = ? where id = ?", write(jobFlags), finished.jobId());
-        if (now || currentPlanId == null) {
+        if (solved && (now || currentPlanId == null)) {
             jdbc.update(
                     "update training_job set current_plan_id = ? where id = ?", finished.planId(), finished.jobId());
         }

@@ -148,6 +148,45 @@ class ReplanningApiTest {
         assertThat(call).contains(RevisionRecorder.SLOWER).contains(jobId);
     }
 
+    @Test
+    void aNightWithoutAFeasiblePlanFlagsTheJobAndChecksItsCurrentPlan() throws Exception {
+        String jobId = scheduler
+                .post(
+                        "/api/v1/jobs",
+                        "{\"name\":\"full\",\"cluster\":\"" + cluster + "\",\"model\":\"gpt3-1.3b\","
+                                + "\"goal\":{\"globalBatchSequences\":64,\"gpus\":32},\"options\":{\"timeLimitSeconds\":3}}")
+                .json()
+                .get("id")
+                .asText();
+        JsonNode first = Plans.awaitFinished(
+                scheduler,
+                scheduler.post("/api/v1/jobs/" + jobId + "/replan", "").header("Location"),
+                Duration.ofSeconds(120));
+        assertThat(first.get("status").asText()).as(first.toString()).isEqualTo("COMPLETED");
+        awaitRevisions(jobId, 1);
+
+        // Other processes now hold all but about half a gigabyte of every GPU.
+        StringBuilder nodes = new StringBuilder("{\"name\":\"" + cluster + "\",\"nodes\":[");
+        for (int n = 0; n < 8; n++) {
+            nodes.append(n == 0 ? "" : ",")
+                    .append(ApiTestSupport.node("node-" + n, 8)
+                            .replace(
+                                    "\"memoryBytes\":85520809984",
+                                    "\"memoryBytes\":85520809984,\"memoryUsedBytes\":85000000000"));
+        }
+        assertThat(agent.post("/api/v1/clusters/" + cluster + "/profiles", nodes + "]}")
+                        .status())
+                .isEqualTo(201);
+
+        nightly.fanOut(LocalDate.now(ZoneOffset.UTC));
+        JsonNode revision = awaitRevisions(jobId, 2).get(0);
+        assertThat(revision.get("flags").toString())
+                .contains(RevisionRecorder.NIGHTLY_SOLVE_FAILED)
+                .contains(RevisionRecorder.NO_LONGER_FITS);
+        assertThat(revision.at("/changes/newPlanFailure").asText()).isNotBlank();
+        assertThat(revision.get("predictedAfterSeconds").isNull()).isTrue();
+    }
+
     private JsonNode awaitRevisions(String jobId, int count) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         JsonNode revisions;
