@@ -1,6 +1,7 @@
 package dev.trainingplanner.api.profile;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.trainingplanner.api.problem.ApiExceptionHandler;
 import dev.trainingplanner.api.problem.ClientMistake;
 import dev.trainingplanner.api.security.Caller;
@@ -43,6 +44,24 @@ class ProfileController {
         }
     }
 
+    /** One stored measurement with its measured values (a node or link in the profile format). */
+    record HistoryEntryView(
+            String kind, String subject, Instant measuredAt, Instant receivedAt, boolean stale, JsonNode value) {
+        static HistoryEntryView of(ProfileStore.Measurement m) {
+            try {
+                return new HistoryEntryView(
+                        m.kind(),
+                        m.subject(),
+                        m.measuredAt(),
+                        m.receivedAt(),
+                        m.stale(),
+                        ProfileJson.MAPPER.readTree(m.body()));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("stored measurement of " + m.subject() + " is not JSON", e);
+            }
+        }
+    }
+
     record EffectiveProfileView(
             ClusterProfile profile, Duration staleAfter, long staleMeasurements, List<MeasurementView> measurements) {}
 
@@ -77,8 +96,10 @@ class ProfileController {
     }
 
     @GetMapping("/history")
-    List<MeasurementView> history(@PathVariable String name, @RequestParam(required = false) String subject) {
-        return profiles.history(name, subject).stream().map(MeasurementView::of).toList();
+    List<HistoryEntryView> history(@PathVariable String name, @RequestParam(required = false) String subject) {
+        return profiles.history(name, subject).stream()
+                .map(HistoryEntryView::of)
+                .toList();
     }
 
     private static ClusterProfile parse(String body) {

@@ -119,6 +119,8 @@ class ProfileApiTest {
         assertThat(history).hasSize(2);
         assertThat(history.get(0).get("stale").asBoolean()).isFalse();
         assertThat(history.get(1).get("stale").asBoolean()).isTrue();
+        assertThat(history.get(0).get("value").get("bandwidthGbps").asDouble()).isEqualTo(380.0);
+        assertThat(history.get(1).get("value").get("bandwidthGbps").asDouble()).isEqualTo(100.0);
     }
 
     @Test

@@ -117,8 +117,10 @@ class ClusterPagesBrowserTest {
         assertThat(browser.find(By.id("history-heading")).getText()).contains("node-1", "node-2");
         List<WebElement> history = browser.findAll(By.cssSelector("table[data-testid='link-history'] tbody tr"));
         assertThat(history).hasSize(2);
-        assertThat(history.get(0).getText()).contains(yesterday.toString().replace("T", " "));
-        assertThat(history.get(1).getText()).contains(now.toString().replace("T", " "));
+        assertThat(history.get(0).getText()).contains(yesterday.toString().replace("T", " "), "390.0");
+        assertThat(history.get(1).getText()).contains(now.toString().replace("T", " "), "100.0");
+        assertThat(browser.findAll(By.cssSelector("#link-history-chart canvas")))
+                .isNotEmpty();
         browser.screenshot("cluster-detail");
     }
 
