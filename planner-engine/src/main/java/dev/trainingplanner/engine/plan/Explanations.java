@@ -119,6 +119,32 @@ final class Explanations {
         return new Explanation(summary, List.of(), List.of(), notes, reasons);
     }
 
+    /** Layouts fit on the largest GPUs, but every placement leaves a rank on a GPU that is too small. */
+    static Explanation noPlacementFits(PlanRequest request, CandidatePool pool, long overflowMib) {
+        SearchSpace space = pool.space();
+        double smallest = Double.POSITIVE_INFINITY;
+        for (int node = 0; node < space.cluster().nodeCount(); node++) {
+            for (int gpu = 0; gpu < space.gpusPerNodeUsed(); gpu++) {
+                smallest = Math.min(smallest, space.cluster().usableMemoryBytes(node, gpu));
+            }
+        }
+        String reason = String.format(
+                Locale.ROOT,
+                "out of memory on the smaller GPUs: the smallest per-GPU memory any layout needs is %.1f GiB (%s); the "
+                        + "largest GPUs allow %.1f GiB but the smallest only %.1f GiB (less %.0f%% headroom), and %d "
+                        + "GPUs must be used; the best placement found still overflows by %d MiB in total",
+                pool.smallestMemoryNeedBytes() / GIB,
+                pool.smallestMemoryLayout(),
+                pool.largestCapacityBytes() * (1 - space.headroomFraction()) / GIB,
+                smallest * (1 - space.headroomFraction()) / GIB,
+                space.headroomFraction() * 100,
+                request.gpus(),
+                overflowMib);
+        List<String> notes = new ArrayList<>();
+        request.cluster().defaultsUsed().forEach(d -> notes.add("default: " + d));
+        return new Explanation("no plan fits: " + reason, List.of(), List.of(), notes, List.of(reason));
+    }
+
     private static List<String> dominantTerms(TimeBreakdown b, double total) {
         Map<String, Double> terms = new LinkedHashMap<>();
         terms.put("forward/backward compute", b.computeSeconds());

@@ -68,10 +68,41 @@ public final class Planner {
                 PlacementSearch.solve(searched, space, options.seed(), options.steps(), options.timeLimit());
         PlacementSolution solution = search.best();
         LayoutCandidate chosen = solution.getLayoutSelection().getLayout();
-        GpuOrderPolish.Result polished =
-                GpuOrderPolish.polish(chosen, space, space.placement(solution.usedNodeOrder()));
+        int[] nodeOrder = solution.usedNodeOrder();
+        List<String> fallbackNotes = new ArrayList<>();
+        if (solution.getScore().hardScore() < 0) {
+            // GPUs of different memory sizes: the search ended with a rank over its GPU's memory.
+            LayoutCandidate fits = feasible.stream()
+                    .filter(c -> Double.isFinite(c.packedIterationTimeSeconds()))
+                    .findFirst()
+                    .orElse(null);
+            if (fits == null) {
+                Explanation why = Explanations.noPlacementFits(
+                        request, pool, -solution.getScore().hardScore());
+                SearchStatistics stats = new SearchStatistics(
+                        pool.enumerated(),
+                        feasible.size(),
+                        searched.size(),
+                        Double.NaN,
+                        screening,
+                        -1,
+                        search.totalMillis(),
+                        millisSince(start),
+                        search.scoreCalculations(),
+                        List.of());
+                return new PlanResult(
+                        PlanResult.Status.INFEASIBLE, request, request.cluster(), null, List.of(), why, stats);
+            }
+            chosen = fits;
+            nodeOrder = Placement.packed(cluster, space.nodesUsed(), space.gpusPerNodeUsed())
+                    .nodeOrder();
+            fallbackNotes.add("the search found no placement that fits every GPU; the fastest layout that fits with "
+                    + "the default placement is used");
+        }
+        GpuOrderPolish.Result polished = GpuOrderPolish.polish(chosen, space, space.placement(nodeOrder));
         Placement placement = polished.placement();
         Refinement refinement = new Refinement(pool, request);
+        refinement.notes().addAll(fallbackNotes);
         if (polished.nodesReordered() > 0) {
             refinement
                     .notes()

@@ -54,6 +54,12 @@ public final class PlacementSearch {
             long scoreCalculations,
             List<Progress> curve) {}
 
+    /**
+     * A step ends at its first accepted move; where no move can be accepted (one node and one layout, or every move
+     * worse in the hard score) the step would never end, so the evaluated moves are capped too (deterministic).
+     */
+    private static final long MOVES_PER_STEP_LIMIT = 50;
+
     private static final String LAYOUT_ENTITY = "layoutEntity";
 
     private PlacementSearch() {}
@@ -67,9 +73,12 @@ public final class PlacementSearch {
         }
         if (steps != null) {
             localSearchTermination.setStepCountLimit(steps);
+            localSearchTermination.setMoveCountLimit(MOVES_PER_STEP_LIMIT * steps);
         } else if (timeLimit == null) {
-            localSearchTermination.setStepCountLimit(defaultSteps(space.nodesUsed()));
+            int defaultSteps = defaultSteps(space.nodesUsed());
+            localSearchTermination.setStepCountLimit(defaultSteps);
             localSearchTermination.setUnimprovedStepCountLimit(defaultUnimprovedSteps(space.nodesUsed()));
+            localSearchTermination.setMoveCountLimit(MOVES_PER_STEP_LIMIT * defaultSteps);
         }
         SolverConfig config = new SolverConfig()
                 .withSolutionClass(PlacementSolution.class)

@@ -110,6 +110,64 @@ class PlannerTest {
         }
     }
 
+    @Test
+    void gpusTooSmallOnSomeNodesAreExplainedWhenEveryNodeIsNeeded() {
+        var profile = SyntheticClusters.generate(SyntheticClusters.Spec.healthy("mixed", 2, 8));
+        var nodes = new java.util.ArrayList<>(profile.nodes());
+        var small = nodes.get(1);
+        nodes.set(
+                1,
+                new dev.trainingplanner.engine.profile.ClusterProfile.NodeProfile(
+                        small.name(),
+                        small.gpus().stream()
+                                .map(g -> new dev.trainingplanner.engine.profile.ClusterProfile.GpuProfile(
+                                        g.index(), g.type(), null, 80_000_000_000L, null, null, null))
+                                .toList(),
+                        null,
+                        null,
+                        null));
+        ProfiledCluster cluster = new dev.trainingplanner.engine.profile.ClusterConverter()
+                .convert(
+                        new dev.trainingplanner.engine.profile.ClusterProfile(
+                                "mixed", null, nodes, profile.links(), profile.defaultLink()),
+                        java.util.Set.of(),
+                        java.util.Set.of());
+
+        PlanResult result = new Planner().plan(TestProblems.request(cluster, "llama2-13b", 4096, 64, 16));
+
+        assertThat(result.feasible()).isFalse();
+        assertThat(result.explanation().infeasibility().get(0))
+                .startsWith("out of memory on the smaller GPUs")
+                .contains("16 GPUs must be used");
+    }
+
+    @Test
+    void singleNodeWithNoMoveToMakeStillFinishes() {
+        ProfiledCluster one = TestProblems.cluster(SyntheticClusters.Spec.healthy("one", 1, 8));
+        PlanRequest request = withOptions(
+                TestProblems.request(one, "llama2-7b", 4096, 32, 8),
+                new SearchOptions(
+                        java.util.Set.of(1),
+                        false,
+                        false,
+                        0.05,
+                        false,
+                        0.0,
+                        1,
+                        1,
+                        dev.trainingplanner.costmodel.training.Precision.BF16,
+                        1L,
+                        null,
+                        null,
+                        1,
+                        1));
+
+        PlanResult result = new Planner().plan(request);
+
+        assertThat(result.feasible()).isTrue();
+        assertThat(result.best().estimate().placement().nodesUsed()).isEqualTo(1);
+    }
+
     static PlanRequest withOptions(PlanRequest request, SearchOptions options) {
         return new PlanRequest(
                 request.cluster(),
