@@ -440,9 +440,15 @@ final class PlacementEvaluator {
             } else {
                 factor = GradientCodingTime.shiftedExponentialUncoded(nodes, nodes, shift, rate);
             }
+        } else if (coding.isNone()) {
+            // Uncoded, every replica waits for the slowest node: the iteration is slow when any node used is slow.
+            factor = 1 + (slowdown - 1) * (1 - noneSlow);
         } else {
-            // Probability that a replica (its share of the nodes) has a slow node, from the per-node probabilities.
-            double replicaFast = Math.pow(noneSlow, 1.0 / dp);
+            // A replica is slow when one of its nodes is slow. Replicas that share a node share its fate, so a replica
+            // never has a smaller slow probability than a single node (the §8.3 (a) formulas then treat the dp
+            // replicas as the n independent workers).
+            double nodesPerReplica = Math.max(1.0, (double) nodes / dp);
+            double replicaFast = Math.pow(noneSlow, nodesPerReplica / nodes);
             factor = prep.codedComputeFactor(1 - replicaFast, slowdown);
         }
         return Math.max(factor, 0);

@@ -196,6 +196,34 @@ class CostModelTest {
         assertThat(coded.violations()).isEmpty();
     }
 
+    @Test
+    void replicasSharingASlowNodeAreSlowWithThatNodesProbability() {
+        // Two nodes, each slow with p = 0.15 at slowdown 3; dp = 8 puts four replicas on each node. Uncoded, the
+        // iteration is slow when either node is: 1 + 2·(1 − 0.85²). With fractional repetition s = 1 over the 8
+        // replicas, each replica is slow with its node's p (cost-models.md §8.3 (a)).
+        Cluster slow = h100(2).toBuilder()
+                .straggler(0, StragglerModel.bernoulli(0.15, 3))
+                .straggler(1, StragglerModel.bernoulli(0.15, 3))
+                .build();
+        Layout plain = Layout.builder().tp(2).dp(8).sequenceParallel(true).build();
+        Layout coded = plain.toBuilder()
+                .gradientCoding(GradientCoding.fractionalRepetition(1))
+                .build();
+
+        double uncodedSlowdown = MODEL.estimatePacked(LLAMA_8B, TRAINING, slow, plain)
+                .breakdown()
+                .stragglerSeconds();
+        double codedSlowdown = MODEL.estimatePacked(LLAMA_8B, TRAINING, slow, coded)
+                .breakdown()
+                .stragglerSeconds();
+
+        double uncodedFactor = 1 + 2 * (1 - 0.85 * 0.85);
+        double codedFactor = 2 * (1 + 2 * (1 - Math.pow(1 - 0.15 * 0.15, 4)));
+        assertThat(codedSlowdown / uncodedSlowdown)
+                .isCloseTo(
+                        (codedFactor - 1) / (uncodedFactor - 1), org.assertj.core.data.Percentage.withPercentage(1e-6));
+    }
+
     static Cluster randomLinks(Cluster cluster, Random random) {
         Cluster.Builder b = cluster.toBuilder();
         for (int n = 0; n < cluster.nodeCount(); n++) {

@@ -71,7 +71,7 @@ final class ReactionBench {
                     coding.isNone()
                             ? "none"
                             : coding.scheme().name().toLowerCase() + " s=" + coding.stragglersTolerated(),
-                    formulaArgmin(n, p, 3.0),
+                    formulaArgmin(n, result.best().estimate().placement().nodesUsed(), p, 3.0),
                     result.best().estimate().breakdown().stragglerSeconds()));
         }
         lines.add("");
@@ -111,21 +111,27 @@ final class ReactionBench {
         return lines;
     }
 
-    /** argmin over s of E[T_FR(s)] and E[T_GC(s)] (Bernoulli model, cost-models.md §8.3 (a)), up to s = 16. */
-    static String formulaArgmin(int n, double p, double k) {
+    /**
+     * argmin over s of E[T_FR(s)] and E[T_GC(s)] (Bernoulli model, cost-models.md §8.3 (a)) for n = dp replicas, up to
+     * s = 16. Uncoded (s = 0), every replica waits for the slowest node, so the iteration is slow when any of the nodes
+     * used is slow: replicas that share a node are not independent workers.
+     */
+    static String formulaArgmin(int n, int nodes, double p, double k) {
         int bestFr = 0;
         int bestCr = 0;
         double frBest = Double.MAX_VALUE;
         double crBest = Double.MAX_VALUE;
+        double none = 1 + (k - 1) * (1 - Math.pow(1 - p, nodes));
         for (int s = 0; s < n && s <= 16; s++) {
-            double none = 1 + (k - 1) * (1 - Math.pow(1 - p, n));
             double cr = s == 0 ? none : (s + 1) * (1 + (k - 1) * binomialTail(n, p, s));
             if (cr < crBest - 1e-12) {
                 crBest = cr;
                 bestCr = s;
             }
             if (n % (s + 1) == 0) {
-                double fr = (s + 1) * (1 + (k - 1) * (1 - Math.pow(1 - Math.pow(p, s + 1), (double) n / (s + 1))));
+                double fr = s == 0
+                        ? none
+                        : (s + 1) * (1 + (k - 1) * (1 - Math.pow(1 - Math.pow(p, s + 1), (double) n / (s + 1))));
                 if (fr < frBest - 1e-12) {
                     frBest = fr;
                     bestFr = s;

@@ -68,6 +68,29 @@ class RefinementTest {
     }
 
     @Test
+    void codingFollowsTheExpectedTimeFormulasWhenEveryReplicaHasItsOwnNode() {
+        // 16 single-GPU nodes, each slow 10% of the time at 3x: with one replica per node the replicas are the
+        // independent workers of cost-models.md §8.3 (a). Uncoded 1 + 2·(1 − 0.9^16) = 2.63; fractional repetition
+        // s = 1: 2·(1 + 2·(1 − (1 − 0.01)^8)) = 2.31; s = 3 and cyclic repetition cost more.
+        ProfiledCluster cluster = TestProblems.cluster(
+                SyntheticClusters.Spec.healthy("single-gpu", 16, 1).withStragglers(16, 0.1, 3.0));
+        ModelSpec model = ModelSpecs.withSequenceLength(ModelPresets.byName("gpt3-1.3b"), 2048);
+
+        PlanResult coded =
+                new Planner().plan(new PlanRequest(cluster, model, 128, 16, Framework.MEGATRON, zeroStageZero(true)));
+        PlanResult uncoded =
+                new Planner().plan(new PlanRequest(cluster, model, 128, 16, Framework.MEGATRON, zeroStageZero(false)));
+
+        Layout layout = coded.best().layout();
+        assertThat(layout.dp()).isEqualTo(16);
+        assertThat(layout.gradientCoding().scheme())
+                .isEqualTo(dev.trainingplanner.costmodel.layout.GradientCoding.Scheme.FRACTIONAL_REPETITION);
+        assertThat(layout.gradientCoding().stragglersTolerated()).isEqualTo(1);
+        assertThat(coded.best().estimate().iterationTimeSeconds())
+                .isLessThan(uncoded.best().estimate().iterationTimeSeconds());
+    }
+
+    @Test
     void ladderLayersGoToTheStagesOnNodesWithSlowTensorParallelLinks() {
         ProfiledCluster cluster = slowNvlinkCluster();
         ModelSpec model = ModelSpecs.withSequenceLength(ModelPresets.byName("llama2-13b"), 4096);
