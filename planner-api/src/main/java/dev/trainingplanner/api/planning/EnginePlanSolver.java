@@ -1,9 +1,12 @@
 package dev.trainingplanner.api.planning;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trainingplanner.engine.plan.PlanRequest;
 import dev.trainingplanner.engine.plan.PlanResult;
 import dev.trainingplanner.engine.plan.Planner;
+import dev.trainingplanner.engine.plan.SearchProgress;
 import dev.trainingplanner.engine.profile.ProfiledCluster;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -18,7 +21,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Runs the engine's {@link Planner} on a worker thread and watches it: progress is the share of the time limit spent,
- * and a stop request interrupts the worker, which makes Timefold end its search early and return the best plan found so
+ * the best plan so far is the search's latest best placement, and a stop request interrupts the worker, which makes Timefold end its search early and return the best plan found so
  * far (Timefold treats an interrupted solver thread as "terminate early").
  */
 @Component
@@ -34,11 +37,29 @@ class EnginePlanSolver implements PlanSolver {
     });
     private final Duration defaultTimeLimit;
     private final PlanJson planJson;
+    private final ObjectMapper json;
 
     EnginePlanSolver(
             @Value("${planner.solves.default-time-limit:PT60S}") Duration defaultTimeLimit, ObjectMapper json) {
         this.defaultTimeLimit = defaultTimeLimit;
         this.planJson = new PlanJson(json);
+        this.json = json;
+    }
+
+    /**
+     * While solving, the best plan so far is the search's best placement before refinement: its layout in short form,
+     * predicted iteration time, whether it fits, and when it was found. The final result replaces it.
+     */
+    private JsonNode bestSoFar(SearchProgress progress) {
+        if (progress == null) {
+            return null;
+        }
+        ObjectNode node = json.createObjectNode();
+        node.put("layout", progress.layout());
+        node.put("predictedIterationSeconds", progress.predictedIterationSeconds());
+        node.put("fitsMemory", progress.fitsMemory());
+        node.put("elapsedMillis", progress.elapsedMillis());
+        return node;
     }
 
     @Override
@@ -49,11 +70,13 @@ class EnginePlanSolver implements PlanSolver {
         long limitMillis = request.options().timeLimit().toMillis();
         long start = System.nanoTime();
         AtomicReference<Thread> worker = new AtomicReference<>();
+        AtomicReference<SearchProgress> best = new AtomicReference<>();
         CompletableFuture<PlanResult> running = new CompletableFuture<>();
         workers.execute(() -> {
             worker.set(Thread.currentThread());
             try {
-                running.complete(planner.plan(request));
+                // The search only records its latest best; this thread's polling loop stores it.
+                running.complete(planner.plan(request, best::set));
             } catch (Throwable failure) {
                 running.completeExceptionally(failure);
             } finally {
@@ -73,7 +96,7 @@ class EnginePlanSolver implements PlanSolver {
                         planJson.launch(result),
                         result.best().estimate().iterationTimeSeconds());
             } catch (TimeoutException stillRunning) {
-                listener.improved((System.nanoTime() - start) / 1e6 / Math.max(1, limitMillis), null);
+                listener.improved((System.nanoTime() - start) / 1e6 / Math.max(1, limitMillis), bestSoFar(best.get()));
                 Thread thread = worker.get();
                 if (!interrupted && thread != null && listener.stopRequested()) {
                     thread.interrupt();

@@ -104,6 +104,39 @@ class PlanApiTest {
     }
 
     @Test
+    void theBestPlanSoFarIsVisibleWhileSolving() {
+        String large = ApiTestSupport.uniqueName("plan-large");
+        assertThat(admin.post("/api/v1/clusters", "{\"name\":\"" + large + "\"}")
+                        .status())
+                .isEqualTo(201);
+        assertThat(admin.post("/api/v1/clusters/" + large + "/profiles", ApiTestSupport.profile(large, 64, 8))
+                        .status())
+                .isEqualTo(201);
+        Api.Answer started = scheduler.post(
+                "/api/v1/plans",
+                "{\"cluster\":\"" + large + "\",\"model\":\"llama2-70b\",\"goal\":{\"globalBatchSequences\":512,"
+                        + "\"gpus\":512},\"options\":{\"timeLimitSeconds\":120}}");
+        assertThat(started.status()).as(started.toString()).isEqualTo(202);
+        String location = started.header("Location");
+
+        JsonNode solving = Plans.awaitBestSoFar(scheduler, location, Duration.ofSeconds(90));
+
+        // Before the result, the best plan so far is the search's best placement: layout and predicted time.
+        assertThat(solving.get("status").asText()).as(solving.toString()).isEqualTo("SOLVING");
+        JsonNode best = solving.get("bestSoFar");
+        assertThat(best.path("predictedIterationSeconds").asDouble())
+                .as("best plan so far: %s", best)
+                .isPositive();
+        assertThat(best.path("layout").asText()).startsWith("tp");
+        assertThat(solving.get("result").isNull()).isTrue();
+        scheduler.delete(location);
+        assertThat(Plans.awaitFinished(scheduler, location, Duration.ofSeconds(60))
+                        .get("status")
+                        .asText())
+                .isIn("CANCELLED", "COMPLETED");
+    }
+
+    @Test
     void badPlanRequestsAreSpecificProblems() {
         Api.Answer unknownCluster = scheduler.post(
                 "/api/v1/plans",

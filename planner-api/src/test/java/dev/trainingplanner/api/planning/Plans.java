@@ -36,6 +36,21 @@ public final class Plans {
         throw new AssertionError("plan never reached " + wanted + " within " + timeout + ": " + plan);
     }
 
+    /** Waits until a solve reports its best plan so far, or ends. */
+    public static JsonNode awaitBestSoFar(Api api, String location, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        JsonNode plan;
+        do {
+            plan = api.get(location).json();
+            String status = plan.get("status").asText();
+            if (plan.hasNonNull("bestSoFar") || !status.equals("QUEUED") && !status.equals("SOLVING")) {
+                return plan;
+            }
+            pause();
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("no best plan so far within " + timeout + ": " + plan);
+    }
+
     private static void pause() {
         try {
             Thread.sleep(200);

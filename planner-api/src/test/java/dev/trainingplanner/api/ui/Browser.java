@@ -122,6 +122,12 @@ final class Browser implements AutoCloseable {
                 .until(ExpectedConditions.presenceOfElementLocated(by));
     }
 
+    void awaitText(By by, String fragment, Duration timeout) {
+        new WebDriverWait(driver, timeout)
+                .withMessage(() -> "no '" + fragment + "' in " + by + "; problem box: " + problemText())
+                .until(ExpectedConditions.textToBePresentInElementLocated(by, fragment));
+    }
+
     String problemText() {
         List<WebElement> box = driver.findElements(By.id("problem"));
         return box.isEmpty() || !box.get(0).isDisplayed()

@@ -251,6 +251,12 @@ class PlanPagesBrowserTest {
     void aSolveCanBeCancelledFromItsPage() {
         // A 1,024-GPU solve with a long time limit: still running when the button is pressed.
         String id = requestPlanInTheBrowser(bigCluster, "gpt3-1.3b", 1024, 1024, 600);
+        // While it runs, the page shows the search's best plan so far: its predicted time and layout.
+        browser.awaitText(By.cssSelector("[data-testid='progress-status']"), "(tp", Duration.ofSeconds(90));
+        assertThat(browser.find(By.cssSelector("[data-testid='progress-status']"))
+                        .getText())
+                .containsPattern("best iteration time so far: [0-9.,]+ ms \\(tp");
+        browser.screenshot("plan-progress-best-so-far");
         browser.await(By.cssSelector("[data-testid='cancel-plan']")).click();
         awaitStatus(id, "cancelled", Duration.ofSeconds(60));
         assertThat(json(scheduler.ok("GET", "/plans/" + id, null).body())

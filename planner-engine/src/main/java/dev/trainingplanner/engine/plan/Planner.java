@@ -40,6 +40,14 @@ public final class Planner {
     }
 
     public PlanResult plan(PlanRequest request) {
+        return plan(request, progress -> {});
+    }
+
+    /**
+     * Plans and reports each better placement the search finds while it runs (on the solving thread), so that a
+     * service can show the best plan so far before the final result with its refinements and alternatives.
+     */
+    public PlanResult plan(PlanRequest request, SearchProgressListener listener) {
         long start = System.nanoTime();
         Cluster cluster = request.cluster().cluster();
         SearchOptions options = request.options();
@@ -64,8 +72,17 @@ public final class Planner {
         long screening = millisSince(start);
         pool.freezeStatistics();
         List<LayoutCandidate> searched = searchPool(feasible, space, Math.max(1, options.layoutPoolSize()));
-        PlacementSearch.Result search =
-                PlacementSearch.solve(searched, space, options.seed(), options.steps(), options.timeLimit());
+        PlacementSearch.Result search = PlacementSearch.solve(
+                searched,
+                space,
+                options.seed(),
+                options.steps(),
+                options.timeLimit(),
+                improvement -> listener.improved(new SearchProgress(
+                        millisSince(start),
+                        improvement.layout().describe(),
+                        -improvement.score().softScore() / 1e6,
+                        improvement.score().hardScore() == 0)));
         PlacementSolution solution = search.best();
         LayoutCandidate chosen = solution.getLayoutSelection().getLayout();
         int[] nodeOrder = solution.usedNodeOrder();

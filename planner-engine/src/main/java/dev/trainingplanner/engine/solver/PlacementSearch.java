@@ -24,6 +24,7 @@ import dev.trainingplanner.engine.layout.LayoutCandidate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Runs Timefold over a {@link PlacementSolution}: the good-order construction, a construction heuristic for the
@@ -64,8 +65,25 @@ public final class PlacementSearch {
 
     private PlacementSearch() {}
 
+    /** A new best solution during the search: when, its score and its layout. */
+    public record Improvement(long millisSpent, HardSoftLongScore score, LayoutCandidate layout) {}
+
     public static Result solve(
             List<LayoutCandidate> layouts, SearchSpace space, long seed, Integer steps, Duration timeLimit) {
+        return solve(layouts, space, seed, steps, timeLimit, improvement -> {});
+    }
+
+    /**
+     * Runs the search; {@code onImprovement} hears of every new best initialized solution, on the solving thread
+     * (keep it short: it runs inside the search loop).
+     */
+    public static Result solve(
+            List<LayoutCandidate> layouts,
+            SearchSpace space,
+            long seed,
+            Integer steps,
+            Duration timeLimit,
+            Consumer<Improvement> onImprovement) {
         PlacementSolution problem = PlacementProblem.create(layouts, space);
         TerminationConfig localSearchTermination = new TerminationConfig();
         if (timeLimit != null) {
@@ -112,6 +130,10 @@ public final class PlacementSearch {
             HardSoftLongScore score = (HardSoftLongScore) event.getNewBestScore();
             if (event.isNewBestSolutionInitialized()) {
                 curve.add(new Progress(event.getTimeMillisSpent(), score));
+                onImprovement.accept(new Improvement(
+                        event.getTimeMillisSpent(),
+                        score,
+                        event.getNewBestSolution().getLayoutSelection().getLayout()));
                 if (firstFeasible[0] < 0 && score.hardScore() == 0) {
                     firstFeasible[0] = event.getTimeMillisSpent();
                 }

@@ -47,6 +47,32 @@ class PlannerTest {
     }
 
     @Test
+    void theSearchReportsEachBetterPlanWhileItRuns() {
+        List<SearchProgress> reported = new java.util.ArrayList<>();
+
+        PlanResult result = new Planner()
+                .plan(
+                        withOptions(
+                                TestProblems.request(DEGRADED, "llama2-7b", 4096, 256, 32),
+                                SearchOptions.defaults().withSteps(300)),
+                        reported::add);
+
+        assertThat(reported).isNotEmpty();
+        List<SearchProgress> fitting =
+                reported.stream().filter(SearchProgress::fitsMemory).toList();
+        assertThat(fitting).isNotEmpty();
+        for (int i = 1; i < fitting.size(); i++) {
+            assertThat(fitting.get(i).predictedIterationSeconds())
+                    .isLessThanOrEqualTo(fitting.get(i - 1).predictedIterationSeconds());
+        }
+        // Refinements after the search (GPU order, coding, ladder) only keep changes that are predicted faster; the
+        // search's score counts whole microseconds.
+        assertThat(result.best().estimate().iterationTimeSeconds())
+                .isLessThanOrEqualTo(fitting.get(fitting.size() - 1).predictedIterationSeconds() + 1e-6);
+        assertThat(fitting.get(fitting.size() - 1).layout()).isNotBlank();
+    }
+
+    @Test
     void modelTooLargeForTheGpusIsExplainedWithTheMemoryNumbers() {
         ProfiledCluster one = TestProblems.cluster(SyntheticClusters.Spec.healthy("one", 1, 8));
         PlanResult result = new Planner().plan(TestProblems.request(one, "llama3.1-405b", 8192, 16, 8));

@@ -36,7 +36,11 @@ export async function render(main, [id], ctx) {
     main.append(
       isTerminal(plan)
         ? emptyState(`This plan has no result${reason ? `: ${reason}` : '.'} Adjust the request (more GPUs, smaller batch, more headroom) and submit a new plan.`, h('a', { href: '#/plans/new' }, 'New plan'))
-        : emptyState('No feasible plan found yet; the best plan so far appears here as soon as the solver has one.'),
+        : emptyState(
+          plan.bestSoFar
+            ? 'The search has a plan (its layout and predicted time are above); placement, memory and timeline appear here when the solve ends.'
+            : 'No feasible plan found yet; the best plan so far appears above as soon as the solver has one.',
+        ),
     );
     if (reason && isTerminal(plan)) main.append(h('p', { 'data-testid': 'failure-reason' }, reason));
     return;
@@ -83,11 +87,13 @@ function progressSection(plan, id, ctx) {
   const opened = Date.now();
   let instance = null;
   const update = (current) => {
-    const best = pick(estimateOf(resultOf(current)), 'iterationTimeSeconds');
+    // While solving, bestSoFar is the search's best placement (layout in short form and predicted time).
+    const searching = current.bestSoFar && typeof current.bestSoFar.predictedIterationSeconds === 'number' ? current.bestSoFar : null;
+    const best = pick(estimateOf(resultOf(current)), 'iterationTimeSeconds') ?? (searching ? searching.predictedIterationSeconds : undefined);
     const fraction = typeof current.progress === 'number' ? current.progress : 0;
     points.push({ elapsedSeconds: (Date.now() - opened) / 1000, progress: fraction, bestSeconds: best });
     bar.value = Math.round(fraction * 100);
-    statusLine.textContent = `${statusOf(current).toLowerCase()}, ${Math.round(fraction * 100)} % of the time limit; best iteration time so far: ${best !== undefined ? fmt.ms(best) : 'none yet'}`;
+    statusLine.textContent = `${statusOf(current).toLowerCase()}, ${Math.round(fraction * 100)} % of the time limit; best iteration time so far: ${best !== undefined ? fmt.ms(best) : 'none yet'}${searching ? ` (${searching.layout})` : ''}`;
     const option = {
       grid: { left: 60, right: 60, top: 30, bottom: 40 },
       tooltip: { trigger: 'axis' },
