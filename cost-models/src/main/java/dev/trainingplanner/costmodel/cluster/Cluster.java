@@ -19,6 +19,9 @@ public final class Cluster {
     /** NCCL ring latency per step over the network (hwLat Net 9.6 µs plus a share of base latency). */
     public static final double DEFAULT_INTER_LATENCY_SECONDS = 12e-6;
 
+    /** Up to this many nodes the link tables are also kept dense (512 nodes: two 2 MiB arrays). */
+    private static final int DENSE_LINK_TABLE_MAX_NODES = 512;
+
     private final GpuType gpuType;
     private final int nodeCount;
     private final int gpusPerNode;
@@ -30,6 +33,10 @@ public final class Cluster {
     private final double[][] intraLatency;
     private final LongDoubleMap interBandwidth;
     private final LongDoubleMap interLatency;
+    /** Node-pair bandwidth and latency as dense row-major tables on clusters small enough; null on larger ones. */
+    private final double[] denseInterBandwidth;
+
+    private final double[] denseInterLatency;
     private final double defaultInterLatency;
     private final double defaultIntraLatency;
     private final double defaultIntraBandwidth;
@@ -50,6 +57,20 @@ public final class Cluster {
         this.interBandwidth = new LongDoubleMap(b.interBandwidth);
         this.interLatency = new LongDoubleMap(b.interLatency);
         this.defaultInterLatency = b.defaultInterLatency;
+        if (nodeCount <= DENSE_LINK_TABLE_MAX_NODES) {
+            // The search reads these in its innermost loops: an array index beats a hash probe several times over.
+            this.denseInterBandwidth = new double[nodeCount * nodeCount];
+            this.denseInterLatency = new double[nodeCount * nodeCount];
+            for (int from = 0; from < nodeCount; from++) {
+                for (int to = 0; to < nodeCount; to++) {
+                    denseInterBandwidth[from * nodeCount + to] = lookUpInterBandwidth(from, to);
+                    denseInterLatency[from * nodeCount + to] = interLatency.get(pairKey(from, to), defaultInterLatency);
+                }
+            }
+        } else {
+            this.denseInterBandwidth = null;
+            this.denseInterLatency = null;
+        }
         this.defaultIntraLatency = b.defaultIntraLatency;
         this.defaultIntraBandwidth = b.defaultIntraBandwidth;
         boolean straggler = false;
@@ -183,11 +204,21 @@ public final class Cluster {
 
     /** Bandwidth from node {@code from} to node {@code to}, per direction, aggregated over the nodes' NICs. */
     public double interBandwidthBytesPerSecond(int from, int to) {
+        if (denseInterBandwidth != null) {
+            return denseInterBandwidth[from * nodeCount + to];
+        }
+        return lookUpInterBandwidth(from, to);
+    }
+
+    private double lookUpInterBandwidth(int from, int to) {
         double fallback = Math.min(nodeNetworkBandwidth[from], nodeNetworkBandwidth[to]);
         return interBandwidth.get(pairKey(from, to), fallback);
     }
 
     public double interLatencySeconds(int from, int to) {
+        if (denseInterLatency != null) {
+            return denseInterLatency[from * nodeCount + to];
+        }
         return interLatency.get(pairKey(from, to), defaultInterLatency);
     }
 
