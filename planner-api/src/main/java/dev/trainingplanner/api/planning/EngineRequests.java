@@ -25,15 +25,18 @@ public final class EngineRequests {
     }
 
     /**
-     * The request with a wall-clock limit ({@code timeLimit}) on top of the engine's deterministic step budget, so a
-     * solve ends at whichever comes first.
+     * The request's search budget. A client's {@code timeLimitSeconds} is a wall-clock budget the search spends (or until
+     * stopped), as {@code plan --time-limit} does. Without one, the engine's deterministic step budget with its early
+     * stop applies, capped by {@code timeLimit}, so a solve ends at whichever comes first.
      */
     public static PlanRequest request(
             ProfiledCluster cluster, ModelSpec model, PlanningGoal goal, PlanningOptions options, Duration timeLimit) {
         SearchOptions defaults = SearchOptions.defaults();
         PlanningOptions o = options == null ? PlanningOptions.none() : options;
         int gpusPerNode = Math.max(1, cluster.cluster().gpusPerNode());
-        int steps = PlacementSearch.defaultSteps(Math.max(1, goal.gpus() / gpusPerNode));
+        Integer steps = o.timeLimitSeconds() == null
+                ? PlacementSearch.defaultSteps(Math.max(1, goal.gpus() / gpusPerNode))
+                : null;
         SearchOptions search = new SearchOptions(
                 o.zeroStages() == null ? defaults.zeroStages() : o.zeroStages(),
                 or(o.allowZeroPlusPlus(), defaults.allowZeroPlusPlus()),

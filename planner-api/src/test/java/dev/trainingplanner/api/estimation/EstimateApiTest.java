@@ -32,11 +32,7 @@ class EstimateApiTest {
         Api admin = new Api(port, tokens.admin());
         scheduler = admin.as(tokens.scheduler());
         viewer = admin.as(tokens.viewer());
-        admin.post("/api/v1/clusters", "{\"name\":\"" + cluster + "\"}");
-        assertThat(admin.as(tokens.agentOfA())
-                        .post("/api/v1/clusters/" + cluster + "/profiles", ApiTestSupport.profile(cluster, 2, 8))
-                        .status())
-                .isEqualTo(201);
+        ApiTestSupport.registerProfiledCluster(admin, tokens, cluster, 2, 8);
     }
 
     private String request(String placement) {

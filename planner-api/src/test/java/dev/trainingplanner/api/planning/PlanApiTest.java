@@ -35,13 +35,7 @@ class PlanApiTest {
         tokens = ApiTestSupport.tokens(tokenService, cluster, "b");
         admin = new Api(port, tokens.admin());
         scheduler = admin.as(tokens.scheduler());
-        assertThat(admin.post("/api/v1/clusters", "{\"name\":\"" + cluster + "\"}")
-                        .status())
-                .isEqualTo(201);
-        assertThat(admin.as(tokens.agentOfA())
-                        .post("/api/v1/clusters/" + cluster + "/profiles", ApiTestSupport.profile(cluster, 4, 8))
-                        .status())
-                .isEqualTo(201);
+        ApiTestSupport.registerProfiledCluster(admin, tokens, cluster, 4, 8);
     }
 
     @Test

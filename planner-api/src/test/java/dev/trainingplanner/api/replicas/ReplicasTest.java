@@ -141,7 +141,7 @@ class ReplicasTest {
         Api.Answer started = admin.post(
                 "/api/v1/plans",
                 "{\"cluster\":\"" + cluster + "\",\"model\":\"llama2-70b\",\"goal\":{\"globalBatchSequences\":1024,"
-                        + "\"gpus\":512},\"options\":{\"timeLimitSeconds\":60}}");
+                        + "\"gpus\":512},\"options\":{\"timeLimitSeconds\":20}}");
         assertThat(started.status()).isEqualTo(202);
         String location = started.header("Location");
         Plans.awaitStatus(admin, location, "SOLVING", Duration.ofSeconds(60));

@@ -1,5 +1,7 @@
 package dev.trainingplanner.api.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.trainingplanner.api.security.Role;
 import dev.trainingplanner.api.security.TokenService;
 import java.util.UUID;
@@ -23,6 +25,17 @@ public final class ApiTestSupport {
     /** A cluster name no other test uses, so tests share one database without stepping on each other. */
     public static String uniqueName(String prefix) {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** Registers {@code cluster} as the admin and uploads a {@link #profile} for it as the cluster's agent. */
+    public static void registerProfiledCluster(Api admin, Tokens tokens, String cluster, int nodes, int gpusPerNode) {
+        assertThat(admin.post("/api/v1/clusters", "{\"name\":\"" + cluster + "\"}")
+                        .status())
+                .isEqualTo(201);
+        assertThat(admin.as(tokens.agentOfA())
+                        .post("/api/v1/clusters/" + cluster + "/profiles", profile(cluster, nodes, gpusPerNode))
+                        .status())
+                .isEqualTo(201);
     }
 
     /** A profile in the shared format: {@code nodes} nodes of {@code gpusPerNode} H100s, all links 400 Gbit/s. */
