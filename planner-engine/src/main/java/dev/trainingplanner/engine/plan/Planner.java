@@ -86,6 +86,10 @@ public final class Planner {
         PlacementSolution solution = search.best();
         LayoutCandidate chosen = solution.getLayoutSelection().getLayout();
         int[] nodeOrder = solution.usedNodeOrder();
+        if (chosen == null || nodeOrder == null) {
+            // Only an interrupted solver thread ends the search before construction has placed every node.
+            throw new SearchStoppedException("the search was stopped before it had a complete plan");
+        }
         List<String> fallbackNotes = new ArrayList<>();
         if (solution.getScore().hardScore() < 0) {
             // GPUs of different memory sizes: the search ended with a rank over its GPU's memory.

@@ -73,6 +73,21 @@ class PlannerTest {
     }
 
     @Test
+    void aSearchInterruptedBeforeItsFirstPlanSaysSo() {
+        PlanRequest request = withOptions(
+                TestProblems.request(DEGRADED, "llama2-7b", 4096, 256, 32),
+                SearchOptions.defaults().withSteps(300));
+        Thread.currentThread().interrupt();
+        try {
+            assertThatThrownBy(() -> new Planner().plan(request))
+                    .isInstanceOf(SearchStoppedException.class)
+                    .hasMessage("the search was stopped before it had a complete plan");
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
+    @Test
     void modelTooLargeForTheGpusIsExplainedWithTheMemoryNumbers() {
         ProfiledCluster one = TestProblems.cluster(SyntheticClusters.Spec.healthy("one", 1, 8));
         PlanResult result = new Planner().plan(TestProblems.request(one, "llama3.1-405b", 8192, 16, 8));
