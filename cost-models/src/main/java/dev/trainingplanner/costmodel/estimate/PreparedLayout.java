@@ -440,9 +440,7 @@ public final class PreparedLayout {
                 }
             }
             case SELECTIVE_REPEAT_SGC, MULTIPLEXED_SGC -> {
-                int delay = coding.scheme() == GradientCoding.Scheme.SELECTIVE_REPEAT_SGC
-                        ? coding.burstLength()
-                        : coding.window() - 2 + coding.burstLength();
+                int delay = coding.delayRounds();
                 if (microBatches < delay + 1) {
                     violations.add(new Violation(
                             ViolationCode.GRADIENT_CODING_INVALID,
@@ -490,13 +488,7 @@ public final class PreparedLayout {
                     layers + " layers are not divisible by pp*vpp = " + (pp * chunks)
                             + "; give an uneven stage split instead"));
         }
-        int[] result = new int[pp];
-        int base = layers / pp;
-        int extra = layers % pp;
-        for (int i = 0; i < pp; i++) {
-            // Extra layers go to the middle stages: the first and last stages already carry embedding and output.
-            result[i] = base + (i >= (pp - extra + 1) / 2 && i < (pp - extra + 1) / 2 + extra ? 1 : 0);
-        }
+        int[] result = Layout.evenStageSplit(layers, pp);
         for (int i = 0; i < pp; i++) {
             if (result[i] < 1) {
                 violations.add(new Violation(
@@ -585,17 +577,32 @@ public final class PreparedLayout {
             case CYCLIC_REPETITION -> GradientCodingTime.bernoulliCyclic(
                     n, n, coding.stragglersTolerated(), replicaSlowProbability, slowdown);
             case SELECTIVE_REPEAT_SGC -> {
-                int s = GradientCodingTime.selectiveRepeatStragglers(
-                        coding.burstLength(), coding.window(), coding.maxStragglersInWindow());
-                yield GradientCodingTime.bernoulliCyclic(n, n, Math.min(s, n - 1), replicaSlowProbability, slowdown);
+                // A round is slow only when more than s workers straggle and the window breaks the (B, W, λ) model
+                // (otherwise selective repetition recovers the job B rounds later); the smaller of the two
+                // probabilities bounds that joint event.
+                int s = Math.min(
+                        n - 1,
+                        GradientCodingTime.selectiveRepeatStragglers(
+                                coding.burstLength(), coding.window(), coding.maxStragglersInWindow()));
+                double slow = Math.min(
+                        GradientCodingTime.binomialTailAbove(n, replicaSlowProbability, s),
+                        1 - sequentialConforms(coding, n, replicaSlowProbability));
+                yield (s + 1) * (1 + (slowdown - 1) * slow);
             }
             case MULTIPLEXED_SGC -> {
                 double load = GradientCodingTime.multiplexedLoadTimesN(
                         n, coding.burstLength(), coding.window(), coding.maxStragglersInWindow());
-                double tail = GradientCodingTime.binomialTailAbove(
-                        n, replicaSlowProbability, Math.min(coding.maxStragglersInWindow(), n - 1));
-                yield load * (1 + (slowdown - 1) * tail);
+                yield load * (1 + (slowdown - 1) * (1 - sequentialConforms(coding, n, replicaSlowProbability)));
             }
         };
+    }
+
+    private static double sequentialConforms(GradientCoding coding, int n, double replicaSlowProbability) {
+        return GradientCodingTime.sequentialWindowConforms(
+                n,
+                replicaSlowProbability,
+                coding.burstLength(),
+                coding.window(),
+                Math.min(coding.maxStragglersInWindow(), n - 1));
     }
 }

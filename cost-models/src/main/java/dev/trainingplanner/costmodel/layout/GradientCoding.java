@@ -62,4 +62,25 @@ public record GradientCoding(
     public boolean isNone() {
         return scheme == Scheme.NONE;
     }
+
+    /** Whether the scheme codes across consecutive rounds (SR-SGC, M-SGC), so that it needs jobs in flight. */
+    public boolean isSequential() {
+        return scheme == Scheme.SELECTIVE_REPEAT_SGC || scheme == Scheme.MULTIPLEXED_SGC;
+    }
+
+    /** Rounds a job may wait before it is decoded: B for SR-SGC, W−2+B for M-SGC, 0 otherwise (§8.2). */
+    public int delayRounds() {
+        return switch (scheme) {
+            case SELECTIVE_REPEAT_SGC -> burstLength;
+            case MULTIPLEXED_SGC -> window - 2 + burstLength;
+            default -> 0;
+        };
+    }
+
+    /** The scheme's parameters as a user writes them: {@code s=2}, or {@code B=1,W=3,lambda=4}. */
+    public String parameters() {
+        return isSequential()
+                ? "B=" + burstLength + ",W=" + window + ",lambda=" + maxStragglersInWindow
+                : "s=" + stragglersTolerated;
+    }
 }

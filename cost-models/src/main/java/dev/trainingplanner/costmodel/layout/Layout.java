@@ -65,6 +65,49 @@ public record Layout(
         }
     }
 
+    /**
+     * Layers held by each pipeline stage of a model with {@code modelLayers} layers: the explicit split when it lists pp
+     * stages, otherwise {@link #evenStageSplit}. Whether the split is valid is the cost model's to report.
+     */
+    public int[] layersPerStage(int modelLayers) {
+        if (stageLayerCounts.size() != pp) {
+            return evenStageSplit(modelLayers, pp);
+        }
+        int[] counts = new int[pp];
+        for (int i = 0; i < pp; i++) {
+            counts[i] = stageLayerCounts.get(i);
+        }
+        return counts;
+    }
+
+    /**
+     * The split without explicit counts: layers / pp per stage, the remainder going to the middle stages since the first
+     * and last stages already carry the embedding and the output layer.
+     */
+    public static int[] evenStageSplit(int modelLayers, int pp) {
+        int[] counts = new int[pp];
+        int base = modelLayers / pp;
+        int extra = modelLayers % pp;
+        int firstWithExtra = (pp - extra + 1) / 2;
+        for (int i = 0; i < pp; i++) {
+            counts[i] = base + (i >= firstWithExtra && i < firstWithExtra + extra ? 1 : 0);
+        }
+        return counts;
+    }
+
+    /** The pipeline stage that holds 0-based {@code layer} of a model with {@code modelLayers} layers. */
+    public int stageOfLayer(int layer, int modelLayers) {
+        int[] counts = layersPerStage(modelLayers);
+        int end = 0;
+        for (int stage = 0; stage < pp; stage++) {
+            end += counts[stage];
+            if (layer < end) {
+                return stage;
+            }
+        }
+        return pp - 1;
+    }
+
     /** GPUs the layout occupies: tp·cp·dp·pp. */
     public int worldSize() {
         return tp * cp * dp * pp;

@@ -73,6 +73,41 @@ public final class GradientCodingTime {
         return (int) Math.ceil((double) burst * lambda / (window - 1 + burst));
     }
 
+    /**
+     * Probability that one window of W rounds conforms to the (B, W, λ)-bursty straggler model of sequential gradient
+     * coding (cost-models.md §8.2) when each of n workers straggles independently with probability p in every round:
+     * at most λ workers straggle in the window, and each of them straggles only inside one burst of at most B
+     * consecutive rounds. A window that does not conform makes the sequential codes wait for everyone.
+     */
+    public static double sequentialWindowConforms(int n, double p, int burst, int window, int lambda) {
+        double clean = Math.pow(1 - p, window);
+        double oneBurst = burstOnlyProbability(p, Math.min(burst, window), window);
+        double tail = 0;
+        double logBinom = 0;
+        for (int j = 0; j <= Math.min(lambda, n); j++) {
+            if (j > 0) {
+                logBinom += Math.log((double) (n - j + 1) / j);
+            }
+            tail += Math.exp(logBinom) * Math.pow(oneBurst, j) * Math.pow(clean, n - j);
+        }
+        return Math.max(0, Math.min(1, tail));
+    }
+
+    /**
+     * Probability that a worker straggles in at least one of W rounds and all its straggling rounds lie inside an
+     * interval of at most B rounds: a span of exactly L rounds has W−L+1 positions, both ends straggle (p², or p when
+     * L = 1), the L−2 rounds between are free (their outcomes sum to 1) and the W−L rounds outside do not straggle.
+     */
+    private static double burstOnlyProbability(double p, int burst, int window) {
+        double q = 1 - p;
+        double total = 0;
+        for (int span = 1; span <= burst; span++) {
+            double ends = span == 1 ? p : p * p;
+            total += (window - span + 1) * ends * Math.pow(q, window - span);
+        }
+        return total;
+    }
+
     /** M-SGC load per round as a multiple of 1/n (cost-models.md §8.2). */
     public static double multiplexedLoadTimesN(int n, int burst, int window, int lambda) {
         if (lambda >= n) {

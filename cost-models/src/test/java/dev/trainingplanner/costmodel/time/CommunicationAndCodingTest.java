@@ -43,4 +43,18 @@ class CommunicationAndCodingTest {
         assertThat(GradientCodingTime.selectiveRepeatStragglers(1, 3, 4)).isEqualTo(2);
         assertThat(GradientCodingTime.multiplexedLoadTimesN(16, 1, 2, 2)).isCloseTo(2.0 * 3 / 4, within(1e-12));
     }
+
+    @Test
+    void sequentialCodingWindowConformance() {
+        // Two workers, p = 0.1, B = 1, W = 2, λ = 1: each worker is clean (0.81) or straggles once (2·0.1·0.9 = 0.18);
+        // straggling twice breaks the burst rule. Conforming: 0.81² + 2·0.18·0.81 = 0.9477.
+        assertThat(GradientCodingTime.sequentialWindowConforms(2, 0.1, 1, 2, 1)).isCloseTo(0.9477, within(1e-12));
+        // One worker, B = 2, W = 3: clean 0.729, one round 3·0.1·0.81 = 0.243, two adjacent rounds 2·0.01·0.9 = 0.018;
+        // rounds 1 and 3 (span 3) and all three break the rule.
+        assertThat(GradientCodingTime.sequentialWindowConforms(1, 0.1, 2, 3, 1)).isCloseTo(0.99, within(1e-12));
+        // λ = 0 tolerates nobody: only windows without any straggler conform.
+        assertThat(GradientCodingTime.sequentialWindowConforms(3, 0.1, 1, 2, 0))
+                .isCloseTo(Math.pow(0.81, 3), within(1e-12));
+        assertThat(GradientCodingTime.sequentialWindowConforms(8, 0.0, 1, 5, 1)).isEqualTo(1.0);
+    }
 }

@@ -88,9 +88,8 @@ final class ReactionBench {
             PlanResult result =
                     new Planner().plan(new PlanRequest(cluster, model, 64, 32, Framework.MEGATRON, options));
             Layout layout = result.best().layout();
-            int perStage = model.layers() / layout.pp();
             List<Integer> stages = layout.ladderLayers().stream()
-                    .map(l -> l / perStage)
+                    .map(l -> layout.stageOfLayer(l, model.layers()))
                     .distinct()
                     .toList();
             int ranksPerStage = layout.worldSize() / layout.pp();

@@ -43,8 +43,8 @@ public final class LayoutDescriptions {
         if (!layout.gradientCoding().isNone()) {
             text.append(" gc=")
                     .append(layout.gradientCoding().scheme().name().toLowerCase(Locale.ROOT))
-                    .append("(s=")
-                    .append(layout.gradientCoding().stragglersTolerated())
+                    .append('(')
+                    .append(layout.gradientCoding().parameters())
                     .append(')');
         }
         if (!layout.ladderLayers().isEmpty()) {

@@ -50,6 +50,13 @@ final class LaunchSettings {
             args.put(
                     "--num-layers-per-virtual-pipeline-stage", request.model().layers() / (l.pp() * l.virtualStages()));
         }
+        if (!l.stageLayerCounts().isEmpty()) {
+            // Megatron-Core splits the remaining layers evenly over the middle stages, as the planner's splits do.
+            args.put("--decoder-first-pipeline-num-layers", l.stageLayerCounts().get(0));
+            args.put(
+                    "--decoder-last-pipeline-num-layers",
+                    l.stageLayerCounts().get(l.stageLayerCounts().size() - 1));
+        }
         if (l.sequenceParallel()) {
             args.put("--sequence-parallel", true);
         }
@@ -124,6 +131,9 @@ final class LaunchSettings {
         config.put("parallelism.tensor_parallel_degree", l.tp());
         config.put("parallelism.pipeline_parallel_degree", l.pp());
         config.put("parallelism.context_parallel_degree", l.cp());
+        if (!l.stageLayerCounts().isEmpty()) {
+            config.put("parallelism.pipeline_parallel_split_points", splitPoints(l.stageLayerCounts()));
+        }
         config.put("training.local_batch_size", request.globalBatchSequences() / l.dp());
         config.put("parallelism.pipeline_parallel_microbatch_size", planned.microBatchSequences());
         config.put("training.seq_len", request.model().sequenceLength());
@@ -131,10 +141,34 @@ final class LaunchSettings {
         return config;
     }
 
+    /** torchtitan's split points: the first layer of every stage after the first, as module names. */
+    private static List<String> splitPoints(List<Integer> stageLayerCounts) {
+        List<String> points = new ArrayList<>();
+        int layer = 0;
+        for (int stage = 0; stage < stageLayerCounts.size() - 1; stage++) {
+            layer += stageLayerCounts.get(stage);
+            points.add("layers." + layer);
+        }
+        return points;
+    }
+
     private static List<String> trainingCodeChanges(Layout layout) {
         List<String> changes = new ArrayList<>();
         GradientCoding coding = layout.gradientCoding();
-        if (!coding.isNone()) {
+        if (coding.isSequential()) {
+            changes.add(String.format(
+                    Locale.ROOT,
+                    "sequential gradient coding %s with %s over the %d data-parallel workers (Krishnan et al., ICLR "
+                            + "2023): treat the micro-batch gradients of one step as consecutive jobs, give each worker "
+                            + "the scheme's coded and repeated tasks per round, decode job t by round t+%d and flush "
+                            + "the last %d rounds before the optimizer step; the reduction must complete without the "
+                            + "stragglers (sub-communicator after a timeout, or a parameter-server gather)",
+                    coding.scheme().name().toLowerCase(Locale.ROOT),
+                    coding.parameters(),
+                    layout.dp(),
+                    coding.delayRounds(),
+                    coding.delayRounds()));
+        } else if (!coding.isNone()) {
             changes.add(String.format(
                     Locale.ROOT,
                     "gradient coding %s with s=%d over the %d data-parallel workers: give each worker s+1 = %d data "

@@ -16,8 +16,9 @@ import java.util.Locale;
  * the cost model predicts a gain:
  *
  * <ul>
- *   <li>gradient coding (cost-models.md §8.3): every fractional-repetition s with (s+1) | dp and every cyclic-repetition
- *       s, scored by the model's expected-time formulas; needs ZeRO 0 (shards must all arrive);
+ *   <li>gradient coding (cost-models.md §8.2, §8.3): fractional and cyclic repetition with every s, and the sequential
+ *       codes SR-SGC and M-SGC with their (B, W, λ), scored by the model's expected-time formulas; needs ZeRO 0 (shards
+ *       must all arrive);
  *   <li>Ladder Residual (cost-models.md §9.3): up to {@code maxLadderFraction}·L layers, taken stage by stage where one
  *       stage's conversion saves most (slow TP links save most), the last layers of a stage first.
  * </ul>
@@ -25,6 +26,8 @@ import java.util.Locale;
 final class Refinement {
 
     private static final int MAX_STRAGGLERS_TOLERATED = 16;
+    private static final int MAX_BURST_ROUNDS = 3;
+    private static final int MAX_WINDOW_ROUNDS = 9;
 
     private final CandidatePool pool;
     private final PlanRequest request;
@@ -43,6 +46,9 @@ final class Refinement {
         SearchOptions options = request.options();
         if (options.allowGradientCoding() && layout.dp() > 1) {
             best = bestGradientCoding(best, placement);
+        }
+        if (layout.pp() > 1 && layout.virtualStages() == 1 && request.framework() != Framework.DEEPSPEED) {
+            best = bestStageSplit(best, placement);
         }
         int ladderBudget =
                 (int) Math.floor(options.maxLadderFraction() * request.model().layers());
@@ -66,28 +72,23 @@ final class Refinement {
                     + start.layout().zeroStage());
             return start;
         }
-        int dp = start.layout().dp();
-        List<GradientCoding> codes = new ArrayList<>();
-        for (int s = 1; s < dp && s <= MAX_STRAGGLERS_TOLERATED; s++) {
-            if (dp % (s + 1) == 0) {
-                codes.add(GradientCoding.fractionalRepetition(s));
-            }
-            codes.add(GradientCoding.cyclicRepetition(s));
-        }
+        List<GradientCoding> codes = candidateCodes(start.layout().dp());
         PlannedLayout best = start;
         for (GradientCoding code : codes) {
-            PlannedLayout candidate =
-                    evaluate(start.layout().toBuilder().gradientCoding(code).build(), start, placement);
-            if (candidate != null && better(candidate, best)) {
-                best = candidate;
+            Layout coded = start.layout().toBuilder().gradientCoding(code).build();
+            for (int mb : microBatchesFor(code, start.microBatchSequences())) {
+                PlannedLayout candidate = evaluate(coded, mb, placement);
+                if (candidate != null && better(candidate, best)) {
+                    best = candidate;
+                }
             }
         }
         if (best != start) {
             notes.add(String.format(
                     Locale.ROOT,
-                    "gradient coding %s with s=%d: expected straggler time %.3f s instead of %.3f s",
+                    "gradient coding %s with %s: expected straggler time %.3f s instead of %.3f s",
                     best.layout().gradientCoding().scheme().name().toLowerCase(Locale.ROOT),
-                    best.layout().gradientCoding().stragglersTolerated(),
+                    best.layout().gradientCoding().parameters(),
                     best.estimate().breakdown().stragglerSeconds(),
                     start.estimate().breakdown().stragglerSeconds()));
         } else {
@@ -96,16 +97,120 @@ final class Refinement {
         return best;
     }
 
+    /**
+     * Fractional repetition for every s with (s+1) | dp, cyclic repetition for every s, and the sequential codes of
+     * cost-models.md §8.2 over bursts B ≤ 3, windows W ≤ 9 and λ ≤ 16 stragglers per window (SR-SGC needs B | W−1).
+     * Sequential codes whose delay exceeds the micro-batches of a step are rejected by the cost model.
+     */
+    private static List<GradientCoding> candidateCodes(int dp) {
+        List<GradientCoding> codes = new ArrayList<>();
+        int maxStragglers = Math.min(dp - 1, MAX_STRAGGLERS_TOLERATED);
+        for (int s = 1; s <= maxStragglers; s++) {
+            if (dp % (s + 1) == 0) {
+                codes.add(GradientCoding.fractionalRepetition(s));
+            }
+            codes.add(GradientCoding.cyclicRepetition(s));
+        }
+        for (int burst = 1; burst <= MAX_BURST_ROUNDS; burst++) {
+            for (int window = 2; window <= MAX_WINDOW_ROUNDS; window++) {
+                for (int lambda = 1; lambda <= maxStragglers; lambda++) {
+                    if ((window - 1) % burst == 0) {
+                        codes.add(GradientCoding.selectiveRepeat(burst, window, lambda));
+                    }
+                    codes.add(GradientCoding.multiplexed(burst, window, lambda));
+                }
+            }
+        }
+        return codes;
+    }
+
+    /**
+     * A sequential code decodes job t by round t + delay, so a step needs delay + 1 micro-batches: it is also tried
+     * with the chosen micro-batch halved down to the smallest allowed, which makes more of them.
+     */
+    private List<Integer> microBatchesFor(GradientCoding code, int chosen) {
+        List<Integer> sizes = new ArrayList<>(List.of(chosen));
+        if (code.isSequential()) {
+            for (int mb = chosen; mb % 2 == 0 && mb / 2 >= request.options().minMicroBatch(); mb /= 2) {
+                sizes.add(mb / 2);
+            }
+        }
+        return sizes;
+    }
+
+    /**
+     * Uneven pipeline split (cost-models.md §5.1 generalised to uneven stages): the first stage also runs the embedding
+     * and the last the output layer and loss, so moving layers off them can shorten the slowest stage, and the memory
+     * of the first stage (most micro-batches in flight) can bind. Tried: the first and last stages with up to half a
+     * stage's layers more or fewer, the middle stages sharing the rest evenly, which is what Megatron-LM's
+     * {@code --decoder-first/last-pipeline-num-layers} can launch (torchtitan takes any split points). Not with
+     * interleaving, whose chunks must stay equal, nor for DeepSpeed, whose pipeline partitions by its own method.
+     */
+    private PlannedLayout bestStageSplit(PlannedLayout start, Placement placement) {
+        int layers = request.model().layers();
+        int pp = start.layout().pp();
+        int[] even = Layout.evenStageSplit(layers, pp);
+        int base = layers / pp;
+        int reach = base / 2 + 1;
+        PlannedLayout best = start;
+        int tried = 0;
+        for (int first = Math.max(1, base - reach); first <= base + reach; first++) {
+            for (int last = Math.max(1, base - reach); last <= base + reach; last++) {
+                List<Integer> split = endStagesSplit(layers, pp, first, last);
+                if (split.isEmpty() || (split.get(0) == even[0] && split.get(pp - 1) == even[pp - 1])) {
+                    continue;
+                }
+                tried++;
+                PlannedLayout candidate = evaluate(
+                        start.layout().toBuilder().stageLayerCounts(split).build(),
+                        start.microBatchSequences(),
+                        placement);
+                if (candidate != null && better(candidate, best)) {
+                    best = candidate;
+                }
+            }
+        }
+        if (best != start) {
+            notes.add(String.format(
+                    Locale.ROOT,
+                    "uneven pipeline split %s (first and last stages also run the embedding and the output layer): "
+                            + "iteration %.4f s instead of %.4f s with the even split",
+                    best.layout().stageLayerCounts(),
+                    best.estimate().iterationTimeSeconds(),
+                    start.estimate().iterationTimeSeconds()));
+        } else if (tried > 0) {
+            notes.add(
+                    "uneven pipeline splits considered (" + tried + ") but none is predicted faster than the even one");
+        }
+        return best;
+    }
+
+    /** first, then the middle stages evenly, then last; empty when the middle layers do not divide evenly. */
+    private static List<Integer> endStagesSplit(int layers, int pp, int first, int last) {
+        int middle = layers - first - last;
+        int middleStages = pp - 2;
+        if (middleStages == 0 ? middle != 0 : middle < middleStages || middle % middleStages != 0) {
+            return List.of();
+        }
+        List<Integer> split = new ArrayList<>(pp);
+        split.add(first);
+        for (int i = 0; i < middleStages; i++) {
+            split.add(middle / middleStages);
+        }
+        split.add(last);
+        return split;
+    }
+
     private PlannedLayout bestLadder(PlannedLayout start, Placement placement, int budget) {
         Layout layout = start.layout();
         int pp = layout.pp();
         int layers = request.model().layers();
-        int perStage = layers / pp;
+        int[] stageLayers = layout.layersPerStage(layers);
         record StageGain(int stage, double savingSeconds) {}
         List<StageGain> gains = new ArrayList<>();
         for (int stage = 0; stage < pp; stage++) {
-            int count = Math.min(budget, perStage);
-            List<Integer> set = lastLayersOfStage(stage, perStage, count);
+            int count = Math.min(budget, stageLayers[stage]);
+            List<Integer> set = lastLayersOfStage(stageLayers, stage, count);
             PlannedLayout trial = evaluate(layout.toBuilder().ladderLayers(set).build(), start, placement);
             if (trial != null) {
                 gains.add(new StageGain(
@@ -121,7 +226,8 @@ final class Refinement {
             if (chosen.size() >= budget || gain.savingSeconds() <= 0) {
                 break;
             }
-            chosen.addAll(lastLayersOfStage(gain.stage(), perStage, Math.min(perStage, budget - chosen.size())));
+            int stageSize = stageLayers[gain.stage()];
+            chosen.addAll(lastLayersOfStage(stageLayers, gain.stage(), Math.min(stageSize, budget - chosen.size())));
         }
         if (chosen.isEmpty()) {
             notes.add("Ladder Residual allowed but no stage is predicted faster with it");
@@ -147,16 +253,24 @@ final class Refinement {
         return ladder;
     }
 
-    private static List<Integer> lastLayersOfStage(int stage, int perStage, int count) {
+    private static List<Integer> lastLayersOfStage(int[] stageLayers, int stage, int count) {
+        int end = 0;
+        for (int i = 0; i <= stage; i++) {
+            end += stageLayers[i];
+        }
         List<Integer> set = new ArrayList<>(count);
-        for (int layer = (stage + 1) * perStage - count; layer < (stage + 1) * perStage; layer++) {
+        for (int layer = end - count; layer < end; layer++) {
             set.add(layer);
         }
         return set;
     }
 
     private PlannedLayout evaluate(Layout layout, PlannedLayout base, Placement placement) {
-        LayoutCandidate candidate = pool.prepare(layout, base.microBatchSequences(), placement);
+        return evaluate(layout, base.microBatchSequences(), placement);
+    }
+
+    private PlannedLayout evaluate(Layout layout, int microBatchSequences, Placement placement) {
+        LayoutCandidate candidate = pool.prepare(layout, microBatchSequences, placement);
         if (candidate == null) {
             return null;
         }
@@ -164,7 +278,7 @@ final class Refinement {
         if (!estimate.fits(request.options().headroomFraction())) {
             return null;
         }
-        return new PlannedLayout(layout, base.microBatchSequences(), estimate);
+        return new PlannedLayout(layout, microBatchSequences, estimate);
     }
 
     private static boolean better(PlannedLayout candidate, PlannedLayout incumbent) {

@@ -2,12 +2,14 @@ package dev.trainingplanner.engine.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trainingplanner.costmodel.layout.GradientCoding;
 import dev.trainingplanner.costmodel.layout.Layout;
 import dev.trainingplanner.costmodel.model.ModelPresets;
 import dev.trainingplanner.costmodel.model.ModelSpec;
 import dev.trainingplanner.costmodel.training.Precision;
 import dev.trainingplanner.engine.TestProblems;
 import dev.trainingplanner.engine.bench.SyntheticClusters;
+import dev.trainingplanner.engine.output.PlanDocuments;
 import dev.trainingplanner.engine.profile.ClusterConverter;
 import dev.trainingplanner.engine.profile.ClusterProfile;
 import dev.trainingplanner.engine.profile.ClusterProfile.IntraNodeProfile;
@@ -23,8 +25,25 @@ import org.junit.jupiter.api.Test;
 class RefinementTest {
 
     private static SearchOptions zeroStageZero(boolean gradientCoding) {
+        return zeroStageZero(gradientCoding, 8);
+    }
+
+    private static SearchOptions zeroStageZero(boolean gradientCoding, int maxMicroBatch) {
         return new SearchOptions(
-                Set.of(0), false, false, 0.05, gradientCoding, 0.0, 1, 8, Precision.BF16, 1L, 400, null, 3, 24);
+                Set.of(0),
+                false,
+                false,
+                0.05,
+                gradientCoding,
+                0.0,
+                1,
+                maxMicroBatch,
+                Precision.BF16,
+                1L,
+                400,
+                null,
+                3,
+                24);
     }
 
     private static PlanResult planWithStragglers(double probability, boolean allowed) {
@@ -91,6 +110,59 @@ class RefinementTest {
     }
 
     @Test
+    void rareStragglersMakeASequentialCodeWorthItsSmallLoad() {
+        // 16 single-GPU nodes slow 1% of the time at 3x. Uncoded: 1 + 2·(1 − 0.99^16) = 1.297; any repetition code
+        // computes at least 2x. M-SGC with B = 1, W = 7, λ = 4 computes (λ+1)(W−1+B)/(B+(W−1)(λ+1)) = 35/31 of the
+        // load and waits for everyone only when a 7-round window breaks the (1, 7, 4) model: 1.2078, the smallest
+        // expected factor of the candidate grid whose delay W−2+B fits the 8 micro-batches of a step (cost-models.md
+        // §8.2, §8.3). Micro-batches of one sequence give the 8 rounds a step needs.
+        ProfiledCluster cluster = TestProblems.cluster(
+                SyntheticClusters.Spec.healthy("single-gpu", 16, 1).withStragglers(16, 0.01, 3.0));
+        ModelSpec model = ModelSpecs.withSequenceLength(ModelPresets.byName("gpt3-1.3b"), 2048);
+
+        PlanResult coded = new Planner()
+                .plan(new PlanRequest(cluster, model, 128, 16, Framework.MEGATRON, zeroStageZero(true, 1)));
+        PlanResult uncoded = new Planner()
+                .plan(new PlanRequest(cluster, model, 128, 16, Framework.MEGATRON, zeroStageZero(false, 1)));
+
+        GradientCoding coding = coded.best().layout().gradientCoding();
+        assertThat(coded.best().layout().dp()).isEqualTo(16);
+        assertThat(coding).isEqualTo(GradientCoding.multiplexed(1, 7, 4));
+        assertThat(coded.best().estimate().breakdown().stragglerSeconds())
+                .isLessThan(uncoded.best().estimate().breakdown().stragglerSeconds());
+        assertThat(PlanDocuments.from(coded).launch().trainingCodeChanges())
+                .anyMatch(c -> c.startsWith("sequential gradient coding"));
+    }
+
+    @Test
+    void aLargeVocabularyTakesLayersOffTheEndStages() {
+        // Llama-3 70B's 128k-token output layer and loss run on the last stage (and the embedding on the first), so
+        // with 4 stages the even split of 20 layers leaves those stages the slowest.
+        ProfiledCluster cluster = TestProblems.cluster(SyntheticClusters.Spec.healthy("vocab", 8, 8));
+        ModelSpec model = ModelSpecs.withSequenceLength(ModelPresets.byName("llama3-70b"), 8192);
+
+        PlanResult result = new Planner()
+                .plan(new PlanRequest(
+                        cluster,
+                        model,
+                        256,
+                        64,
+                        Framework.MEGATRON,
+                        SearchOptions.defaults().withSteps(300)));
+
+        List<Integer> split = result.best().layout().stageLayerCounts();
+        assertThat(split).hasSize(result.best().layout().pp());
+        assertThat(split.stream().mapToInt(Integer::intValue).sum()).isEqualTo(80);
+        int middle = split.get(1);
+        assertThat(split.get(0)).isLessThan(middle);
+        assertThat(split.get(split.size() - 1)).isLessThan(middle);
+        assertThat(result.explanation().notes()).anyMatch(n -> n.startsWith("uneven pipeline split " + split));
+        assertThat(PlanDocuments.from(result).launch().frameworkArguments())
+                .containsEntry("--decoder-first-pipeline-num-layers", split.get(0))
+                .containsEntry("--decoder-last-pipeline-num-layers", split.get(split.size() - 1));
+    }
+
+    @Test
     void ladderLayersGoToTheStagesOnNodesWithSlowTensorParallelLinks() {
         ProfiledCluster cluster = slowNvlinkCluster();
         ModelSpec model = ModelSpecs.withSequenceLength(ModelPresets.byName("llama2-13b"), 4096);
@@ -100,10 +172,9 @@ class RefinementTest {
 
         Layout layout = result.best().layout();
         assertThat(layout.ladderLayers()).isNotEmpty().hasSizeLessThanOrEqualTo(20);
-        int perStage = model.layers() / layout.pp();
         int ranksPerStage = layout.worldSize() / layout.pp();
         for (int ladderLayer : layout.ladderLayers()) {
-            int stage = ladderLayer / perStage;
+            int stage = layout.stageOfLayer(ladderLayer, model.layers());
             String node = cluster.nodeName(result.best().estimate().placement().node(stage * ranksPerStage));
             assertThat(node).as("node of ladder layer " + ladderLayer).isIn("node-0", "node-1");
         }
