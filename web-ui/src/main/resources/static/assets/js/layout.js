@@ -49,9 +49,15 @@ export function describeLayout(layout) {
   const coding = pick(layout, 'gradientCoding');
   const codingKind = enumName(coding);
   if (codingKind && codingKind.toUpperCase() !== 'NONE') {
+    const sequential = /SGC$/i.test(codingKind);
     const s = coding && typeof coding === 'object' ? pick(coding, 'stragglersTolerated', 's', 'stragglers', 'redundancy') : undefined;
-    parts.push(`gradient coding ${codingKind.toLowerCase().replace(/_/g, ' ')}${s !== undefined ? ` s=${s}` : ''}`);
+    const params = sequential && coding && typeof coding === 'object'
+      ? ` B=${pick(coding, 'burstLength')} W=${pick(coding, 'window')} λ=${pick(coding, 'maxStragglersInWindow')}`
+      : s !== undefined ? ` s=${s}` : '';
+    parts.push(`gradient coding ${codingKind.toLowerCase().replace(/_/g, ' ')}${params}`);
   }
+  const split = pick(layout, 'stageLayerCounts');
+  if (Array.isArray(split) && split.length > 1) parts.push(`layers per stage ${split.join('/')}`);
   const ladder = pick(layout, 'ladderLayers', 'ladder', 'ladderLayerSet');
   const ladderCount = Array.isArray(ladder) ? ladder.length : typeof ladder === 'number' ? ladder : ladder && typeof ladder === 'object' ? pick(ladder, 'count', 'layers')?.length ?? pick(ladder, 'count') : 0;
   if (ladderCount) parts.push(`Ladder Residual on ${ladderCount} layer${ladderCount === 1 ? '' : 's'}`);

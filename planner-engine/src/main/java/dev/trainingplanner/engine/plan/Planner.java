@@ -7,7 +7,6 @@ import dev.trainingplanner.costmodel.placement.Placement;
 import dev.trainingplanner.engine.layout.CandidatePool;
 import dev.trainingplanner.engine.layout.LayoutCandidate;
 import dev.trainingplanner.engine.layout.LayoutSpace;
-import dev.trainingplanner.engine.solver.GpuOrderPolish;
 import dev.trainingplanner.engine.solver.NodeOrdering;
 import dev.trainingplanner.engine.solver.PlacementSearch;
 import dev.trainingplanner.engine.solver.PlacementSolution;
@@ -21,9 +20,10 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Plans a training job: enumerates the framework's layouts, screens them with the cost model, searches layout and
- * node placement jointly with Timefold, orders the GPUs inside nodes with uneven links, refines the winner (gradient coding, Ladder Residual layers) and returns it with
- * the next best distinct layouts and an explanation. Never throws for an infeasible problem; bad input (more GPUs than
+ * Plans a training job: enumerates the framework's layouts, screens them with the cost model, searches the layout,
+ * the node order and the GPU order inside nodes whose GPUs differ jointly with Timefold, refines the winner (gradient
+ * coding, uneven pipeline split, Ladder Residual layers) and returns it with the next best distinct layouts and an
+ * explanation. Never throws for an infeasible problem; bad input (more GPUs than
  * the cluster has, a GPU count that is not a whole number of nodes) is an {@link IllegalArgumentException} with a
  * specific message.
  */
@@ -85,8 +85,8 @@ public final class Planner {
                         improvement.score().hardScore() == 0)));
         PlacementSolution solution = search.best();
         LayoutCandidate chosen = solution.getLayoutSelection().getLayout();
-        int[] nodeOrder = solution.usedNodeOrder();
-        if (chosen == null || nodeOrder == null) {
+        Placement placement = solution.placement();
+        if (chosen == null || placement == null) {
             // Only an interrupted solver thread ends the search before construction has placed every node.
             throw new SearchStoppedException("the search was stopped before it had a complete plan");
         }
@@ -115,23 +115,20 @@ public final class Planner {
                         PlanResult.Status.INFEASIBLE, request, request.cluster(), null, List.of(), why, stats);
             }
             chosen = fits;
-            nodeOrder = Placement.packed(cluster, space.nodesUsed(), space.gpusPerNodeUsed())
-                    .nodeOrder();
+            placement = Placement.packed(cluster, space.nodesUsed(), space.gpusPerNodeUsed());
             fallbackNotes.add("the search found no placement that fits every GPU; the fastest layout that fits with "
                     + "the default placement is used");
         }
-        GpuOrderPolish.Result polished = GpuOrderPolish.polish(chosen, space, space.placement(nodeOrder));
-        Placement placement = polished.placement();
         Refinement refinement = new Refinement(pool, request);
         refinement.notes().addAll(fallbackNotes);
-        if (polished.nodesReordered() > 0) {
+        int reordered = nodesWithGpusReordered(placement);
+        if (reordered > 0) {
             refinement
                     .notes()
                     .add(String.format(
                             Locale.ROOT,
-                            "GPU order changed inside %d nodes with uneven intra-node links: %.4f s",
-                            polished.nodesReordered(),
-                            polished.iterationTimeSeconds()));
+                            "GPU order changed inside %d nodes whose intra-node links or GPU speeds differ",
+                            reordered));
         }
         PlannedLayout best = refinement.refine(chosen, placement);
         List<PlannedLayout> alternatives = alternatives(pool, searched, best, placement, options);
@@ -229,6 +226,19 @@ public final class Planner {
         }
         evaluated.sort(Comparator.comparingDouble(p -> p.estimate().iterationTimeSeconds()));
         return List.copyOf(evaluated.subList(0, Math.min(evaluated.size(), Math.max(0, options.topK() - 1))));
+    }
+
+    private static int nodesWithGpusReordered(Placement placement) {
+        int reordered = 0;
+        for (int slot = 0; slot < placement.nodesUsed(); slot++) {
+            for (int local = 0; local < placement.gpusPerNodeUsed(); local++) {
+                if (placement.gpuAt(slot, local) != local) {
+                    reordered++;
+                    break;
+                }
+            }
+        }
+        return reordered;
     }
 
     private static long millisSince(long startNanos) {

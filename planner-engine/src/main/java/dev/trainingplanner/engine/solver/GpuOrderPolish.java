@@ -8,9 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Orders the GPUs inside each used node, after the node order is fixed: the GPUs grouped into tensor-parallel (and
- * tensor × context) blocks along their fastest links, kept when faster, then first-improvement hill climbing over
- * pairwise swaps of local positions (so that, for example, a tensor-parallel group lands on one NVLink island of a node whose
+ * Orders the GPUs inside each used node for a given node order (the {@link GpuOrderPhase} of the search): the GPUs
+ * grouped into tensor-parallel (and tensor × context) blocks along their fastest links, kept when faster, then
+ * first-improvement hill climbing over pairwise swaps of local positions; a change that would push a rank over its
+ * GPU's memory is never kept (so that, for example, a tensor-parallel group lands on one NVLink island of a node whose
  * GPU pairs differ). Nodes whose measured intra-node links are all alike are skipped, so on uniform nodes this costs
  * one pass over the links and no evaluation. Deterministic.
  */
@@ -38,12 +39,18 @@ public final class GpuOrderPolish {
         // one node alone rarely shows a gain.
         for (int block : blocks(layout, g)) {
             int[][] before = new int[placement.nodesUsed()][];
+            double overflowBefore = 0;
+            double overflowAfter = 0;
             for (int slot : uneven) {
+                int node = placement.nodeAt(slot);
                 before[slot] = currentOrder(session.placement(), slot, g);
-                reorder(session, slot, before[slot], islandOrder(space.cluster(), placement.nodeAt(slot), g, block));
+                int[] island = islandOrder(space.cluster(), node, g, block);
+                overflowBefore += overflowBytes(layout, space, slot, node, before[slot]);
+                overflowAfter += overflowBytes(layout, space, slot, node, island);
+                reorder(session, slot, before[slot], island);
             }
             double time = session.iterationTimeSeconds();
-            if (time < best * (1 - 1e-12)) {
+            if (time < best * (1 - 1e-12) && overflowAfter <= overflowBefore) {
                 best = time;
                 for (int slot : uneven) {
                     changed[slot] |= !java.util.Arrays.equals(before[slot], currentOrder(session.placement(), slot, g));
@@ -55,13 +62,20 @@ public final class GpuOrderPolish {
             }
         }
         for (int slot : uneven) {
+            int node = placement.nodeAt(slot);
             for (int pass = 0; pass < MAX_PASSES; pass++) {
                 boolean improved = false;
                 for (int a = 0; a < g; a++) {
                     for (int b = a + 1; b < g; b++) {
+                        int[] order = currentOrder(session.placement(), slot, g);
+                        double overflowBefore = overflowBytes(layout, space, slot, node, order);
                         session.swapGpus(slot, a, b);
+                        int swap = order[a];
+                        order[a] = order[b];
+                        order[b] = swap;
                         double time = session.iterationTimeSeconds();
-                        if (time < best * (1 - 1e-12)) {
+                        if (time < best * (1 - 1e-12)
+                                && overflowBytes(layout, space, slot, node, order) <= overflowBefore) {
                             best = time;
                             improved = true;
                         } else {
@@ -80,6 +94,19 @@ public final class GpuOrderPolish {
             reordered += c ? 1 : 0;
         }
         return new Result(session.placement(), best, reordered);
+    }
+
+    /**
+     * Bytes by which the ranks of position {@code slot} would exceed their GPUs' usable memory (less the headroom) with
+     * the node's GPUs in {@code order}: a reorder never trades memory for speed.
+     */
+    private static double overflowBytes(LayoutCandidate layout, SearchSpace space, int slot, int node, int[] order) {
+        double excess = 0;
+        for (int local = 0; local < order.length; local++) {
+            double capacity = space.cluster().usableMemoryBytes(node, order[local]) * (1 - space.headroomFraction());
+            excess += Math.max(0, layout.memoryNeedBytes(slot * order.length + local) - capacity);
+        }
+        return excess;
     }
 
     /** Group sizes whose consecutive local positions form parallel groups: TP, and TP x CP. */

@@ -28,8 +28,9 @@ import java.util.function.Consumer;
 
 /**
  * Runs Timefold over a {@link PlacementSolution}: the good-order construction, a construction heuristic for the
- * layout, then simulated-annealing local search with node swaps (used or spare positions), segment reversals, stage-block
- * swaps and layout changes. With a step budget and a seed the result is reproducible ({@link
+ * layout, the GPU-order phase, simulated-annealing local search with node swaps (used or spare positions), segment
+ * reversals, stage-block swaps, GPU swaps inside nodes whose GPUs differ and layout changes, and the GPU-order phase
+ * again on the best solution. With a step budget and a seed the result is reproducible ({@link
  * EnvironmentMode#NO_ASSERT} keeps Timefold's reproducible ordering).
  */
 public final class PlacementSearch {
@@ -100,7 +101,7 @@ public final class PlacementSearch {
         }
         SolverConfig config = new SolverConfig()
                 .withSolutionClass(PlacementSolution.class)
-                .withEntityClasses(LayoutSelection.class, NodeSlot.class)
+                .withEntityClasses(LayoutSelection.class, NodeSlot.class, GpuPosition.class)
                 .withScoreDirectorFactory(new ScoreDirectorFactoryConfig()
                         .withIncrementalScoreCalculatorClass(PlacementScoreCalculator.class))
                 .withEnvironmentMode(EnvironmentMode.NO_ASSERT)
@@ -116,12 +117,16 @@ public final class PlacementSearch {
                                                         new EntitySelectorConfig().withMimicSelectorRef(LAYOUT_ENTITY))
                                                 .withValueSelectorConfig(
                                                         new ValueSelectorConfig(LayoutSelection.LAYOUT))))),
+                        new CustomPhaseConfig().withCustomPhaseCommandClassList(List.of(GpuOrderPhase.class)),
                         new LocalSearchPhaseConfig()
-                                .withMoveSelectorConfig(moves(layouts.size()))
+                                .withMoveSelectorConfig(moves(
+                                        layouts.size(),
+                                        !problem.getGpuPositions().isEmpty()))
                                 .withAcceptorConfig(new LocalSearchAcceptorConfig()
                                         .withSimulatedAnnealingStartingTemperature(startingTemperature(layouts)))
                                 .withForagerConfig(new LocalSearchForagerConfig().withAcceptedCountLimit(1))
-                                .withTerminationConfig(localSearchTermination));
+                                .withTerminationConfig(localSearchTermination),
+                        new CustomPhaseConfig().withCustomPhaseCommandClassList(List.of(GpuOrderPhase.class)));
         Solver<PlacementSolution> solver =
                 SolverFactory.<PlacementSolution>create(config).buildSolver();
         List<Progress> curve = new ArrayList<>();
@@ -163,7 +168,7 @@ public final class PlacementSearch {
 
     private static final double STARTING_TEMPERATURE_FRACTION = 0.003;
 
-    private static UnionMoveSelectorConfig moves(int layoutCount) {
+    private static UnionMoveSelectorConfig moves(int layoutCount, boolean gpuOrders) {
         List<ai.timefold.solver.core.config.heuristic.selector.move.MoveSelectorConfig> selectors = new ArrayList<>();
         selectors.add(new SwapMoveSelectorConfig()
                 .withEntitySelectorConfig(new EntitySelectorConfig(NodeSlot.class))
@@ -172,6 +177,11 @@ public final class PlacementSearch {
         selectors.add(new MoveIteratorFactoryConfig()
                 .withMoveIteratorFactoryClass(SlotPermutationMoveFactory.class)
                 .withFixedProbabilityWeight(3.0));
+        if (gpuOrders) {
+            selectors.add(new MoveIteratorFactoryConfig()
+                    .withMoveIteratorFactoryClass(GpuSwapMoveFactory.class)
+                    .withFixedProbabilityWeight(2.0));
+        }
         if (layoutCount > 1) {
             selectors.add(new ChangeMoveSelectorConfig()
                     .withEntitySelectorConfig(new EntitySelectorConfig(LayoutSelection.class))

@@ -6,46 +6,21 @@ import dev.trainingplanner.costmodel.estimate.CostModel;
 import dev.trainingplanner.costmodel.layout.Layout;
 import dev.trainingplanner.costmodel.model.ModelPresets;
 import dev.trainingplanner.costmodel.training.Precision;
+import dev.trainingplanner.engine.TestProblems;
 import dev.trainingplanner.engine.bench.SyntheticClusters;
 import dev.trainingplanner.engine.layout.CandidatePool;
 import dev.trainingplanner.engine.layout.LayoutCandidate;
 import dev.trainingplanner.engine.plan.ModelSpecs;
 import dev.trainingplanner.engine.profile.ClusterConverter;
-import dev.trainingplanner.engine.profile.ClusterProfile;
-import dev.trainingplanner.engine.profile.ClusterProfile.IntraNodeProfile;
-import dev.trainingplanner.engine.profile.ClusterProfile.NodeProfile;
 import dev.trainingplanner.engine.profile.ProfiledCluster;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class GpuOrderPolishTest {
 
-    /** Two NVLink islands per node, even and odd GPUs, with a slow path between them. */
-    private static ProfiledCluster islands() {
-        ClusterProfile base = SyntheticClusters.generate(SyntheticClusters.Spec.healthy("islands", 2, 8));
-        List<List<Double>> bandwidth = new ArrayList<>();
-        for (int a = 0; a < 8; a++) {
-            List<Double> row = new ArrayList<>();
-            for (int b = 0; b < 8; b++) {
-                row.add(a == b ? 0.0 : a % 2 == b % 2 ? 450.0 : 20.0);
-            }
-            bandwidth.add(row);
-        }
-        List<NodeProfile> nodes = base.nodes().stream()
-                .map(n -> new NodeProfile(n.name(), n.gpus(), new IntraNodeProfile(bandwidth, null, null), null, null))
-                .toList();
-        return new ClusterConverter()
-                .convert(
-                        new ClusterProfile("islands", null, nodes, base.links(), base.defaultLink()),
-                        Set.of(),
-                        Set.of());
-    }
-
     @Test
     void tensorParallelGroupsMoveOntoOneIsland() {
-        ProfiledCluster cluster = islands();
+        ProfiledCluster cluster = TestProblems.islands(2);
         SearchSpace space = new SearchSpace(cluster.cluster(), 2, 8, 0.05);
         CandidatePool pool = new CandidatePool(
                 new CostModel(),
@@ -83,6 +58,7 @@ class GpuOrderPolishTest {
         ProfiledCluster cluster = new ClusterConverter()
                 .convert(SyntheticClusters.generate(SyntheticClusters.Spec.healthy("u", 2, 8)), Set.of(), Set.of());
         assertThat(GpuOrderPolish.uniform(cluster.cluster(), 0, 8)).isTrue();
-        assertThat(GpuOrderPolish.uniform(islands().cluster(), 0, 8)).isFalse();
+        assertThat(GpuOrderPolish.uniform(TestProblems.islands(2).cluster(), 0, 8))
+                .isFalse();
     }
 }

@@ -3,6 +3,7 @@ package dev.trainingplanner.engine.solver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.timefold.solver.core.api.score.buildin.hardsoftlong.HardSoftLongScore;
+import dev.trainingplanner.costmodel.placement.Placement;
 import dev.trainingplanner.engine.TestProblems;
 import dev.trainingplanner.engine.bench.SyntheticClusters;
 import dev.trainingplanner.engine.profile.ClusterConverter;
@@ -79,6 +80,70 @@ class PlacementScoreCalculatorTest {
         SmallInstance instance = SmallInstance.of(DEGRADED, "llama2-7b", 4096, 256, 4, 1);
         assertThat(fullScore(solution(instance, new int[] {0, 0, 1, 2, 3}, 0)).hardScore())
                 .isEqualTo(-PlacementScoreCalculator.DUPLICATE_NODE_PENALTY);
+    }
+
+    @Test
+    void gpuPositionsThatAreNoPermutationAreHard() {
+        SmallInstance instance = SmallInstance.of(TestProblems.islands(2), "llama2-7b", 4096, 64, 2, 1);
+        PlacementSolution solution = solution(instance, new int[] {0, 1}, 0);
+        solution.gpuPositionsOf(1).get(0).setGpu(1);
+
+        assertThat(fullScore(solution).hardScore()).isEqualTo(-PlacementScoreCalculator.DUPLICATE_NODE_PENALTY);
+    }
+
+    @Test
+    void gpuOrderSetsWhichGpuEachRankRuns() {
+        SmallInstance instance = SmallInstance.of(TestProblems.islands(2), "llama2-7b", 4096, 64, 2, 1);
+        PlacementSolution solution = solution(instance, new int[] {1, 0}, 0);
+        int[] reversed = {7, 6, 5, 4, 3, 2, 1, 0};
+        for (int local = 0; local < 8; local++) {
+            solution.gpuPositionsOf(0).get(local).setGpu(reversed[local]);
+        }
+        int[][] gpus = {{0, 1, 2, 3, 4, 5, 6, 7}, reversed};
+        double seconds = instance.pool()
+                .estimate(instance.layouts().get(0), Placement.of(new int[] {1, 0}, gpus))
+                .iterationTimeSeconds();
+
+        assertThat(solution.placement().gpuAt(1, 0)).isEqualTo(7);
+        assertThat(fullScore(solution)).isEqualTo(HardSoftLongScore.of(0, -Math.round(seconds * 1e6)));
+    }
+
+    @Test
+    void incrementalGpuSwapsAgreeWithFullRecalculation() {
+        SmallInstance instance = SmallInstance.of(TestProblems.islands(3), "llama2-7b", 4096, 64, 2, 3);
+        PlacementSolution solution = solution(instance, new int[] {0, 1, 2}, 0);
+        PlacementScoreCalculator incremental = new PlacementScoreCalculator();
+        incremental.resetWorkingSolution(solution);
+        HardSoftLongScore start = incremental.calculateScore();
+        Random random = new Random(5);
+        boolean changed = false;
+        for (int i = 0; i < 80; i++) {
+            if (i % 10 == 9) {
+                solution.getLayoutSelection().setLayout(instance.layouts().get(random.nextInt(3)));
+                incremental.afterVariableChanged(solution.getLayoutSelection(), LayoutSelection.LAYOUT);
+            } else if (i % 4 == 3) {
+                NodeSlot a = solution.getSlots().get(random.nextInt(3));
+                NodeSlot b = solution.getSlots().get(random.nextInt(3));
+                ClusterNode swap = a.getNode();
+                a.setNode(b.getNode());
+                incremental.afterVariableChanged(a, NodeSlot.NODE);
+                b.setNode(swap);
+                incremental.afterVariableChanged(b, NodeSlot.NODE);
+            } else {
+                List<GpuPosition> positions = solution.gpuPositionsOf(random.nextInt(3));
+                GpuPosition a = positions.get(random.nextInt(8));
+                GpuPosition b = positions.get(random.nextInt(8));
+                Integer swap = a.getGpu();
+                a.setGpu(b.getGpu());
+                incremental.afterVariableChanged(a, GpuPosition.GPU);
+                b.setGpu(swap);
+                incremental.afterVariableChanged(b, GpuPosition.GPU);
+            }
+            HardSoftLongScore score = incremental.calculateScore();
+            changed |= !score.equals(start);
+            assertThat(score).as("step " + i).isEqualTo(fullScore(solution));
+        }
+        assertThat(changed).as("GPU order changes the score on islands").isTrue();
     }
 
     @Test
