@@ -1,6 +1,7 @@
 package dev.trainingplanner.api.plan;
 
 import dev.trainingplanner.costmodel.training.Precision;
+import dev.trainingplanner.engine.plan.CostPerTokenGoal;
 import dev.trainingplanner.engine.plan.Framework;
 import dev.trainingplanner.engine.plan.SearchOptions;
 import java.nio.file.Path;
@@ -13,18 +14,28 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-/** The parsed options of {@code planner plan}; every problem is an {@link IllegalArgumentException} naming the flag. */
+/**
+ * The parsed options of {@code planner plan}; every problem is an {@link IllegalArgumentException} naming the flag.
+ * {@code gpus} is the GPU count, or with {@code --objective cost-per-token} the largest count (null = every usable
+ * GPU); {@code costPerToken} is null for the iteration-time objective.
+ */
 record PlanArguments(
         Path cluster,
         String model,
         int globalBatch,
         int sequenceLength,
-        int gpus,
+        Integer gpus,
         Framework framework,
         Set<String> excludedNodes,
         Set<String> excludedGpus,
         SearchOptions options,
-        Path out) {
+        Path out,
+        CostPerTokenGoal costPerToken) {
+
+    /** The objective when {@code --objective} is absent. */
+    static final String ITERATION_TIME = "iteration-time";
+
+    static final String COST_PER_TOKEN = "cost-per-token";
 
     static final String USAGE = String.join(
             System.lineSeparator(),
@@ -32,7 +43,12 @@ record PlanArguments(
             "         --seq-len S --gpus N --out PLAN.json [options]",
             "  --framework megatron|deepspeed|fsdp   framework that launches the plan (default megatron)",
             "  --seed N                  random seed of the search (default 1)",
-            "  --steps N                 local-search step budget (deterministic; default 30 per node, 400..6000)",
+            "  --objective iteration-time|cost-per-token",
+            "                            cost-per-token: the GPU count is free (at most --gpus, default all)",
+            "                            and the plan with the fewest GPU-hours per trained token wins",
+            "  --max-iteration-seconds S with cost-per-token: only plans whose iteration takes at most S",
+            "  --gpu-hour-price P        with cost-per-token: also report the cost per million tokens",
+            "  --steps N                 local-search step budget (deterministic; default 60 per node, 1000..6000)",
             "  --time-limit DURATION     wall-clock limit instead, e.g. 30s, 2m, 500ms, PT1M",
             "  --headroom FRACTION       memory left free on every GPU (default 0.05)",
             "  --top K                   plans to report: the best and K-1 alternatives (default 5)",
@@ -68,7 +84,10 @@ record PlanArguments(
             "--ladder-fraction",
             "--micro-batch",
             "--precision",
-            "--layout-pool");
+            "--layout-pool",
+            "--objective",
+            "--max-iteration-seconds",
+            "--gpu-hour-price");
     private static final Set<String> SWITCHES = Set.of("--no-zero-plus-plus", "--tp-across-nodes", "--gradient-coding");
 
     static PlanArguments parse(List<String> args) {
@@ -90,9 +109,23 @@ record PlanArguments(
                 throw new IllegalArgumentException(flag + " is given twice");
             }
         }
-        for (String required : List.of("--cluster", "--model", "--global-batch", "--seq-len", "--gpus", "--out")) {
-            if (!values.containsKey(required)) {
-                throw new IllegalArgumentException("missing required option " + required);
+        String objective = values.getOrDefault("--objective", ITERATION_TIME);
+        if (!objective.equals(ITERATION_TIME) && !objective.equals(COST_PER_TOKEN)) {
+            throw new IllegalArgumentException(
+                    "--objective must be iteration-time or cost-per-token, got '" + objective + "'");
+        }
+        boolean costPerToken = objective.equals(COST_PER_TOKEN);
+        List<String> required = costPerToken
+                ? List.of("--cluster", "--model", "--global-batch", "--seq-len", "--out")
+                : List.of("--cluster", "--model", "--global-batch", "--seq-len", "--gpus", "--out");
+        for (String flag : required) {
+            if (!values.containsKey(flag)) {
+                throw new IllegalArgumentException("missing required option " + flag);
+            }
+        }
+        for (String flag : List.of("--max-iteration-seconds", "--gpu-hour-price")) {
+            if (values.containsKey(flag) && !costPerToken) {
+                throw new IllegalArgumentException(flag + " needs --objective cost-per-token");
             }
         }
         if (values.containsKey("--steps") && values.containsKey("--time-limit")) {
@@ -127,12 +160,34 @@ record PlanArguments(
                 values.get("--model"),
                 positive(values, "--global-batch"),
                 positive(values, "--seq-len"),
-                positive(values, "--gpus"),
+                values.containsKey("--gpus") ? positive(values, "--gpus") : null,
                 framework,
                 list(values.get("--exclude-nodes")),
                 list(values.get("--exclude-gpus")),
                 options,
-                Path.of(values.get("--out")));
+                Path.of(values.get("--out")),
+                costPerToken
+                        ? new CostPerTokenGoal(
+                                positiveNumber(values, "--max-iteration-seconds", false),
+                                positiveNumber(values, "--gpu-hour-price", true))
+                        : null);
+    }
+
+    private static Double positiveNumber(Map<String, String> values, String flag, boolean zeroAllowed) {
+        if (!values.containsKey(flag)) {
+            return null;
+        }
+        double value;
+        try {
+            value = Double.parseDouble(values.get(flag).trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(flag + " must be a number, got '" + values.get(flag) + "'");
+        }
+        if (!Double.isFinite(value) || value < 0 || value == 0 && !zeroAllowed) {
+            throw new IllegalArgumentException(
+                    flag + " must be " + (zeroAllowed ? "zero or positive" : "positive") + ", got " + value);
+        }
+        return value;
     }
 
     private static int positive(Map<String, String> values, String flag) {

@@ -5,7 +5,10 @@ import dev.trainingplanner.costmodel.InvalidInputException;
 import dev.trainingplanner.costmodel.model.ModelPresets;
 import dev.trainingplanner.costmodel.model.ModelSpec;
 import dev.trainingplanner.costmodel.model.ModelSpecJson;
+import dev.trainingplanner.engine.output.PlanDocument;
 import dev.trainingplanner.engine.output.PlanDocuments;
+import dev.trainingplanner.engine.plan.CostPerTokenResult;
+import dev.trainingplanner.engine.plan.GpuCountSearch;
 import dev.trainingplanner.engine.plan.ModelSpecs;
 import dev.trainingplanner.engine.plan.PlanRequest;
 import dev.trainingplanner.engine.plan.PlanResult;
@@ -38,7 +41,7 @@ public final class PlanCommand implements CliCommand {
 
     @Override
     public String summary() {
-        return "find the fastest layout and rank placement on a measured cluster (offline)";
+        return "find the fastest (or cheapest per token) layout and rank placement on a measured cluster (offline)";
     }
 
     @Override
@@ -60,7 +63,9 @@ public final class PlanCommand implements CliCommand {
                     cluster,
                     model,
                     arguments.globalBatch(),
-                    arguments.gpus(),
+                    arguments.gpus() != null
+                            ? arguments.gpus()
+                            : cluster.cluster().gpuCount(),
                     arguments.framework(),
                     arguments.options());
         } catch (IllegalArgumentException | InvalidProfileException | InvalidInputException e) {
@@ -68,9 +73,21 @@ public final class PlanCommand implements CliCommand {
             err.println(PlanArguments.USAGE);
             return EXIT_BAD_INPUT;
         }
-        PlanResult result;
+        PlanDocument document;
+        String summary;
+        boolean feasible;
         try {
-            result = new Planner().plan(request);
+            if (arguments.costPerToken() == null) {
+                PlanResult result = new Planner().plan(request);
+                document = PlanDocuments.from(result);
+                summary = PlanDocuments.summary(result);
+                feasible = result.feasible();
+            } else {
+                CostPerTokenResult result = new GpuCountSearch(new Planner()).plan(request, arguments.costPerToken());
+                document = PlanDocuments.from(result);
+                summary = PlanDocuments.summary(result);
+                feasible = result.feasible();
+            }
         } catch (IllegalArgumentException | InvalidInputException e) {
             err.println("plan: " + e.getMessage());
             return EXIT_BAD_INPUT;
@@ -80,14 +97,14 @@ public final class PlanCommand implements CliCommand {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            Files.writeString(arguments.out(), PlanDocuments.toJson(PlanDocuments.from(result)));
+            Files.writeString(arguments.out(), PlanDocuments.toJson(document));
         } catch (IOException e) {
             err.println("plan: cannot write " + arguments.out() + ": " + e.getMessage());
             return EXIT_BAD_INPUT;
         }
-        out.print(PlanDocuments.summary(result));
+        out.print(summary);
         out.println("Plan written to " + arguments.out());
-        return result.feasible() ? EXIT_PLAN : EXIT_INFEASIBLE;
+        return feasible ? EXIT_PLAN : EXIT_INFEASIBLE;
     }
 
     private static ModelSpec model(String presetOrFile) {

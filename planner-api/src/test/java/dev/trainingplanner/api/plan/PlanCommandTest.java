@@ -1,6 +1,7 @@
 package dev.trainingplanner.api.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -80,6 +81,57 @@ class PlanCommandTest {
         assertThat(json.at("/explanation/dominantTerms").size()).isPositive();
         assertThat(json.at("/launch/nodeOrder")).hasSize(4);
         assertThat(out.toString()).contains("layout", "iteration", "Plan written to");
+    }
+
+    @Test
+    void costPerTokenChoosesTheGpuCountAndListsTheCountsCompared() throws Exception {
+        Path cluster = cluster(SyntheticClusters.Spec.healthy("free", 4, 8));
+        Path plan = dir.resolve("plan.json");
+
+        int exit = run(List.of(
+                "--cluster", cluster.toString(),
+                "--model", "llama2-7b",
+                "--global-batch", "128",
+                "--seq-len", "4096",
+                "--objective", "cost-per-token",
+                "--gpu-hour-price", "2.5",
+                "--steps", "200",
+                "--out", plan.toString()));
+
+        assertThat(exit).as(err.toString()).isZero();
+        JsonNode json = new ObjectMapper().readTree(plan.toFile());
+        JsonNode search = json.get("gpuCountSearch");
+        assertThat(search.get("objective").asText()).isEqualTo("cost-per-token");
+        assertThat(search.get("maxGpus").asInt()).isEqualTo(32);
+        int chosen = search.get("chosenGpus").asInt();
+        assertThat(json.at("/placement")).hasSize(chosen);
+        double chosenCost = 0;
+        for (JsonNode count : search.get("candidates")) {
+            if (count.get("gpus").asInt() == chosen) {
+                chosenCost = count.get("gpuHoursPerMillionTokens").asDouble();
+                assertThat(count.get("costPerMillionTokens").asDouble()).isCloseTo(2.5 * chosenCost, within(1e-9));
+            }
+        }
+        for (JsonNode count : search.get("candidates")) {
+            if (count.get("searched").asBoolean()) {
+                assertThat(count.get("gpuHoursPerMillionTokens").asDouble()).isGreaterThanOrEqualTo(chosenCost);
+            }
+        }
+        assertThat(out.toString()).contains("GPU count for the lowest cost per token", "GPU-h/Mtok");
+    }
+
+    @Test
+    void costPerTokenOptionsNeedThatObjective() throws Exception {
+        Path cluster = cluster(SyntheticClusters.Spec.healthy("free", 2, 8));
+        Path plan = dir.resolve("plan.json");
+
+        int exit = run(args(cluster, "llama2-7b", 64, 4096, 16, plan, "--max-iteration-seconds", "2"));
+
+        assertThat(exit).isEqualTo(PlanCommand.EXIT_BAD_INPUT);
+        assertThat(err.toString()).contains("--max-iteration-seconds needs --objective cost-per-token");
+        assertThat(run(args(cluster, "llama2-7b", 64, 4096, 16, plan, "--objective", "cheapest")))
+                .isEqualTo(PlanCommand.EXIT_BAD_INPUT);
+        assertThat(err.toString()).contains("--objective must be iteration-time or cost-per-token");
     }
 
     @Test

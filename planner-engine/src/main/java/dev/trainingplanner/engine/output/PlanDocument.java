@@ -12,6 +12,7 @@ import java.util.Map;
  * @param estimate the chosen plan's prediction (null when infeasible)
  * @param alternatives the next best distinct layouts, best first
  * @param launch what the launcher and the training code need
+ * @param gpuCountSearch the GPU counts compared when the objective is cost per token (null for iteration time)
  */
 public record PlanDocument(
         String status,
@@ -22,7 +23,45 @@ public record PlanDocument(
         List<Alternative> alternatives,
         ExplanationJson explanation,
         Launch launch,
-        Search search) {
+        Search search,
+        GpuCountSearch gpuCountSearch) {
+
+    /** The same document with the cost-per-token comparison of GPU counts. */
+    public PlanDocument withGpuCountSearch(GpuCountSearch value) {
+        return new PlanDocument(
+                status, problem, layout, placement, estimate, alternatives, explanation, launch, search, value);
+    }
+
+    /**
+     * Cost per token with a free GPU count.
+     *
+     * @param objective {@code cost-per-token}
+     * @param maxGpus the largest count considered
+     * @param maxIterationSeconds the iteration-time bound, or null
+     * @param gpuHourPrice the price of a GPU-hour, or null
+     * @param chosenGpus the count of this plan (0 when none qualifies)
+     * @param candidates every count looked at, fewest GPUs first
+     */
+    public record GpuCountSearch(
+            String objective,
+            int maxGpus,
+            Double maxIterationSeconds,
+            Double gpuHourPrice,
+            int chosenGpus,
+            List<GpuCount> candidates) {}
+
+    /**
+     * One GPU count: its best layout and predicted iteration time, GPU-hours per million tokens and, with a price, the
+     * cost per million tokens; {@code searched} when the full placement search ran (otherwise screening only).
+     */
+    public record GpuCount(
+            int gpus,
+            boolean searched,
+            String layout,
+            Double iterationTimeSeconds,
+            Double gpuHoursPerMillionTokens,
+            Double costPerMillionTokens,
+            String note) {}
 
     /** What was asked. */
     public record Problem(

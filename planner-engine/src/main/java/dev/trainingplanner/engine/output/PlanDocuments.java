@@ -20,7 +20,9 @@ import dev.trainingplanner.engine.output.PlanDocument.RankMemoryJson;
 import dev.trainingplanner.engine.output.PlanDocument.RankPlacement;
 import dev.trainingplanner.engine.output.PlanDocument.StageMemoryJson;
 import dev.trainingplanner.engine.output.PlanDocument.ZeroPlusPlusJson;
+import dev.trainingplanner.engine.plan.CostPerTokenResult;
 import dev.trainingplanner.engine.plan.Explanation;
+import dev.trainingplanner.engine.plan.GpuCountCandidate;
 import dev.trainingplanner.engine.plan.PlanRequest;
 import dev.trainingplanner.engine.plan.PlanResult;
 import dev.trainingplanner.engine.plan.PlannedLayout;
@@ -77,7 +79,7 @@ public final class PlanDocuments {
                 curve);
         if (!result.feasible()) {
             return new PlanDocument(
-                    result.status().name(), problem, null, List.of(), null, List.of(), explanation, null, search);
+                    result.status().name(), problem, null, List.of(), null, List.of(), explanation, null, search, null);
         }
         PlannedLayout best = result.best();
         List<Alternative> alternatives = result.alternatives().stream()
@@ -92,7 +94,72 @@ public final class PlanDocuments {
                 alternatives,
                 explanation,
                 LaunchSettings.of(request, best, cluster),
-                search);
+                search,
+                null);
+    }
+
+    /** The chosen count's plan with the comparison of GPU counts (cost per token, free GPU count). */
+    public static PlanDocument from(CostPerTokenResult result) {
+        List<PlanDocument.GpuCount> counts = result.candidates().stream()
+                .map(c -> new PlanDocument.GpuCount(
+                        c.gpus(),
+                        c.searched(),
+                        c.layout(),
+                        finite(c.iterationTimeSeconds()),
+                        finite(c.gpuHoursPerMillionTokens()),
+                        finite(c.costPerMillionTokens()),
+                        c.note()))
+                .toList();
+        return from(result.plan())
+                .withGpuCountSearch(new PlanDocument.GpuCountSearch(
+                        "cost-per-token",
+                        result.maxGpus(),
+                        result.goal().maxIterationSeconds(),
+                        result.goal().gpuHourPrice(),
+                        result.feasible() ? result.plan().request().gpus() : 0,
+                        counts));
+    }
+
+    private static Double finite(double value) {
+        return Double.isFinite(value) ? value : null;
+    }
+
+    /** The chosen count's summary and a line per GPU count compared. */
+    public static String summary(CostPerTokenResult result) {
+        StringBuilder text = new StringBuilder(summary(result.plan()));
+        text.append(String.format(
+                Locale.ROOT,
+                "GPU count for the lowest cost per token (up to %d GPUs%s):%n",
+                result.maxGpus(),
+                result.goal().maxIterationSeconds() == null
+                        ? ""
+                        : String.format(
+                                Locale.ROOT,
+                                ", iteration at most %.3f s",
+                                result.goal().maxIterationSeconds())));
+        for (GpuCountCandidate c : result.candidates()) {
+            boolean chosen =
+                    result.feasible() && c.gpus() == result.plan().request().gpus();
+            text.append(String.format(
+                    Locale.ROOT,
+                    "  %s %6d GPUs  %s%n",
+                    chosen ? "*" : " ",
+                    c.gpus(),
+                    c.layout() == null
+                            ? c.note()
+                            : String.format(
+                                    Locale.ROOT,
+                                    "%.4f s  %.4f GPU-h/Mtok%s  %s%s%s",
+                                    c.iterationTimeSeconds(),
+                                    c.gpuHoursPerMillionTokens(),
+                                    Double.isNaN(c.costPerMillionTokens())
+                                            ? ""
+                                            : String.format(Locale.ROOT, "  %.4f/Mtok", c.costPerMillionTokens()),
+                                    c.layout(),
+                                    c.searched() ? "" : " (screened)",
+                                    c.note() == null ? "" : " - " + c.note())));
+        }
+        return text.toString();
     }
 
     public static String toJson(PlanDocument document) {

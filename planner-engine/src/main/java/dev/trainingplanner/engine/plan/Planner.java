@@ -17,6 +17,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -52,16 +53,8 @@ public final class Planner {
         Cluster cluster = request.cluster().cluster();
         SearchOptions options = request.options();
         SearchSpace space = space(request, cluster);
-        CandidatePool pool = new CandidatePool(
-                costModel, request.model(), request.globalBatchSequences(), options.precision(), space);
-        List<LayoutSpace.Option> enumerated = LayoutSpace.enumerate(
-                request.model(),
-                request.globalBatchSequences(),
-                request.gpus(),
-                space.gpusPerNodeUsed(),
-                request.framework(),
-                options);
-        List<LayoutCandidate> feasible = pool.screen(enumerated);
+        CandidatePool pool = pool(request, space);
+        List<LayoutCandidate> feasible = screenLayouts(request, space, pool);
         if (feasible.isEmpty()) {
             Explanation why = Explanations.infeasible(request, pool);
             SearchStatistics stats = new SearchStatistics(
@@ -159,25 +152,65 @@ public final class Planner {
      * chained along fast links, or in index order), so that layouts that gain most from a good placement are kept.
      */
     static List<LayoutCandidate> searchPool(List<LayoutCandidate> feasible, SearchSpace space, int poolSize) {
+        return rankedByStartOrders(feasible, space, poolSize).stream()
+                .map(RankedLayout::candidate)
+                .toList();
+    }
+
+    /** A layout with its best time over the default node order and both construction orders. */
+    record RankedLayout(LayoutCandidate candidate, double seconds) {}
+
+    static List<RankedLayout> rankedByStartOrders(List<LayoutCandidate> feasible, SearchSpace space, int poolSize) {
         int used = space.nodesUsed();
         Placement chain = space.placement(
                 Arrays.copyOf(NodeOrdering.construct(space.cluster(), used, space.gpusPerNodeUsed()), used));
         Placement healthy = space.placement(
                 Arrays.copyOf(NodeOrdering.healthyPacked(space.cluster(), used, space.gpusPerNodeUsed()), used));
-        record Ranked(LayoutCandidate candidate, double seconds) {}
-        List<Ranked> ranked =
-                feasible.subList(0, Math.min(feasible.size(), POOL_SCREEN_FACTOR * poolSize)).parallelStream()
-                        .map(c -> new Ranked(
-                                c,
+        return feasible.subList(0, Math.min(feasible.size(), POOL_SCREEN_FACTOR * poolSize)).parallelStream()
+                .map(c -> new RankedLayout(
+                        c,
+                        Math.min(
+                                c.packedIterationTimeSeconds(),
                                 Math.min(
-                                        c.packedIterationTimeSeconds(),
-                                        Math.min(
-                                                c.start(chain).iterationTimeSeconds(),
-                                                c.start(healthy).iterationTimeSeconds()))))
-                        .sorted(Comparator.comparingDouble(Ranked::seconds)
-                                .thenComparingInt(r -> r.candidate().id()))
-                        .toList();
-        return ranked.stream().limit(poolSize).map(Ranked::candidate).toList();
+                                        c.start(chain).iterationTimeSeconds(),
+                                        c.start(healthy).iterationTimeSeconds()))))
+                .sorted(Comparator.comparingDouble(RankedLayout::seconds)
+                        .thenComparingInt(r -> r.candidate().id()))
+                .limit(poolSize)
+                .toList();
+    }
+
+    /**
+     * The fastest layout for the request under the default node order or either construction order, without the
+     * placement search (what the cost-per-token search compares GPU counts by), or empty when no layout fits.
+     */
+    Optional<RankedLayout> screen(PlanRequest request) {
+        SearchSpace space = space(request, request.cluster().cluster());
+        List<LayoutCandidate> feasible = screenLayouts(request, space, pool(request, space));
+        if (feasible.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(rankedByStartOrders(feasible, space, 1).get(0));
+    }
+
+    private CandidatePool pool(PlanRequest request, SearchSpace space) {
+        return new CandidatePool(
+                costModel,
+                request.model(),
+                request.globalBatchSequences(),
+                request.options().precision(),
+                space);
+    }
+
+    /** The framework's layouts that pass screening, fastest under the default placement first. */
+    private static List<LayoutCandidate> screenLayouts(PlanRequest request, SearchSpace space, CandidatePool pool) {
+        return pool.screen(LayoutSpace.enumerate(
+                request.model(),
+                request.globalBatchSequences(),
+                request.gpus(),
+                space.gpusPerNodeUsed(),
+                request.framework(),
+                request.options()));
     }
 
     private static final int POOL_SCREEN_FACTOR = 4;
