@@ -3,6 +3,9 @@ package dev.trainingplanner.api.planning;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trainingplanner.engine.plan.CostPerTokenGoal;
+import dev.trainingplanner.engine.plan.CostPerTokenResult;
+import dev.trainingplanner.engine.plan.GpuCountSearch;
 import dev.trainingplanner.engine.plan.PlanRequest;
 import dev.trainingplanner.engine.plan.PlanResult;
 import dev.trainingplanner.engine.plan.Planner;
@@ -62,6 +65,9 @@ class EnginePlanSolver implements PlanSolver {
         return node;
     }
 
+    /** The plan to launch and the engine's whole answer (the plan itself, or the GPU-count comparison around it). */
+    private record Solved(PlanResult plan, Object answer) {}
+
     @Override
     public SolvedPlan solve(SolveInput input, Listener listener) {
         ProfiledCluster cluster = EngineRequests.cluster(input.profile());
@@ -71,12 +77,19 @@ class EnginePlanSolver implements PlanSolver {
         long start = System.nanoTime();
         AtomicReference<Thread> worker = new AtomicReference<>();
         AtomicReference<SearchProgress> best = new AtomicReference<>();
-        CompletableFuture<PlanResult> running = new CompletableFuture<>();
+        CostPerTokenGoal costPerToken = EngineRequests.costPerToken(input.goal());
+        CompletableFuture<Solved> running = new CompletableFuture<>();
         workers.execute(() -> {
             worker.set(Thread.currentThread());
             try {
                 // The search only records its latest best; this thread's polling loop stores it.
-                running.complete(planner.plan(request, best::set));
+                if (costPerToken == null) {
+                    PlanResult result = planner.plan(request, best::set);
+                    running.complete(new Solved(result, result));
+                } else {
+                    CostPerTokenResult result = new GpuCountSearch(planner).plan(request, costPerToken, best::set);
+                    running.complete(new Solved(result.plan(), result));
+                }
             } catch (Throwable failure) {
                 running.completeExceptionally(failure);
             } finally {
@@ -86,13 +99,14 @@ class EnginePlanSolver implements PlanSolver {
         boolean interrupted = false;
         while (true) {
             try {
-                PlanResult result = running.get(POLL_MILLIS, TimeUnit.MILLISECONDS);
+                Solved solved = running.get(POLL_MILLIS, TimeUnit.MILLISECONDS);
+                PlanResult result = solved.plan();
                 if (!result.feasible()) {
                     throw new IllegalArgumentException("no feasible plan: "
                             + String.join("; ", result.explanation().infeasibility()));
                 }
                 return new SolvedPlan(
-                        planJson.of(result),
+                        solved.answer() instanceof CostPerTokenResult cost ? planJson.of(cost) : planJson.of(result),
                         planJson.launch(result),
                         result.best().estimate().iterationTimeSeconds());
             } catch (TimeoutException stillRunning) {

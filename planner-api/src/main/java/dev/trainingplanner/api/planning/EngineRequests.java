@@ -4,6 +4,7 @@ import dev.trainingplanner.api.job.PlanningGoal;
 import dev.trainingplanner.api.job.PlanningOptions;
 import dev.trainingplanner.costmodel.model.ModelSpec;
 import dev.trainingplanner.costmodel.training.Precision;
+import dev.trainingplanner.engine.plan.CostPerTokenGoal;
 import dev.trainingplanner.engine.plan.Framework;
 import dev.trainingplanner.engine.plan.PlanRequest;
 import dev.trainingplanner.engine.plan.SearchOptions;
@@ -65,6 +66,11 @@ public final class EngineRequests {
                 goal.gpus(),
                 Framework.parse(goal.frameworkOrDefault()),
                 search);
+    }
+
+    /** The cost-per-token bounds of a goal whose objective is {@code cost-per-token}, otherwise null. */
+    public static CostPerTokenGoal costPerToken(PlanningGoal goal) {
+        return goal.isCostPerToken() ? new CostPerTokenGoal(goal.maxIterationSeconds(), goal.gpuHourPrice()) : null;
     }
 
     private static <T> T or(T value, T fallback) {

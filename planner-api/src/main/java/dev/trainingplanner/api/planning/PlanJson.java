@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trainingplanner.costmodel.layout.Layout;
 import dev.trainingplanner.costmodel.placement.Placement;
+import dev.trainingplanner.engine.output.PlanDocument;
 import dev.trainingplanner.engine.output.PlanDocuments;
+import dev.trainingplanner.engine.plan.CostPerTokenResult;
 import dev.trainingplanner.engine.plan.PlanRequest;
 import dev.trainingplanner.engine.plan.PlanResult;
 import dev.trainingplanner.engine.plan.PlannedLayout;
@@ -28,8 +30,17 @@ final class PlanJson {
 
     /** The engine's plan document (layout, placement, estimate, alternatives, explanation, launch settings). */
     JsonNode of(PlanResult result) {
+        return tree(PlanDocuments.from(result));
+    }
+
+    /** The chosen GPU count's plan document with the comparison of GPU counts (objective cost per token). */
+    JsonNode of(CostPerTokenResult result) {
+        return tree(PlanDocuments.from(result));
+    }
+
+    private JsonNode tree(PlanDocument document) {
         try {
-            return json.readTree(PlanDocuments.toJson(PlanDocuments.from(result)));
+            return json.readTree(PlanDocuments.toJson(document));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("the engine's plan document is not valid JSON", e);
         }

@@ -169,6 +169,43 @@ class PlanApiTest {
     }
 
     @Test
+    void costPerTokenChoosesTheGpuCount() {
+        Api.Answer started = scheduler.post(
+                "/api/v1/plans",
+                "{\"cluster\":\"" + cluster + "\",\"model\":\"gpt3-1.3b\",\"goal\":{\"globalBatchSequences\":64,"
+                        + "\"gpus\":32,\"objective\":\"cost-per-token\",\"gpuHourPrice\":2.0}}");
+        assertThat(started.status()).as(started.toString()).isEqualTo(202);
+
+        JsonNode plan = Plans.awaitFinished(scheduler, started.header("Location"), Duration.ofSeconds(120));
+
+        assertThat(plan.get("status").asText()).as(plan.toString()).isEqualTo("COMPLETED");
+        JsonNode search = plan.at("/result/plan/gpuCountSearch");
+        assertThat(search.get("objective").asText()).isEqualTo("cost-per-token");
+        assertThat(search.get("maxGpus").asInt()).isEqualTo(32);
+        int chosen = search.get("chosenGpus").asInt();
+        assertThat(chosen).isBetween(1, 32);
+        assertThat(plan.at("/result/launch/ranks")).hasSize(chosen);
+        assertThat(search.get("candidates").size()).isGreaterThan(1);
+    }
+
+    @Test
+    void costBoundsWithoutTheirObjectiveAreRejected() {
+        Api.Answer bounded = scheduler.post(
+                "/api/v1/plans",
+                "{\"cluster\":\"" + cluster + "\",\"model\":\"gpt3-1.3b\",\"goal\":{\"globalBatchSequences\":64,"
+                        + "\"gpus\":32,\"maxIterationSeconds\":2.0}}");
+        assertThat(bounded.status()).isEqualTo(400);
+        assertThat(bounded.json().get("detail").asText()).contains("only with objective cost-per-token");
+
+        Api.Answer objective = scheduler.post(
+                "/api/v1/plans",
+                "{\"cluster\":\"" + cluster + "\",\"model\":\"gpt3-1.3b\",\"goal\":{\"globalBatchSequences\":64,"
+                        + "\"gpus\":32,\"objective\":\"cheap\"}}");
+        assertThat(objective.status()).isEqualTo(400);
+        assertThat(objective.json().get("field").asText()).isEqualTo("goal.objective");
+    }
+
+    @Test
     void tooManyGpusFailsWithTheReason() {
         Api.Answer started = scheduler.post(
                 "/api/v1/plans",

@@ -30,6 +30,11 @@ public final class GpuCountSearch {
 
     /** Plans on the best GPU count up to {@code request.gpus()}. */
     public CostPerTokenResult plan(PlanRequest request, CostPerTokenGoal goal) {
+        return plan(request, goal, progress -> {});
+    }
+
+    /** As {@link #plan(PlanRequest, CostPerTokenGoal)}, reporting the progress of each full search. */
+    public CostPerTokenResult plan(PlanRequest request, CostPerTokenGoal goal, SearchProgressListener listener) {
         int maxGpus = request.gpus();
         // The largest count must be one a fixed-count request could ask for (whole nodes, at most the cluster).
         Planner.space(request, request.cluster().cluster());
@@ -63,7 +68,7 @@ public final class GpuCountSearch {
         double chosenCost = Double.POSITIVE_INFINITY;
         List<GpuCountCandidate> all = new ArrayList<>(screened);
         for (GpuCountCandidate count : toSearch) {
-            PlanResult plan = planner.plan(withGpus(request, count.gpus()));
+            PlanResult plan = planner.plan(withGpus(request, count.gpus()), listener);
             all.remove(count);
             if (!plan.feasible()) {
                 all.add(candidate(count.gpus(), true, null, Double.NaN, tokens, goal, "no placement fits"));
@@ -119,14 +124,17 @@ public final class GpuCountSearch {
         return List.copyOf(counts);
     }
 
+    /**
+     * The request on {@code gpus} GPUs. A wall-clock limit is the budget of the whole comparison, so each of the full
+     * searches gets its share.
+     */
     private static PlanRequest withGpus(PlanRequest request, int gpus) {
+        SearchOptions options = request.options();
+        if (options.timeLimit() != null) {
+            options = options.withTimeLimit(options.timeLimit().dividedBy(FULL_SEARCHES));
+        }
         return new PlanRequest(
-                request.cluster(),
-                request.model(),
-                request.globalBatchSequences(),
-                gpus,
-                request.framework(),
-                request.options());
+                request.cluster(), request.model(), request.globalBatchSequences(), gpus, request.framework(), options);
     }
 
     private static GpuCountCandidate candidate(

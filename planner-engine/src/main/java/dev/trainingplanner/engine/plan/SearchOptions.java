@@ -120,6 +120,24 @@ public record SearchOptions(
                 layoutPoolSize);
     }
 
+    public SearchOptions withTimeLimit(Duration value) {
+        return new SearchOptions(
+                zeroStages,
+                allowZeroPlusPlus,
+                tensorParallelAcrossNodes,
+                headroomFraction,
+                allowGradientCoding,
+                maxLadderFraction,
+                minMicroBatch,
+                maxMicroBatch,
+                precision,
+                seed,
+                steps,
+                value,
+                topK,
+                layoutPoolSize);
+    }
+
     public SearchOptions withHeadroom(double fraction) {
         return new SearchOptions(
                 zeroStages,
