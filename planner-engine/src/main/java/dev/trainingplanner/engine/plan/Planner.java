@@ -123,6 +123,7 @@ public final class Planner {
                             "GPU order changed inside %d nodes whose intra-node links or GPU speeds differ",
                             reordered));
         }
+        chosen = fastestOnPlacement(pool, searched, chosen, placement, options.headroomFraction());
         PlannedLayout best = refinement.refine(chosen, placement);
         List<PlannedLayout> alternatives = alternatives(pool, searched, best, placement, options);
         double defaultBest = feasible.get(0).packedIterationTimeSeconds();
@@ -236,6 +237,28 @@ public final class Planner {
                     + g + " GPUs; use a multiple of " + g);
         }
         return new SearchSpace(cluster, gpus / g, g, request.options().headroomFraction());
+    }
+
+    /**
+     * The search ends on a placement found for its last layout; another pool layout can be faster on that very
+     * placement (the layout-change move is rare near the end), so the fastest one that fits there is kept.
+     */
+    private static LayoutCandidate fastestOnPlacement(
+            CandidatePool pool,
+            List<LayoutCandidate> searched,
+            LayoutCandidate chosen,
+            Placement placement,
+            double headroomFraction) {
+        LayoutCandidate fastest = chosen;
+        double fastestSeconds = pool.estimate(chosen, placement).iterationTimeSeconds();
+        for (LayoutCandidate candidate : searched) {
+            Estimate estimate = pool.estimate(candidate, placement);
+            if (estimate.fits(headroomFraction) && estimate.iterationTimeSeconds() < fastestSeconds * (1 - 1e-9)) {
+                fastest = candidate;
+                fastestSeconds = estimate.iterationTimeSeconds();
+            }
+        }
+        return fastest;
     }
 
     /** The best placement of each other layout is approximated by the chosen node order (no extra search). */

@@ -42,6 +42,9 @@ class PlannerTest {
         assertThat(result.explanation().notes()).anyMatch(n -> n.contains("nodes left idle"));
         assertThat(result.alternatives()).isNotEmpty().allSatisfy(a -> assertThat(a.describe())
                 .isNotEqualTo(result.best().describe()));
+        assertThat(result.alternatives())
+                .allSatisfy(a -> assertThat(a.estimate().iterationTimeSeconds())
+                        .isGreaterThanOrEqualTo(result.best().estimate().iterationTimeSeconds()));
         assertThat(PlanDocuments.toJson(PlanDocuments.from(result)))
                 .contains("\"layout\"", "\"placement\"", "\"estimate\"", "\"alternatives\"", "\"explanation\"");
     }
