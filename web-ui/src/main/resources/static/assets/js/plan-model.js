@@ -30,6 +30,21 @@ export function resultOf(plan) {
   return null;
 }
 
+/**
+ * The comparison of GPU counts of a cost-per-token plan ({objective, maxGpus, maxIterationSeconds, gpuHourPrice,
+ * chosenGpus, candidates}), or null for the iteration-time objective. chosenGpus is 0 when no count has a plan.
+ */
+export function gpuCountSearchOf(plan) {
+  for (const part of [plan && plan.result, plan]) {
+    const found = documentOf(part);
+    if (found && found.gpuCountSearch && typeof found.gpuCountSearch === 'object') {
+      const search = found.gpuCountSearch;
+      return { ...search, candidates: Array.isArray(search.candidates) ? search.candidates : [] };
+    }
+  }
+  return null;
+}
+
 export function estimateOf(result) {
   return (result && (result.estimate || result.prediction)) || null;
 }

@@ -224,6 +224,10 @@ class PlanPagesBrowserTest {
         }
         assertThat(browser.find(By.cssSelector("[data-testid='explanation']")).getText())
                 .contains(result.get("explanation").get("summary").asText());
+        // The default objective compares no GPU counts.
+        assertThat(result.get("gpuCountSearch").isNull()).isTrue();
+        assertThat(browser.findAll(By.cssSelector("table[data-testid='gpu-count-table']")))
+                .isEmpty();
 
         // The hostfile as the page offers it for download is the API's artifact, byte for byte.
         String hostfile = scheduler
@@ -245,6 +249,97 @@ class PlanPagesBrowserTest {
                         .getText())
                 .contains(id);
         browser.screenshot("plans");
+    }
+
+    /** A number as the page prints it ("1,234.5", "0.01707"). */
+    private static double shown(String text) {
+        return Double.parseDouble(text.replace(",", ""));
+    }
+
+    @Test
+    void aCostPerTokenPlanShowsTheGpuCountsItCompared() {
+        browser.go("#/plans/new", "new-plan");
+        new Select(browser.find(By.id("plan-cluster"))).selectByValue(cluster);
+        new Select(browser.find(By.id("plan-model"))).selectByValue("gpt3-1.3b");
+        replace(By.id("plan-global-batch"), "64");
+        // The bound and the price belong to the cost-per-token objective only.
+        assertThat(browser.find(By.id("plan-gpu-hour-price")).isDisplayed()).isFalse();
+        assertThat(browser.find(By.id("plan-max-iteration-seconds")).isDisplayed())
+                .isFalse();
+        new Select(browser.find(By.id("plan-objective"))).selectByValue("cost-per-token");
+        assertThat(browser.find(By.cssSelector("label[for='plan-gpus']")).getText())
+                .contains("maximum");
+        assertThat(browser.find(By.id("plan-max-iteration-seconds")).isDisplayed())
+                .isTrue();
+        replace(By.id("plan-gpus"), "32");
+        replace(By.id("plan-gpu-hour-price"), "2.5");
+        replace(By.id("plan-time-limit"), "6");
+        browser.screenshot("new-plan-cost-per-token");
+        browser.find(By.id("plan-submit")).click();
+        browser.awaitView("plan-detail");
+        String id = ((String) browser.script("return window.location.hash;")).substring("#/plans/".length());
+
+        JsonNode goal = json(scheduler.ok("GET", "/plans/" + id, null).body())
+                .get("request")
+                .get("goal");
+        assertThat(goal.get("objective").asText()).isEqualTo("cost-per-token");
+        assertThat(goal.get("gpus").asInt()).isEqualTo(32);
+        assertThat(goal.get("gpuHourPrice").asDouble()).isEqualTo(2.5);
+        assertThat(goal.path("maxIterationSeconds").isNull()
+                        || goal.path("maxIterationSeconds").isMissingNode())
+                .as("goal %s", goal)
+                .isTrue();
+        awaitStatus(id, "completed", Duration.ofSeconds(180));
+
+        JsonNode search = json(scheduler.ok("GET", "/plans/" + id, null).body()).at("/result/plan/gpuCountSearch");
+        assertThat(search.isObject()).as("gpuCountSearch %s", search).isTrue();
+        int chosenGpus = search.get("chosenGpus").asInt();
+        assertThat(chosenGpus).isBetween(1, 32);
+        JsonNode candidates = search.get("candidates");
+
+        WebElement gpuTable = browser.find(By.cssSelector("table[data-testid='gpu-count-table']"));
+        List<String> headers = gpuTable.findElements(By.cssSelector("thead th")).stream()
+                .map(WebElement::getText)
+                .toList();
+        int gpusColumn = headers.indexOf("GPUs");
+        int costColumn = headers.indexOf("Cost per million tokens");
+        int gpuHoursColumn = headers.indexOf("GPU-h per million tokens");
+        assertThat(gpusColumn).as("headers %s", headers).isNotNegative();
+        assertThat(costColumn).as("headers %s", headers).isNotNegative();
+        assertThat(gpuHoursColumn).as("headers %s", headers).isNotNegative();
+
+        List<WebElement> rows = gpuTable.findElements(By.cssSelector("tbody tr"));
+        assertThat(rows).hasSize(candidates.size());
+        for (int r = 0; r < rows.size(); r++) {
+            JsonNode candidate = candidates.get(r);
+            List<WebElement> cells = rows.get(r).findElements(By.tagName("td"));
+            assertThat(shown(cells.get(gpusColumn).getText()))
+                    .isEqualTo(candidate.get("gpus").asDouble());
+            JsonNode cost = candidate.get("costPerMillionTokens");
+            if (cost.isNumber()) {
+                assertThat(shown(cells.get(costColumn).getText()))
+                        .isCloseTo(cost.asDouble(), within(cost.asDouble() * 1e-3));
+                assertThat(cost.asDouble())
+                        .isCloseTo(
+                                candidate.get("gpuHoursPerMillionTokens").asDouble() * 2.5,
+                                within(cost.asDouble() * 1e-9));
+            } else {
+                assertThat(cells.get(costColumn).getText()).isEqualTo("–");
+            }
+        }
+        List<WebElement> chosenRows = gpuTable.findElements(By.cssSelector("tbody tr.chosen"));
+        assertThat(chosenRows).hasSize(1);
+        List<WebElement> chosenCells = chosenRows.get(0).findElements(By.tagName("td"));
+        assertThat(chosenCells.get(0).getText()).isEqualTo("chosen");
+        assertThat(shown(chosenCells.get(gpusColumn).getText())).isEqualTo(chosenGpus);
+        assertThat(chosenCells.get(costColumn).getText()).isNotEqualTo("–");
+        assertThat(browser.find(By.cssSelector("[data-testid='gpu-count-summary']"))
+                        .getText())
+                .startsWith(chosenGpus + " of at most 32 GPUs");
+        // The rest of the page is the chosen count's plan.
+        assertThat(browser.findAll(By.cssSelector("table[data-testid='placement-table'] tbody tr")))
+                .hasSize(chosenGpus);
+        browser.screenshot("plan-detail-cost-per-token");
     }
 
     @Test

@@ -1,12 +1,19 @@
-// New plan: cluster, model (preset or custom), batch, sequence length, GPU count and planning options; submitting
-// starts an asynchronous solve and opens the plan page, which shows live progress until it is done.
+// New plan: cluster, model (preset or custom), batch, sequence length, objective, GPU count and planning options;
+// submitting starts an asynchronous solve and opens the plan page, which shows live progress until it is done.
 import { api, ApiProblem, asList } from '../api.js';
 import { emptyState, h } from '../dom.js';
 
 const CUSTOM = '__custom__';
+export const COST_PER_TOKEN = 'cost-per-token';
 const MODEL_FIELDS = ['layers', 'hiddenSize', 'ffnHiddenSize', 'attentionHeads', 'kvHeads', 'vocabularySize', 'sequenceLength', 'mlp', 'tiedEmbeddings', 'flashAttention', 'norm'];
 
-/** The body of POST /api/v1/plans for a stand-alone plan (cluster + model + goal + options). */
+const given = (value) => value !== undefined && value !== null && value !== '' && Number.isFinite(Number(value));
+
+/**
+ * The body of POST /api/v1/plans for a stand-alone plan (cluster + model + goal + options). With the cost-per-token
+ * objective, gpus is the most GPUs the run may get and the optional iteration-time bound and GPU-hour price go into
+ * the goal too (the API rejects them with the default objective, so they are sent only with this one).
+ */
 export function planRequest(values) {
   const options = {
     allowZeroPlusPlus: values.zeroPlusPlus,
@@ -15,10 +22,16 @@ export function planRequest(values) {
     headroomFraction: values.headroom,
   };
   if (values.timeLimitSeconds) options.timeLimitSeconds = values.timeLimitSeconds;
+  const goal = { globalBatchSequences: values.globalBatch, gpus: values.gpus, framework: values.framework };
+  if (values.objective === COST_PER_TOKEN) {
+    goal.objective = COST_PER_TOKEN;
+    if (given(values.maxIterationSeconds)) goal.maxIterationSeconds = Number(values.maxIterationSeconds);
+    if (given(values.gpuHourPrice)) goal.gpuHourPrice = Number(values.gpuHourPrice);
+  }
   return {
     cluster: values.cluster,
     model: values.model,
-    goal: { globalBatchSequences: values.globalBatch, gpus: values.gpus, framework: values.framework },
+    goal,
     options,
   };
 }
@@ -84,6 +97,14 @@ export async function render(main, params, ctx) {
   const globalBatch = number('plan-global-batch', 1024, { min: 1, step: 1 });
   const sequenceLength = number('plan-seq-len', '', { min: 1, step: 1 });
   const gpus = number('plan-gpus', 8, { min: 1, step: 1 });
+  const objective = h(
+    'select',
+    { id: 'plan-objective', name: 'objective', 'aria-describedby': 'plan-objective-hint' },
+    h('option', { value: 'iteration-time' }, 'Fastest iteration'),
+    h('option', { value: COST_PER_TOKEN }, 'Lowest cost per token'),
+  );
+  const maxIterationSeconds = h('input', { id: 'plan-max-iteration-seconds', type: 'number', min: 0.001, step: 'any', placeholder: 'no bound', 'aria-describedby': 'plan-max-iteration-seconds-hint' });
+  const gpuHourPrice = h('input', { id: 'plan-gpu-hour-price', type: 'number', min: 0, step: 'any', placeholder: 'none', 'aria-describedby': 'plan-gpu-hour-price-hint' });
   const framework = h('select', { id: 'plan-framework' }, ['megatron', 'deepspeed', 'fsdp'].map((f) => h('option', { value: f }, f)));
   const zeroPlusPlus = h('input', { id: 'plan-zeropp', type: 'checkbox' });
   const gradientCoding = h('input', { id: 'plan-gradient-coding', type: 'checkbox' });
@@ -97,6 +118,18 @@ export async function render(main, params, ctx) {
   };
   model.addEventListener('change', syncSequenceLength);
   syncSequenceLength();
+  const gpusField = field('plan-gpus', 'GPUs to use', gpus);
+  const costFields = [
+    field('plan-max-iteration-seconds', 'Longest iteration allowed (seconds, optional)', maxIterationSeconds, 'Plans slower than this per iteration are not chosen.'),
+    field('plan-gpu-hour-price', 'GPU-hour price (optional)', gpuHourPrice, 'Adds the cost per million tokens to the comparison of GPU counts (in the currency of the price).'),
+  ];
+  const syncObjective = () => {
+    const costPerToken = objective.value === COST_PER_TOKEN;
+    gpusField[0].textContent = costPerToken ? 'Most GPUs to use (maximum)' : 'GPUs to use';
+    for (const element of costFields.flat()) element.hidden = !costPerToken;
+  };
+  objective.addEventListener('change', syncObjective);
+  syncObjective();
   const submit = h('button', { type: 'submit', id: 'plan-submit' }, 'Start planning');
   const form = h(
     'form',
@@ -106,7 +139,9 @@ export async function render(main, params, ctx) {
     customRow,
     field('plan-global-batch', 'Global batch (sequences per step)', globalBatch),
     field('plan-seq-len', 'Sequence length (tokens)', sequenceLength, "Defaults to the model's; another length plans a variant registered as {model}-seq{length}."),
-    field('plan-gpus', 'GPUs to use', gpus),
+    field('plan-objective', 'Objective', objective, 'Fastest iteration plans on exactly the GPUs given; lowest cost per token compares GPU counts up to that maximum and keeps the one with the fewest GPU-hours per trained token.'),
+    gpusField,
+    costFields,
     field('plan-framework', 'Framework', framework),
     h(
       'fieldset',
@@ -131,12 +166,16 @@ export async function render(main, params, ctx) {
         if (e instanceof SyntaxError) throw new Error(`The custom model is not valid JSON: ${e.message}`);
         throw e;
       }
+      const costPerToken = objective.value === COST_PER_TOKEN;
       const body = planRequest({
         cluster: cluster.value,
         model: modelName,
         globalBatch: Number(globalBatch.value),
         gpus: Number(gpus.value),
         framework: framework.value,
+        objective: objective.value,
+        maxIterationSeconds: costPerToken && maxIterationSeconds.value !== '' ? Number(maxIterationSeconds.value) : null,
+        gpuHourPrice: costPerToken && gpuHourPrice.value !== '' ? Number(gpuHourPrice.value) : null,
         zeroPlusPlus: zeroPlusPlus.checked,
         gradientCoding: gradientCoding.checked,
         ladderFraction: Number(ladder.value),

@@ -1,12 +1,12 @@
 // Plan detail: status and live progress while solving; when a plan exists, its layout in one line, predictions,
-// iteration-time breakdown, per-rank memory against capacity, pipeline timeline, placement grid, explanation,
+// the comparison of GPU counts (objective cost per token), iteration-time breakdown, per-rank memory against capacity, pipeline timeline, placement grid, explanation,
 // alternatives and launch artifacts.
 import { api, request } from '../api.js';
 import { chart, colour } from '../charts.js';
 import { badge, emptyState, fmt, h, humanize, table, textEquivalent } from '../dom.js';
 import { degrees, describeLayout, pick } from '../layout.js';
 import { oneFOneB } from '../pipeline.js';
-import { breakdownOf, breakdownValue, documentOf, estimateOf, explanationGroups, isTerminal, placementOf, rankMemory, resultOf, statusOf } from '../plan-model.js';
+import { breakdownOf, breakdownValue, documentOf, estimateOf, explanationGroups, gpuCountSearchOf, isTerminal, placementOf, rankMemory, resultOf, statusOf } from '../plan-model.js';
 
 const POLL_MILLIS = 1000;
 export const ARTIFACT_KINDS = ['megatron-args', 'deepspeed-config', 'hostfile', 'rank-map'];
@@ -28,6 +28,8 @@ export async function render(main, [id], ctx) {
   const planDocument = documentOf(plan.result);
   if (!result && planDocument && planDocument.explanation) {
     main.append(emptyState('No layout of this model fits the request on this cluster. Give it more GPUs, a smaller batch or less headroom, then submit a new plan.', h('a', { href: '#/plans/new' }, 'New plan')));
+    const search = gpuCountSearchOf(plan);
+    if (search) main.append(gpuCountSection(search));
     main.append(explanationSection(planDocument, plan));
     return;
   }
@@ -60,13 +62,14 @@ function context(plan) {
   const cluster = plan.cluster || request.cluster || problem.cluster;
   const model = request.model || problem.model;
   const gpus = goal.gpus ?? problem.gpus;
+  const costPerToken = goal.objective === 'cost-per-token';
   const batch = goal.globalBatchSequences ?? problem.globalBatchSequences;
   return h(
     'p',
     { class: 'muted', 'data-testid': 'plan-context' },
     cluster ? ['Cluster ', h('a', { href: `#/clusters/${encodeURIComponent(cluster)}` }, String(cluster))] : null,
     model ? ` · model ${model}` : null,
-    gpus ? ` · ${gpus} GPUs` : null,
+    gpus ? (costPerToken ? ` · up to ${gpus} GPUs, lowest cost per token` : ` · ${gpus} GPUs`) : null,
     batch ? ` · global batch ${batch} sequences` : null,
     problem.sequenceLength ? ` · sequence ${problem.sequenceLength} tokens` : null,
     goal.framework || problem.framework ? ` · ${goal.framework || problem.framework}` : null,
@@ -162,6 +165,8 @@ function renderResult(main, plan, result, ctx) {
       kpi('Peak memory', fmt.gib(pick(estimate, 'peakMemoryBytes')), 'peak-memory'),
     ),
   );
+  const search = gpuCountSearchOf(plan);
+  if (search) main.append(gpuCountSection(search));
   main.append(breakdownSection(estimate, ctx));
   main.append(memorySection(estimate, plan, ctx));
   main.append(timelineSection(plan, result, estimate, ctx));
@@ -173,6 +178,53 @@ function renderResult(main, plan, result, ctx) {
 
 function kpi(label, value, testId) {
   return h('div', {}, h('dt', {}, label), h('dd', { 'data-testid': testId }, value));
+}
+
+/** Four significant digits without exponent: GPU-hours and costs per million tokens span many magnitudes. */
+function significant(value) {
+  return typeof value === 'number' && Number.isFinite(value) ? value.toLocaleString('en-US', { maximumSignificantDigits: 4 }) : '–';
+}
+
+/** Objective cost per token: every GPU count compared, the chosen one marked. */
+function gpuCountSection(search) {
+  const section = h('section', { 'aria-labelledby': 'gpu-count-heading' }, h('h2', { id: 'gpu-count-heading' }, 'GPU count (cost per token)'));
+  const priced = typeof search.gpuHourPrice === 'number';
+  const bound = typeof search.maxIterationSeconds === 'number' ? search.maxIterationSeconds : null;
+  const chosenGpus = Number(search.chosenGpus) || 0;
+  const chosen = search.candidates.find((c) => chosenGpus > 0 && Number(c.gpus) === chosenGpus);
+  const searched = search.candidates.filter((c) => c.searched).length;
+  const boundText = bound !== null ? `, iteration at most ${fmt.seconds(bound)}` : '';
+  let summary;
+  if (chosenGpus > 0) {
+    summary = `${chosenGpus} of at most ${search.maxGpus} GPUs${boundText}: the fewest GPU-hours per trained token` +
+      (chosen ? ` (${significant(chosen.gpuHoursPerMillionTokens)} GPU-h per million tokens${priced ? `, cost ${significant(chosen.costPerMillionTokens)} per million tokens at ${significant(search.gpuHourPrice)} per GPU-hour` : ''})` : '') +
+      '.';
+  } else {
+    summary = `No GPU count up to ${search.maxGpus} GPUs has a plan${bound !== null ? ` within the ${fmt.seconds(bound)} iteration-time bound` : ''}.`;
+  }
+  section.append(
+    h('p', { 'data-testid': 'gpu-count-summary', 'data-chosen-gpus': chosenGpus, 'data-max-gpus': search.maxGpus }, summary),
+    h('p', { class: 'hint' }, `${search.candidates.length} GPU counts screened; the full placement search ran on ${searched} of them (those with the lowest screened cost within the bound).`),
+  );
+  if (!search.candidates.length) return section;
+  section.append(
+    table({
+      testId: 'gpu-count-table',
+      rowClass: (c) => (chosenGpus > 0 && Number(c.gpus) === chosenGpus ? 'chosen' : null),
+      columns: [
+        { label: '', value: (c) => (chosenGpus > 0 && Number(c.gpus) === chosenGpus ? badge('ok', 'chosen') : '') },
+        { label: 'GPUs', num: true, value: (c) => fmt.integer(c.gpus) },
+        { label: 'Layout', value: (c) => c.layout ?? '–' },
+        { label: 'Iteration time', num: true, value: (c) => fmt.seconds(c.iterationTimeSeconds) },
+        { label: 'GPU-h per million tokens', num: true, value: (c) => significant(c.gpuHoursPerMillionTokens) },
+        ...(priced ? [{ label: 'Cost per million tokens', num: true, value: (c) => significant(c.costPerMillionTokens) }] : []),
+        { label: 'Planned by', value: (c) => (c.searched ? 'full search' : 'screening only') },
+        { label: 'Note', value: (c) => c.note || '' },
+      ],
+      rows: search.candidates,
+    }),
+  );
+  return section;
 }
 
 function breakdownSection(estimate, ctx) {
