@@ -10,7 +10,8 @@ import java.util.TreeSet;
 /**
  * Cost per token with a free GPU count. Every candidate count is screened (its fastest layout under the default and
  * the construction node orders); the counts with the lowest screened cost per token within the iteration-time bound
- * then get the full placement search, and the lowest planned cost wins (ties go to fewer GPUs).
+ * then get the full placement search, and the lowest planned cost wins (ties go to more GPUs, which finish sooner at
+ * the same cost).
  *
  * <p>Candidate counts: powers of two below one node, then 1, 2, 3, 4, 6, 8, 12, ... nodes (powers of two and 1.5×
  * them, so both batch-friendly and in-between sizes are seen) and the largest count, all at most the request's GPUs.
@@ -61,7 +62,8 @@ public final class GpuCountSearch {
         List<GpuCountCandidate> toSearch = screened.stream()
                 .filter(c -> c.layout() != null && c.note() == null)
                 .sorted(Comparator.comparingDouble(GpuCountCandidate::gpuHoursPerMillionTokens)
-                        .thenComparingInt(GpuCountCandidate::gpus))
+                        .thenComparing(
+                                Comparator.comparingInt(GpuCountCandidate::gpus).reversed()))
                 .limit(FULL_SEARCHES)
                 .toList();
         PlanResult chosen = null;
@@ -94,14 +96,14 @@ public final class GpuCountSearch {
         return new CostPerTokenResult(chosen, goal, maxGpus, List.copyOf(all));
     }
 
-    /** Lower cost, or the same cost (to 1e-12) on fewer GPUs. */
+    /** Lower cost, or the same cost (to 1e-9) on more GPUs: the same GPU-hours per token, trained sooner. */
     private static boolean cheaper(GpuCountCandidate planned, double chosenCost, PlanResult chosen) {
         double cost = planned.gpuHoursPerMillionTokens();
-        if (chosen == null || cost < chosenCost * (1 - 1e-12)) {
+        if (chosen == null || cost < chosenCost * (1 - 1e-9)) {
             return true;
         }
-        return cost <= chosenCost * (1 + 1e-12)
-                && planned.gpus() < chosen.request().gpus();
+        return cost <= chosenCost * (1 + 1e-9)
+                && planned.gpus() > chosen.request().gpus();
     }
 
     static List<Integer> candidateCounts(int maxGpus, int gpusPerNode) {

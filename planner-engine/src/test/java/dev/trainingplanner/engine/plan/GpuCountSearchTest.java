@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.trainingplanner.engine.TestProblems;
 import dev.trainingplanner.engine.bench.SyntheticClusters;
 import dev.trainingplanner.engine.profile.ProfiledCluster;
+import java.util.Collections;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Cost per token with a free GPU count: GPUs × iteration time per trained token, within an iteration-time bound. */
@@ -50,6 +52,30 @@ class GpuCountSearchTest {
                 .isEqualTo(result.plan().request().gpus()));
         PlanResult allGpus = new Planner().plan(upTo(64));
         assertThat(chosen).isLessThanOrEqualTo(gpuHoursPerMillionTokens(allGpus) * (1 + 1e-9));
+    }
+
+    @Test
+    void equalCostGoesToTheLargerCountWhichTrainsSooner() {
+        // GPT-3 1.3B with pure data parallelism whose gradient all-reduce hides behind the backward pass: 4, 8 and 16
+        // GPUs cost the same GPU-hours per token, and 16 finishes each step four times sooner than 4.
+        ProfiledCluster small = TestProblems.cluster(SyntheticClusters.Spec.healthy("tie", 4, 8));
+        PlanRequest base = TestProblems.request(small, "gpt3-1.3b", 2048, 64, 32);
+        PlanRequest request = new PlanRequest(
+                small, base.model(), 64, 32, base.framework(), base.options().withSteps(200));
+
+        CostPerTokenResult result = new GpuCountSearch(new Planner()).plan(request, CostPerTokenGoal.unbounded());
+
+        double cheapest = result.candidates().stream()
+                .filter(GpuCountCandidate::searched)
+                .mapToDouble(GpuCountCandidate::gpuHoursPerMillionTokens)
+                .min()
+                .orElseThrow();
+        List<Integer> tied = result.candidates().stream()
+                .filter(c -> c.searched() && c.gpuHoursPerMillionTokens() <= cheapest * (1 + 1e-9))
+                .map(GpuCountCandidate::gpus)
+                .toList();
+        assertThat(tied).hasSizeGreaterThan(1);
+        assertThat(result.plan().request().gpus()).isEqualTo(Collections.max(tied));
     }
 
     @Test
