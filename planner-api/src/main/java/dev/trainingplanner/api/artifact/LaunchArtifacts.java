@@ -64,6 +64,12 @@ public final class LaunchArtifacts {
             args.add("--num-layers-per-virtual-pipeline-stage "
                     + model.layers() / (plan.pipelineParallel() * plan.virtualPipelineStages()));
         }
+        if (plan.unevenStages()) {
+            // Megatron-Core splits the remaining layers evenly over the middle stages, as the planned split does.
+            List<Integer> split = plan.stageLayerCounts();
+            args.add("--decoder-first-pipeline-num-layers " + split.get(0));
+            args.add("--decoder-last-pipeline-num-layers " + split.get(split.size() - 1));
+        }
         if (plan.sequenceParallel()) {
             args.add("--sequence-parallel");
         }
@@ -129,6 +135,9 @@ public final class LaunchArtifacts {
             zero.put("zero_hpz_partition_size", plan.hpzPartitionSize());
             zero.put("zero_quantized_weights", plan.quantizedWeights());
             zero.put("zero_quantized_gradients", plan.quantizedGradients());
+            if (plan.micsShardSize() != null) {
+                zero.put("mics_shard_size", plan.micsShardSize());
+            }
         }
         if (plan.recompute().equals("full")) {
             config.putObject("activation_checkpointing")

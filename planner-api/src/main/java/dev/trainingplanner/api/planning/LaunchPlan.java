@@ -11,6 +11,8 @@ import java.util.List;
  * @param hpzPartitionSize ZeRO++ hpZ secondary group size (1 = off)
  * @param recompute {@code none}, {@code selective} or {@code full}
  * @param ranks every global rank in order: its node and the GPU index in that node's profile
+ * @param stageLayerCounts layers per pipeline stage of an uneven split, or null / empty for the even split
+ * @param micsShardSize DeepSpeed MiCS shard group (states sharded within it, replicated across), or null when off
  */
 public record LaunchPlan(
         String framework,
@@ -28,13 +30,20 @@ public record LaunchPlan(
         boolean quantizedGradients,
         String precision,
         String recompute,
-        List<RankPlacement> ranks) {
+        List<RankPlacement> ranks,
+        List<Integer> stageLayerCounts,
+        Integer micsShardSize) {
 
     /** Global rank {@code rank} runs on GPU {@code gpu} of node {@code node}. */
     public record RankPlacement(int rank, String node, int gpu) {}
 
     public int worldSize() {
         return tensorParallel * pipelineParallel * dataParallel * contextParallel;
+    }
+
+    /** Whether the pipeline stages hold different numbers of layers (plans stored before splits existed: no). */
+    public boolean unevenStages() {
+        return stageLayerCounts != null && !stageLayerCounts.isEmpty();
     }
 
     public int gradientAccumulationSteps() {

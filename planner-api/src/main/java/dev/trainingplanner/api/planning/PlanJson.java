@@ -76,6 +76,10 @@ final class PlanJson {
                 layout.zeroPlusPlus().quantizedGradients(),
                 request.options().precision().name().toLowerCase(Locale.ROOT),
                 layout.recompute().name().toLowerCase(Locale.ROOT),
-                ranks);
+                ranks,
+                layout.stageLayerCounts(),
+                layout.zeroStage() == 3 && layout.partitionGroups().optimizerStatesGroupSize() > 0
+                        ? layout.partitionGroups().optimizerStatesGroupSize()
+                        : null);
     }
 }

@@ -142,6 +142,14 @@ public final class LayoutSpace {
                                 .zeroStage(3)
                                 .zeroPlusPlus(new ZeroPlusPlus(false, gpusPerNodeUsed, false)));
                     }
+                    if (stage == 3 && dp > gpusPerNodeUsed && dp % gpusPerNodeUsed == 0) {
+                        // MiCS (mics_shard_size = g): every state sharded within a node, replicated across nodes;
+                        // the node and world tiers of cost-models.md §7.4 / §7.5.
+                        int group = gpusPerNodeUsed;
+                        variants.add(Layout.builder()
+                                .zeroStage(3)
+                                .partitionGroups(new PartitionGroups(group, group, group)));
+                    }
                 }
             }
             case FSDP -> {

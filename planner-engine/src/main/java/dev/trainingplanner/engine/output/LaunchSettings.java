@@ -99,6 +99,9 @@ final class LaunchSettings {
         if (l.zeroPlusPlus().quantizedGradients()) {
             zero.put("zero_quantized_gradients", true);
         }
+        if (l.zeroStage() == 3 && l.partitionGroups().optimizerStatesGroupSize() > 0) {
+            zero.put("mics_shard_size", l.partitionGroups().optimizerStatesGroupSize());
+        }
         config.put("zero_optimization", zero);
         config.put("bf16", Map.of("enabled", true));
         if (l.recompute() != Recompute.NONE) {

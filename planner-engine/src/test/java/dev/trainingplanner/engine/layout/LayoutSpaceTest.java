@@ -2,6 +2,7 @@ package dev.trainingplanner.engine.layout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trainingplanner.costmodel.layout.PartitionGroups;
 import dev.trainingplanner.costmodel.model.ModelPresets;
 import dev.trainingplanner.costmodel.model.ModelSpec;
 import dev.trainingplanner.engine.plan.Framework;
@@ -47,6 +48,13 @@ class LayoutSpaceTest {
         });
         assertThat(options).anyMatch(o -> o.layout().zeroPlusPlus().any());
         assertThat(options).anyMatch(o -> o.layout().zeroStage() == 2);
+        assertThat(options)
+                .filteredOn(o -> !o.layout().partitionGroups().isDefault())
+                .isNotEmpty()
+                .allSatisfy(o -> {
+                    assertThat(o.layout().zeroStage()).isEqualTo(3);
+                    assertThat(o.layout().partitionGroups()).isEqualTo(new PartitionGroups(8, 8, 8));
+                });
     }
 
     @Test
