@@ -539,7 +539,7 @@ final class PlacementEvaluator {
                 compute, recompute, bubble, tensor, p2p, dataParallelSeconds, prep.optimizerSeconds, straggler);
         double iteration = breakdown.totalSeconds();
 
-        List<Violation> violations = new ArrayList<>(prep.staticViolations);
+        List<Violation> violations = new ArrayList<>(0);
         double slowestTp = Double.POSITIVE_INFINITY;
         for (double bw : tpBottleneck) {
             slowestTp = Math.min(slowestTp, bw);
@@ -614,9 +614,20 @@ final class PlacementEvaluator {
                 modelFlopsPerGpu / prep.peakFlopsPerGpu,
                 peak,
                 worstRatio,
-                List.copyOf(violations),
-                prep.stageMemory.clone(),
+                withStaticViolations(violations),
+                // Immutable records in an array that nothing writes after prepare: shared, not copied.
+                prep.stageMemory,
                 placement,
                 cluster);
+    }
+
+    /** The layout's static violations followed by {@code placementViolations}; most estimates add none. */
+    private List<Violation> withStaticViolations(List<Violation> placementViolations) {
+        if (placementViolations.isEmpty()) {
+            return prep.staticViolations;
+        }
+        List<Violation> all = new ArrayList<>(prep.staticViolations);
+        all.addAll(placementViolations);
+        return List.copyOf(all);
     }
 }

@@ -322,23 +322,22 @@ public final class PreparedLayout {
         this.staticViolations = List.copyOf(violations);
     }
 
-    /** Members of a ring on the first member's slot, and the number of slots the ring spans. */
+    /**
+     * Members of a ring on the first member's slot, and the number of slots the ring spans, for the ring of
+     * {@code members} ranks {@code base, base + stride, ...} on slots of {@code g} ranks (at least 1 each).
+     */
     private static int[] ringShape(int base, int stride, int members, int g) {
-        int firstSlot = base / g;
-        int onFirst = 0;
-        int lastSlot = -1;
-        int slots = 0;
-        for (int q = 0; q < members; q++) {
-            int slot = (base + q * stride) / g;
-            if (slot == firstSlot) {
-                onFirst++;
-            }
-            if (slot != lastSlot) {
-                slots++;
-                lastSlot = slot;
-            }
+        if (members <= 0) {
+            return new int[] {1, 1};
         }
-        return new int[] {Math.max(1, onFirst), Math.max(1, slots)};
+        long first = base;
+        long last = base + (long) (members - 1) * stride;
+        // Members on the first slot: those before the slot's end.
+        long onFirst = Math.min(members, ((first / g + 1) * g - first + stride - 1) / stride);
+        // Slots of consecutive members differ by at most one when stride < g, so every slot in between is visited;
+        // with stride >= g every member is on a slot of its own.
+        long slots = stride >= g ? members : last / g - first / g + 1;
+        return new int[] {(int) Math.max(1, onFirst), (int) Math.max(1, slots)};
     }
 
     private void checkStructure(List<Violation> violations, GpuType gpu) {
