@@ -1,17 +1,6 @@
 package dev.trainingplanner.costmodel.bench;
 
-import dev.trainingplanner.costmodel.cluster.Cluster;
-import dev.trainingplanner.costmodel.cluster.GpuCatalog;
-import dev.trainingplanner.costmodel.estimate.CostModel;
 import dev.trainingplanner.costmodel.estimate.PlacementSession;
-import dev.trainingplanner.costmodel.estimate.PreparedLayout;
-import dev.trainingplanner.costmodel.layout.Layout;
-import dev.trainingplanner.costmodel.layout.Recompute;
-import dev.trainingplanner.costmodel.model.ModelPresets;
-import dev.trainingplanner.costmodel.model.ModelSpec;
-import dev.trainingplanner.costmodel.placement.Placement;
-import dev.trainingplanner.costmodel.training.Precision;
-import dev.trainingplanner.costmodel.training.TrainingSpec;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -26,7 +15,9 @@ import java.util.function.LongUnaryOperator;
 /**
  * On-demand throughput benchmark of the cost model (not part of the test run): estimates per second on one thread for
  * a 64-node/512-GPU and a 2048-node/16,384-GPU cluster, full evaluation (prepare + evaluate, and evaluate of a prepared
- * layout) and incremental re-evaluation after a node or GPU swap. Writes {@code target/bench/cost-model-bench.txt}.
+ * layout) and incremental re-evaluation after a node or GPU swap, on the clusters of {@link BenchFixture}. Writes
+ * {@code target/bench/cost-model-bench.txt}. Counts per second of CPU time, so that it suits a shared machine; the JMH
+ * benchmark of the {@code jmh} profile measures the same operations by JMH's rules (wall clock, forked JVM).
  *
  * <p>Run: {@code java -cp cost-models/target/classes:cost-models/target/test-classes:<deps>
  * dev.trainingplanner.costmodel.bench.CostModelBench [seconds-per-measurement]}.
@@ -50,49 +41,20 @@ public final class CostModelBench {
                 Locale.ROOT,
                 "system load average at start: %.1f (machine shared with other builds; figures scale with it)",
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
-        double[] values = new double[512 * 4];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = i * 1e-3;
-        }
-        lines.add(measure("baseline: one pass of max/add over 4 doubles per GPU of 512 GPUs", seconds, n -> {
-            double acc = 0;
-            for (long i = 0; i < n; i++) {
-                double max = 0;
-                for (double v : values) {
-                    max = Math.max(max, v + acc * 1e-12);
-                }
-                acc += max;
-            }
-            sink = acc;
-            return n;
-        }));
-        run(
-                lines,
-                64,
-                Layout.builder()
-                        .tp(8)
-                        .pp(4)
-                        .dp(16)
-                        .virtualStages(2)
-                        .sequenceParallel(true)
-                        .recompute(Recompute.SELECTIVE)
-                        .zeroStage(1)
-                        .build(),
-                ModelPresets.byName("llama3-70b"),
-                seconds);
-        run(
-                lines,
-                2048,
-                Layout.builder()
-                        .tp(8)
-                        .pp(16)
-                        .dp(128)
-                        .sequenceParallel(true)
-                        .recompute(Recompute.SELECTIVE)
-                        .zeroStage(1)
-                        .build(),
-                ModelPresets.byName("llama3.1-405b"),
-                seconds);
+        double[] values = BenchFixture.baselineValues();
+        lines.add(measure(
+                "baseline: one pass of max/add over 4 doubles per GPU of " + BenchFixture.BASELINE_GPUS + " GPUs",
+                seconds,
+                n -> {
+                    double acc = 0;
+                    for (long i = 0; i < n; i++) {
+                        acc = BenchFixture.baselinePass(values, acc);
+                    }
+                    sink = acc;
+                    return n;
+                }));
+        run(lines, BenchFixture.of(BenchFixture.SMALL_NODES), seconds);
+        run(lines, BenchFixture.of(BenchFixture.LARGE_NODES), seconds);
         Path out = Path.of("target", "bench", "cost-model-bench.txt");
         Files.createDirectories(out.getParent());
         Files.write(out, lines);
@@ -100,21 +62,14 @@ public final class CostModelBench {
         System.out.println("written to " + out.toAbsolutePath());
     }
 
-    private static void run(List<String> lines, int nodes, Layout layout, ModelSpec model, double seconds) {
-        Cluster cluster = withMeasuredLinks(Cluster.uniform(GpuCatalog.byName("H100-80GB"), nodes, 8), new Random(1));
-        TrainingSpec training = new TrainingSpec(layout.dp() * 32, 1, Precision.BF16);
-        CostModel costModel = new CostModel();
-        Placement packed = Placement.packed(cluster, nodes, 8);
-        PreparedLayout prepared = costModel.prepare(model, training, cluster, layout);
-        PlacementSession session = prepared.start(packed);
+    private static void run(List<String> lines, BenchFixture fixture, double seconds) {
+        PlacementSession session = fixture.startSession();
         Random random = new Random(2);
-        String label = nodes + " nodes / " + nodes * 8 + " GPUs";
+        String label = fixture.label();
         lines.add(measure(label + ", full estimate (prepare + evaluate)", seconds, n -> {
             double acc = 0;
             for (long i = 0; i < n; i++) {
-                acc += costModel
-                        .estimate(model, training, cluster, layout, packed)
-                        .iterationTimeSeconds();
+                acc += fixture.fullEstimate();
             }
             sink = acc;
             return n;
@@ -122,7 +77,7 @@ public final class CostModelBench {
         lines.add(measure(label + ", evaluate prepared layout on a placement", seconds, n -> {
             double acc = 0;
             for (long i = 0; i < n; i++) {
-                acc += prepared.evaluate(packed).iterationTimeSeconds();
+                acc += fixture.evaluatePrepared();
             }
             sink = acc;
             return n;
@@ -130,8 +85,7 @@ public final class CostModelBench {
         lines.add(measure(label + ", incremental node swap + iteration time", seconds, n -> {
             double acc = 0;
             for (long i = 0; i < n; i++) {
-                session.swapNodes(random.nextInt(nodes), random.nextInt(nodes));
-                acc += session.iterationTimeSeconds();
+                acc += fixture.swapNodes(session, random);
             }
             sink = acc;
             return n;
@@ -139,23 +93,11 @@ public final class CostModelBench {
         lines.add(measure(label + ", incremental GPU swap + iteration time", seconds, n -> {
             double acc = 0;
             for (long i = 0; i < n; i++) {
-                session.swapGpus(random.nextInt(nodes), random.nextInt(8), random.nextInt(8));
-                acc += session.iterationTimeSeconds();
+                acc += fixture.swapGpus(session, random);
             }
             sink = acc;
             return n;
         }));
-    }
-
-    private static Cluster withMeasuredLinks(Cluster cluster, Random random) {
-        Cluster.Builder b = cluster.toBuilder();
-        for (int n = 0; n < cluster.nodeCount(); n++) {
-            b.interLink(n, (n + 1) % cluster.nodeCount(), 30e9 + random.nextDouble() * 20e9, 1e-5);
-            if (n % 7 == 0) {
-                b.intraLink(n, 0, 1, 200e9, 5e-6);
-            }
-        }
-        return b.build();
     }
 
     /**
