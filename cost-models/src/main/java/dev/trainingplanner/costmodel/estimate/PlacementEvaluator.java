@@ -270,12 +270,11 @@ final class PlacementEvaluator {
             int runEnd = Math.min(end, Math.min((fromSlot + 1) * g, (toSlot + 1) * g - next));
             int fromNode = placement.nodeAt(fromSlot);
             if (fromSlot != toSlot) {
-                // One node pair, one link, one time for the whole run.
-                links.reset();
-                links.interHop(fromNode, placement.nodeAt(toSlot));
-                worst = Math.max(
-                        worst,
-                        CollectiveTime.pointToPoint(prep.p2pBytes, links.bottleneckBandwidth(), links.worstLatency()));
+                // One node pair, one link, one time for the whole run; the GPUs of a node share its link (LinkScan).
+                int toNode = placement.nodeAt(toSlot);
+                double bandwidth = cluster.interBandwidthBytesPerSecond(fromNode, toNode) / g;
+                double latency = cluster.interLatencySeconds(fromNode, toNode);
+                worst = Math.max(worst, CollectiveTime.pointToPoint(prep.p2pBytes, bandwidth, latency));
             } else if (cluster.isUniformNode(fromNode)) {
                 worst = Math.max(worst, prep.uniformIntraP2pSeconds);
             } else {
