@@ -162,27 +162,40 @@ final class PlacementEvaluator {
         int index = (stage * dp + data) * cp + context;
         int base = tp * index;
         int slot = slotOf(base);
-        int firstNode = placement.nodeAt(slot);
+        int node = placement.nodeAt(slot);
         boolean inOneNode = slotOf(base + tp - 1) == slot;
-        double speed;
-        double perCollective = 0;
-        double bottleneck = Double.POSITIVE_INFINITY;
-        if (prep.tpSlots == 1 && inOneNode && cluster.isUniformNode(firstNode)) {
+        if (prep.tpSlots == 1 && inOneNode && cluster.isUniformNode(node)) {
             // A group inside one node whose links are all default and whose GPUs run alike: its links and collective
             // time are the layout's constants, no need to visit each hop.
-            speed = cluster.relativeSpeed(firstNode, placement.gpuAt(slot, base - slot * g));
-            if (tp > 1) {
-                perCollective = prep.uniformTpCollectiveSeconds;
-                bottleneck = cluster.defaultIntraBandwidthBytesPerSecond();
-            }
+            double speed = cluster.relativeSpeed(node, placement.gpuAt(slot, base - slot * g));
+            setTensorGroup(
+                    index,
+                    stage,
+                    speed,
+                    prep.uniformTpCollectiveSeconds,
+                    tp > 1 ? cluster.defaultIntraBandwidthBytesPerSecond() : Double.POSITIVE_INFINITY);
         } else {
-            speed = inOneNode ? scanTensorGroupInNode(slot, firstNode, base - slot * g) : scanTensorGroup(base);
-            if (tp > 1) {
-                bottleneck = links.bottleneckBandwidth();
-                perCollective = links.hierarchicalAllReduce(prep.tpMembersPerSlot, prep.tpSlots, prep.tpMessageBytes)
-                        * prep.efficiency.tensorParallelExposedFraction();
-            }
+            double speed = inOneNode ? scanTensorGroupInNode(slot, node, base - slot * g) : scanTensorGroup(base);
+            setScannedTensorGroup(index, stage, speed);
         }
+    }
+
+    /** Prices a TP group on the ring that {@link #links} has just scanned. */
+    private void setScannedTensorGroup(int index, int stage, double speed) {
+        if (tp <= 1) {
+            setTensorGroup(index, stage, speed, 0, Double.POSITIVE_INFINITY);
+            return;
+        }
+        double perCollective = links.hierarchicalAllReduce(prep.tpMembersPerSlot, prep.tpSlots, prep.tpMessageBytes)
+                * prep.efficiency.tensorParallelExposedFraction();
+        setTensorGroup(index, stage, speed, perCollective, links.bottleneckBandwidth());
+    }
+
+    /**
+     * Records a TP group that runs at {@code speed} and whose collectives take {@code perCollective} each, on links of
+     * at least {@code bottleneck} bytes/s.
+     */
+    private void setTensorGroup(int index, int stage, double speed, double perCollective, double bottleneck) {
         double exposed = tp > 1 ? exposedTensorSeconds(stage, perCollective, speed) : 0;
         tpSpeed[index] = speed;
         tpExposed[index] = exposed;
@@ -221,17 +234,18 @@ final class PlacementEvaluator {
     /** Exposed TP time per micro-batch of a stage whose group's collectives take {@code perCollective} each. */
     private double exposedTensorSeconds(int stage, double perCollective, double speed) {
         double exposed = prep.tpCollectives[stage] * perCollective;
-        if (prep.ladderModules[stage] > 0) {
-            // Ladder Residual (cost-models.md §9.3): each ladder module's collective overlaps the next module.
-            double cf = prep.moduleForwardSeconds[stage] / speed;
-            double cb = prep.moduleBackwardSeconds[stage] / speed;
-            double saving = 2
-                    * prep.ladderModules[stage]
-                    * (Math.max(0, Math.min(perCollective, cf) - PreparedLayout.LADDER_CONTENTION * cf)
-                            + Math.max(0, Math.min(perCollective, cb) - PreparedLayout.LADDER_CONTENTION * cb));
-            exposed = Math.max(0, exposed - saving);
-        }
-        return exposed;
+        return prep.ladderModules[stage] > 0 ? withLadderOverlap(stage, exposed, perCollective, speed) : exposed;
+    }
+
+    /** Ladder Residual (cost-models.md §9.3): each ladder module's collective overlaps the next module. */
+    private double withLadderOverlap(int stage, double exposed, double perCollective, double speed) {
+        double cf = prep.moduleForwardSeconds[stage] / speed;
+        double cb = prep.moduleBackwardSeconds[stage] / speed;
+        double saving = 2
+                * prep.ladderModules[stage]
+                * (Math.max(0, Math.min(perCollective, cf) - PreparedLayout.LADDER_CONTENTION * cf)
+                        + Math.max(0, Math.min(perCollective, cb) - PreparedLayout.LADDER_CONTENTION * cb));
+        return Math.max(0, exposed - saving);
     }
 
     void priceContextGroup(int stage, int data, int tensor) {
@@ -278,17 +292,7 @@ final class PlacementEvaluator {
             } else if (cluster.isUniformNode(fromNode)) {
                 worst = Math.max(worst, prep.uniformIntraP2pSeconds);
             } else {
-                for (int r = from; r < runEnd; r++) {
-                    links.reset();
-                    links.intraHop(
-                            fromNode,
-                            placement.gpuAt(fromSlot, r - fromSlot * g),
-                            placement.gpuAt(fromSlot, r + next - fromSlot * g));
-                    worst = Math.max(
-                            worst,
-                            CollectiveTime.pointToPoint(
-                                    prep.p2pBytes, links.bottleneckBandwidth(), links.worstLatency()));
-                }
+                worst = Math.max(worst, slowestSendInNode(fromSlot, fromNode, from, runEnd, next));
             }
             from = runEnd;
         }
@@ -302,6 +306,19 @@ final class PlacementEvaluator {
             dpExposed[stage * tp + j] = exposed;
         }
         return exposed;
+    }
+
+    /** Slowest send from ranks {@code from..end-1} to the ranks {@code next} later, all on {@code node}. */
+    private double slowestSendInNode(int slot, int node, int from, int end, int next) {
+        double worst = 0;
+        for (int r = from; r < end; r++) {
+            links.reset();
+            links.intraHop(node, placement.gpuAt(slot, r - slot * g), placement.gpuAt(slot, r + next - slot * g));
+            worst = Math.max(
+                    worst,
+                    CollectiveTime.pointToPoint(prep.p2pBytes, links.bottleneckBandwidth(), links.worstLatency()));
+        }
+        return worst;
     }
 
     /** Exposed data-parallel / ZeRO time of one ring (stage, tensor rank) per iteration. */
