@@ -7,6 +7,7 @@ import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -20,7 +21,7 @@ import java.util.function.LongUnaryOperator;
  * benchmark of the {@code jmh} profile measures the same operations by JMH's rules (wall clock, forked JVM).
  *
  * <p>Run: {@code java -cp cost-models/target/classes:cost-models/target/test-classes:<deps>
- * dev.trainingplanner.costmodel.bench.CostModelBench [seconds-per-measurement]}.
+ * dev.trainingplanner.costmodel.bench.CostModelBench [seconds-per-measurement [rounds]]} (defaults 2 s, 3 rounds).
  */
 public final class CostModelBench {
 
@@ -28,13 +29,21 @@ public final class CostModelBench {
 
     private CostModelBench() {}
 
+    /** One benchmark line: what it measures, and a batch of n operations that returns n. */
+    private record Line(String label, LongUnaryOperator batch) {}
+
+    /** Throughput of one line in one round. */
+    private record Measurement(double perCpuSecond, double perWallSecond) {}
+
     public static void main(String[] args) throws IOException {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 2.0;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         List<String> lines = new ArrayList<>();
         lines.add(String.format(
                 Locale.ROOT,
-                "cost-model benchmark, one thread, %.1f s per measurement, Java %s, %d cores",
+                "cost-model benchmark, one thread, %.1f s per measurement, median of %d rounds, Java %s, %d cores",
                 seconds,
+                rounds,
                 System.getProperty("java.version"),
                 Runtime.getRuntime().availableProcessors()));
         lines.add(String.format(
@@ -42,9 +51,9 @@ public final class CostModelBench {
                 "system load average at start: %.1f (machine shared with other builds; figures scale with it)",
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
         double[] values = BenchFixture.baselineValues();
-        lines.add(measure(
+        List<Line> benchmarks = new ArrayList<>();
+        benchmarks.add(new Line(
                 "baseline: one pass of max/add over 4 doubles per GPU of " + BenchFixture.BASELINE_GPUS + " GPUs",
-                seconds,
                 n -> {
                     double acc = 0;
                     for (long i = 0; i < n; i++) {
@@ -53,8 +62,24 @@ public final class CostModelBench {
                     sink = acc;
                     return n;
                 }));
-        run(lines, BenchFixture.of(BenchFixture.SMALL_NODES), seconds);
-        run(lines, BenchFixture.of(BenchFixture.LARGE_NODES), seconds);
+        benchmarks.addAll(lines(BenchFixture.of(BenchFixture.SMALL_NODES)));
+        benchmarks.addAll(lines(BenchFixture.of(BenchFixture.LARGE_NODES)));
+
+        // Every line is compiled before any is measured; then the rounds interleave the lines, baseline included, so
+        // that a burst of load on the shared machine spreads over all of them instead of hitting one.
+        long[] batchSizes = new long[benchmarks.size()];
+        for (int k = 0; k < benchmarks.size(); k++) {
+            batchSizes[k] = warmUp(benchmarks.get(k), seconds * 0.5);
+        }
+        Measurement[][] results = new Measurement[benchmarks.size()][rounds];
+        for (int round = 0; round < rounds; round++) {
+            for (int k = 0; k < benchmarks.size(); k++) {
+                results[k][round] = measure(benchmarks.get(k), batchSizes[k], seconds);
+            }
+        }
+        for (int k = 0; k < benchmarks.size(); k++) {
+            lines.add(report(benchmarks.get(k).label(), results[k]));
+        }
         Path out = Path.of("target", "bench", "cost-model-bench.txt");
         Files.createDirectories(out.getParent());
         Files.write(out, lines);
@@ -62,75 +87,100 @@ public final class CostModelBench {
         System.out.println("written to " + out.toAbsolutePath());
     }
 
-    private static void run(List<String> lines, BenchFixture fixture, double seconds) {
+    private static List<Line> lines(BenchFixture fixture) {
         PlacementSession session = fixture.startSession();
         Random random = new Random(2);
         String label = fixture.label();
-        lines.add(measure(label + ", full estimate (prepare + evaluate)", seconds, n -> {
-            double acc = 0;
-            for (long i = 0; i < n; i++) {
-                acc += fixture.fullEstimate();
-            }
-            sink = acc;
-            return n;
-        }));
-        lines.add(measure(label + ", evaluate prepared layout on a placement", seconds, n -> {
-            double acc = 0;
-            for (long i = 0; i < n; i++) {
-                acc += fixture.evaluatePrepared();
-            }
-            sink = acc;
-            return n;
-        }));
-        lines.add(measure(label + ", incremental node swap + iteration time", seconds, n -> {
-            double acc = 0;
-            for (long i = 0; i < n; i++) {
-                acc += fixture.swapNodes(session, random);
-            }
-            sink = acc;
-            return n;
-        }));
-        lines.add(measure(label + ", incremental GPU swap + iteration time", seconds, n -> {
-            double acc = 0;
-            for (long i = 0; i < n; i++) {
-                acc += fixture.swapGpus(session, random);
-            }
-            sink = acc;
-            return n;
-        }));
+        return List.of(
+                new Line(label + ", full estimate (prepare + evaluate)", n -> {
+                    double acc = 0;
+                    for (long i = 0; i < n; i++) {
+                        acc += fixture.fullEstimate();
+                    }
+                    sink = acc;
+                    return n;
+                }),
+                new Line(label + ", evaluate prepared layout on a placement", n -> {
+                    double acc = 0;
+                    for (long i = 0; i < n; i++) {
+                        acc += fixture.evaluatePrepared();
+                    }
+                    sink = acc;
+                    return n;
+                }),
+                new Line(label + ", incremental node swap + iteration time", n -> {
+                    double acc = 0;
+                    for (long i = 0; i < n; i++) {
+                        acc += fixture.swapNodes(session, random);
+                    }
+                    sink = acc;
+                    return n;
+                }),
+                new Line(label + ", incremental GPU swap + iteration time", n -> {
+                    double acc = 0;
+                    for (long i = 0; i < n; i++) {
+                        acc += fixture.swapGpus(session, random);
+                    }
+                    sink = acc;
+                    return n;
+                }));
+    }
+
+    /** Runs growing batches for {@code seconds}; returns the batch size for the measurements. */
+    private static long warmUp(Line line, double seconds) {
+        long n = 1;
+        long end = System.nanoTime() + (long) (seconds * 1e9);
+        while (System.nanoTime() < end) {
+            line.batch().applyAsLong(n);
+            n = Math.min(n * 2, 1 << 16);
+        }
+        return n;
     }
 
     /**
-     * Runs batches until the warm-up and then the measurement time have passed; returns a result line. Throughput is
-     * per second of this thread's CPU time (ThreadMXBean), so that time slices lost to other processes on a shared
-     * machine do not count; wall-clock throughput is printed beside it.
+     * Runs batches until {@code seconds} have passed. Throughput is per second of this thread's CPU time
+     * (ThreadMXBean), so that time slices lost to other processes on a shared machine do not count; wall-clock
+     * throughput is reported beside it.
      */
-    private static String measure(String label, double seconds, LongUnaryOperator batch) {
+    private static Measurement measure(Line line, long batchSize, double seconds) {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        long n = 1;
-        long warmupEnd = System.nanoTime() + (long) (seconds * 0.5e9);
-        while (System.nanoTime() < warmupEnd) {
-            batch.applyAsLong(n);
-            n = Math.min(n * 2, 1 << 16);
-        }
         long ops = 0;
         long cpuStart = threads.getCurrentThreadCpuTime();
         long start = System.nanoTime();
         long end = start + (long) (seconds * 1e9);
         long now;
         do {
-            ops += batch.applyAsLong(n);
+            ops += line.batch().applyAsLong(batchSize);
             now = System.nanoTime();
         } while (now < end);
         double cpuSeconds = (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9;
-        double perCpuSecond = ops / cpuSeconds;
-        double perWallSecond = ops / ((now - start) / 1e9);
+        return new Measurement(ops / cpuSeconds, ops / ((now - start) / 1e9));
+    }
+
+    /** The median of the rounds, with the range of the CPU-time figures. */
+    private static String report(String label, Measurement[] rounds) {
+        double[] cpu = new double[rounds.length];
+        double[] wall = new double[rounds.length];
+        for (int i = 0; i < rounds.length; i++) {
+            cpu[i] = rounds[i].perCpuSecond();
+            wall[i] = rounds[i].perWallSecond();
+        }
+        Arrays.sort(cpu);
+        Arrays.sort(wall);
+        double perCpuSecond = median(cpu);
         return String.format(
                 Locale.ROOT,
-                "%-66s %12.0f ops/CPU-s (%8.2f us/op)  wall %10.0f ops/s",
+                "%-66s %12.0f ops/CPU-s (%8.2f us/op)  wall %10.0f ops/s  rounds %.0f-%.0f ops/CPU-s",
                 label,
                 perCpuSecond,
                 1e6 / perCpuSecond,
-                perWallSecond);
+                median(wall),
+                cpu[0],
+                cpu[cpu.length - 1]);
+    }
+
+    private static double median(double[] sorted) {
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 }
