@@ -70,10 +70,21 @@ public final class EfficiencyTable {
 
     private EfficiencyTable() {}
 
+    /** The last type looked up: every estimate starts with this lookup, and a search asks for the same type. */
+    private static volatile LastLookUp last;
+
+    private record LastLookUp(GpuType gpu, GpuEfficiency efficiency) {}
+
     /** The calibrated parameters of {@code gpu}, or those of the closest calibrated type. */
     public static GpuEfficiency forGpu(GpuType gpu) {
+        LastLookUp previous = last;
+        if (previous != null && previous.gpu() == gpu) {
+            return previous.efficiency();
+        }
         GpuEfficiency own = TABLE.get(gpu.name().toLowerCase(Locale.ROOT));
-        return own != null ? own : derived(gpu);
+        GpuEfficiency efficiency = own != null ? own : derived(gpu);
+        last = new LastLookUp(gpu, efficiency);
+        return efficiency;
     }
 
     private static GpuEfficiency derived(GpuType gpu) {

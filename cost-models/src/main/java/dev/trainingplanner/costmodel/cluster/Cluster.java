@@ -37,6 +37,9 @@ public final class Cluster {
     private final double[] denseInterBandwidth;
 
     private final double[] denseInterLatency;
+    /** Measured node-pair links of larger clusters; null on clusters with dense tables. */
+    private final MeasuredNodePairs measuredPairs;
+
     private final double defaultInterLatency;
     private final double defaultIntraLatency;
     private final double defaultIntraBandwidth;
@@ -57,6 +60,10 @@ public final class Cluster {
         this.interBandwidth = new LongDoubleMap(b.interBandwidth);
         this.interLatency = new LongDoubleMap(b.interLatency);
         this.defaultInterLatency = b.defaultInterLatency;
+        // Larger clusters keep their measured node pairs grouped by source node: a lookup reads one node's few links.
+        this.measuredPairs = nodeCount <= DENSE_LINK_TABLE_MAX_NODES
+                ? null
+                : new MeasuredNodePairs(nodeCount, interBandwidth, interLatency);
         if (nodeCount <= DENSE_LINK_TABLE_MAX_NODES) {
             // The search reads these in its innermost loops: an array index beats a hash probe several times over.
             this.denseInterBandwidth = new double[nodeCount * nodeCount];
@@ -202,6 +209,14 @@ public final class Cluster {
         return row == null ? defaultIntraLatency : row[from * gpusPerNode + to];
     }
 
+    /**
+     * Whether node-pair links are read from dense tables (clusters of up to 512 nodes): a lookup is an array index, so
+     * callers gain nothing by caching them. Larger clusters look measured links up in a hash map.
+     */
+    public boolean hasDenseNodePairTables() {
+        return denseInterBandwidth != null;
+    }
+
     /** Bandwidth from node {@code from} to node {@code to}, per direction, aggregated over the nodes' NICs. */
     public double interBandwidthBytesPerSecond(int from, int to) {
         if (denseInterBandwidth != null) {
@@ -212,6 +227,10 @@ public final class Cluster {
 
     private double lookUpInterBandwidth(int from, int to) {
         double fallback = Math.min(nodeNetworkBandwidth[from], nodeNetworkBandwidth[to]);
+        if (measuredPairs != null) {
+            int link = measuredPairs.find(from, to);
+            return link >= 0 ? measuredPairs.bandwidth(link, fallback) : fallback;
+        }
         return interBandwidth.get(pairKey(from, to), fallback);
     }
 
@@ -219,7 +238,8 @@ public final class Cluster {
         if (denseInterLatency != null) {
             return denseInterLatency[from * nodeCount + to];
         }
-        return interLatency.get(pairKey(from, to), defaultInterLatency);
+        int link = measuredPairs.find(from, to);
+        return link >= 0 ? measuredPairs.latency(link, defaultInterLatency) : defaultInterLatency;
     }
 
     private long pairKey(int from, int to) {

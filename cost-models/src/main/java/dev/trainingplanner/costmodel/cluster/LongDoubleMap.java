@@ -55,6 +55,18 @@ final class LongDoubleMap {
         values[i] = value;
     }
 
+    /** The keys present, in no particular order. */
+    long[] keys() {
+        long[] present = new long[size];
+        int n = 0;
+        for (long key : keys) {
+            if (key >= 0) {
+                present[n++] = key;
+            }
+        }
+        return present;
+    }
+
     private void grow() {
         long[] oldKeys = keys;
         double[] oldValues = values;

@@ -14,8 +14,10 @@ import java.util.List;
 /**
  * The placement-dependent part of the cost model. Every communication group is priced on the links it actually uses
  * (cost-models.md §4.3: a ring runs at its slowest hop): one value per TP group, CP group, pipeline hop and DP ring,
- * combined per data-parallel replica (its pipeline, §5) and maximised with segment trees, so that a swap re-prices only
- * the groups that contain a moved rank.
+ * combined per data-parallel replica (its pipeline, §5). A one-shot evaluation takes the maxima over replicas and DP
+ * rings by a scan; a {@link PlacementSession} keeps them in segment trees and re-prices only the groups that contain a
+ * moved rank. Ranks are located through the placement's node and GPU orders (rank r on position r / g), so an
+ * evaluation allocates O(groups), not O(GPUs).
  */
 final class PlacementEvaluator {
 
@@ -25,35 +27,40 @@ final class PlacementEvaluator {
     private final int pp;
     private final int dp;
     private final int cp;
+    /** GPUs used per node: rank r runs on position r / g of the node order, at local position r % g. */
     private final int g;
+    /** log2(g) when g is a power of two (nodes of 8, 4, 2 GPUs), else -1. */
+    private final int slotShift;
+
     Placement placement;
-    /** Cluster node and local GPU of every rank, so that the hot loops need no division by g. */
-    final int[] rankNode;
 
-    final int[] rankGpu;
-
+    /** Per TP group (stage, replica, CP rank): stage time per micro-batch including the exposed TP time. */
     final double[] tpStage;
+
     final double[] tpExposed;
     final double[] tpSpeed;
     final double[] tpBottleneck;
+    /** Per CP ring (stage, replica, TP rank); empty without context parallelism. */
     final double[] cpExposed;
+    /** Per pipeline hop (stage, replica) to the next stage. */
     final double[] p2pHop;
+
     final double[] replica;
-    final MaxTree replicaTree;
+    /** Per DP ring (stage, TP rank). */
     final double[] dpExposed;
-    final MaxTree dpTree;
+
     double stragglerFactor;
 
-    /** Direct-mapped cache of node-pair link values (per-GPU share), keyed by cluster node ids. */
-    private static final int PAIR_CACHE = 256;
+    /**
+     * Whether the DP rings of all TP ranks of a stage visit the same node pairs in the same order, so that one price
+     * stands for all of them: each node holds exactly one TP group, so consecutive members of every ring are on
+     * consecutive nodes of the order, whatever the TP rank.
+     */
+    final boolean ringsShareNodePairs;
 
-    private final long[] pairKeys = new long[PAIR_CACHE];
-    private final double[] pairBandwidth = new double[PAIR_CACHE];
-    private final double[] pairLatency = new double[PAIR_CACHE];
-    private double minIntraBw;
-    private double maxIntraLat;
-    private double minInterBw;
-    private double maxInterLat;
+    private final LinkScan links;
+    /** Scans the hpZ or weights partition subgroup of a ZeRO-3 ring; created on first use. */
+    private LinkScan subgroupLinks;
 
     PlacementEvaluator(PreparedLayout prep, Placement placement) {
         this.prep = prep;
@@ -64,32 +71,18 @@ final class PlacementEvaluator {
         this.cp = prep.cp;
         this.placement = placement;
         this.g = placement.gpusPerNodeUsed();
-        this.rankNode = new int[placement.worldSize()];
-        this.rankGpu = new int[placement.worldSize()];
-        for (int slot = 0; slot < placement.nodesUsed(); slot++) {
-            refreshSlot(slot);
-        }
+        this.slotShift = Integer.bitCount(g) == 1 ? Integer.numberOfTrailingZeros(g) : -1;
+        this.ringsShareNodePairs = tp == g;
+        this.links = new LinkScan(cluster, g);
         tpStage = new double[pp * dp * cp];
         tpExposed = new double[pp * dp * cp];
         tpSpeed = new double[pp * dp * cp];
         tpBottleneck = new double[pp * dp * cp];
-        cpExposed = new double[pp * dp * tp];
+        cpExposed = new double[cp > 1 ? pp * dp * tp : 0];
         p2pHop = new double[pp * dp];
         replica = new double[dp];
-        replicaTree = new MaxTree(dp);
         dpExposed = new double[pp * tp];
-        dpTree = new MaxTree(pp * tp);
         evaluateAll();
-    }
-
-    /** Re-reads the node and GPUs of one position of the node order from {@link #placement}. */
-    void refreshSlot(int slot) {
-        int node = placement.nodeAt(slot);
-        int base = slot * g;
-        for (int k = 0; k < g; k++) {
-            rankNode[base + k] = node;
-            rankGpu[base + k] = placement.gpuAt(slot, k);
-        }
     }
 
     PreparedLayout prep() {
@@ -100,7 +93,7 @@ final class PlacementEvaluator {
         return tensor + tp * (context + cp * (data + dp * stage));
     }
 
-    void evaluateAll() {
+    private void evaluateAll() {
         for (int i = 0; i < pp; i++) {
             for (int d = 0; d < dp; d++) {
                 for (int c = 0; c < cp; c++) {
@@ -113,144 +106,156 @@ final class PlacementEvaluator {
                 }
                 pricePipelineHop(i, d);
             }
-            // With one DP member per node and TP groups inside a node, the rings of all TP ranks of a stage visit the
-            // same node pairs in the same order: price one, copy it.
-            boolean sameRings = prep.dpMembersPerSlot == 1 && prep.tpSlots == 1;
-            double first = priceDataRing(i, 0);
-            dpTree.setLeaf(i * tp, first);
-            for (int j = 1; j < tp; j++) {
-                if (sameRings) {
-                    dpExposed[i * tp + j] = first;
-                    dpTree.setLeaf(i * tp + j, first);
-                } else {
-                    dpTree.setLeaf(i * tp + j, priceDataRing(i, j));
+            // With one DP member per node and TP groups inside a node (as the prepared ring shapes see it), the rings
+            // of all TP ranks of a stage visit the same node pairs in the same order: price one, copy it.
+            if (ringsShareNodePairs || (prep.dpMembersPerSlot == 1 && prep.tpSlots == 1)) {
+                priceSharedDataRings(i);
+            } else {
+                for (int j = 0; j < tp; j++) {
+                    priceDataRing(i, j);
                 }
             }
         }
-        dpTree.rebuild();
         for (int d = 0; d < dp; d++) {
-            replicaTree.setLeaf(d, replicaTime(d));
+            replicaTime(d);
         }
-        replicaTree.rebuild();
         stragglerFactor = stragglerFactor();
     }
 
     // ---------------------------------------------------------------- links
 
-    private void resetScan() {
-        minIntraBw = Double.POSITIVE_INFINITY;
-        maxIntraLat = 0;
-        minInterBw = Double.POSITIVE_INFINITY;
-        maxInterLat = 0;
+    /** Position in the node order of the node that runs {@code rank}. */
+    private int slotOf(int rank) {
+        // A shift costs a fraction of an integer division, and the hot loops need this for every group.
+        return slotShift >= 0 ? rank >>> slotShift : rank / g;
     }
 
-    private void hop(int from, int to) {
-        int nodeA = rankNode[from];
-        int nodeB = rankNode[to];
-        if (nodeA == nodeB) {
-            int gpuA = rankGpu[from];
-            int gpuB = rankGpu[to];
-            minIntraBw = Math.min(minIntraBw, cluster.intraBandwidthBytesPerSecond(nodeA, gpuA, gpuB));
-            maxIntraLat = Math.max(maxIntraLat, cluster.intraLatencySeconds(nodeA, gpuA, gpuB));
+    /** Adds the link from rank {@code from} to rank {@code to} to {@code scan}. */
+    private void hop(LinkScan scan, int from, int to) {
+        int slotA = slotOf(from);
+        int slotB = slotOf(to);
+        if (slotA == slotB) {
+            scan.intraHop(
+                    placement.nodeAt(slotA),
+                    placement.gpuAt(slotA, from - slotA * g),
+                    placement.gpuAt(slotA, to - slotA * g));
         } else {
-            // Keys are stored plus one so that the zero-initialised cache starts empty.
-            long key = (long) nodeA * cluster.nodeCount() + nodeB + 1;
-            int line = (int) ((key * 0x9E3779B97F4A7C15L) >>> 56);
-            if (pairKeys[line] != key) {
-                pairKeys[line] = key;
-                // The node pair's bandwidth is shared by the g GPUs of the node that talk across nodes concurrently.
-                pairBandwidth[line] = cluster.interBandwidthBytesPerSecond(nodeA, nodeB) / g;
-                pairLatency[line] = cluster.interLatencySeconds(nodeA, nodeB);
-            }
-            minInterBw = Math.min(minInterBw, pairBandwidth[line]);
-            maxInterLat = Math.max(maxInterLat, pairLatency[line]);
+            scan.interHop(placement.nodeAt(slotA), placement.nodeAt(slotB));
         }
     }
 
-    private void scanRing(int base, int stride, int members) {
-        resetScan();
+    /** Resets {@code scan} and adds the hops of the ring {@code base, base + stride, ...} of {@code members} ranks. */
+    private void scanRing(LinkScan scan, int base, int stride, int members) {
+        scan.reset();
         if (members <= 1) {
             return;
         }
         for (int q = 0; q < members; q++) {
             int next = q + 1 == members ? 0 : q + 1;
-            hop(base + q * stride, base + next * stride);
+            hop(scan, base + q * stride, base + next * stride);
         }
-    }
-
-    /** Hierarchical all-reduce (cost-models.md §4.4): intra-node ring of k, then inter-node ring of n over S/k. */
-    private double hierarchicalAllReduce(int perSlot, int slots, double bytes) {
-        double intra = perSlot > 1 ? CollectiveTime.allReduce(perSlot, bytes, minIntraBw, maxIntraLat) : 0;
-        double inter = slots > 1 ? CollectiveTime.allReduce(slots, bytes / perSlot, minInterBw, maxInterLat) : 0;
-        return intra + inter;
-    }
-
-    /** Hierarchical all-gather or reduce-scatter (cost-models.md §4.4). */
-    private double hierarchicalAllGather(int perSlot, int slots, double bytes) {
-        double intra = perSlot > 1 ? CollectiveTime.allGather(perSlot, bytes, minIntraBw, maxIntraLat) : 0;
-        double inter = slots > 1 ? CollectiveTime.allGather(slots, bytes / perSlot, minInterBw, maxInterLat) : 0;
-        return intra + inter;
     }
 
     // ---------------------------------------------------------------- groups
 
     void priceTensorGroup(int stage, int data, int context) {
         int index = (stage * dp + data) * cp + context;
-        int base = rank(0, context, data, stage);
-        int firstNode = rankNode[base];
-        // A group inside one node whose links are all default and whose GPUs run alike: no need to visit each hop.
-        boolean uniform = prep.tpSlots == 1 && rankNode[base + tp - 1] == firstNode && cluster.isUniformNode(firstNode);
-        double speed = Double.POSITIVE_INFINITY;
-        if (uniform) {
-            speed = cluster.relativeSpeed(firstNode, rankGpu[base]);
+        int base = tp * index;
+        int slot = slotOf(base);
+        int node = placement.nodeAt(slot);
+        boolean inOneNode = slotOf(base + tp - 1) == slot;
+        if (prep.tpSlots == 1 && inOneNode && cluster.isUniformNode(node)) {
+            // A group inside one node whose links are all default and whose GPUs run alike: its links and collective
+            // time are the layout's constants, no need to visit each hop.
+            double speed = cluster.relativeSpeed(node, placement.gpuAt(slot, base - slot * g));
+            setTensorGroup(
+                    index,
+                    stage,
+                    speed,
+                    prep.uniformTpCollectiveSeconds,
+                    tp > 1 ? cluster.defaultIntraBandwidthBytesPerSecond() : Double.POSITIVE_INFINITY);
         } else {
-            for (int j = 0; j < tp; j++) {
-                int r = base + j;
-                speed = Math.min(speed, cluster.relativeSpeed(rankNode[r], rankGpu[r]));
-            }
+            double speed = inOneNode ? scanTensorGroupInNode(slot, node, base - slot * g) : scanTensorGroup(base);
+            setScannedTensorGroup(index, stage, speed);
         }
-        double exposed = 0;
-        double bottleneck = Double.POSITIVE_INFINITY;
-        if (tp > 1) {
-            if (uniform) {
-                resetScan();
-                minIntraBw = cluster.defaultIntraBandwidthBytesPerSecond();
-                maxIntraLat = cluster.defaultIntraLatencySeconds();
-            } else {
-                scanRing(base, 1, tp);
-            }
-            bottleneck = Math.min(minIntraBw, minInterBw);
-            double allReduce = hierarchicalAllReduce(prep.tpMembersPerSlot, prep.tpSlots, prep.tpMessageBytes);
-            double perCollective = allReduce * prep.efficiency.tensorParallelExposedFraction();
-            exposed = prep.tpCollectives[stage] * perCollective;
-            if (prep.ladderModules[stage] > 0) {
-                // Ladder Residual (cost-models.md §9.3): each ladder module's collective overlaps the next module.
-                double cf = prep.moduleForwardSeconds[stage] / speed;
-                double cb = prep.moduleBackwardSeconds[stage] / speed;
-                double saving = 2
-                        * prep.ladderModules[stage]
-                        * (Math.max(0, Math.min(perCollective, cf) - PreparedLayout.LADDER_CONTENTION * cf)
-                                + Math.max(0, Math.min(perCollective, cb) - PreparedLayout.LADDER_CONTENTION * cb));
-                exposed = Math.max(0, exposed - saving);
-            }
+    }
+
+    /** Prices a TP group on the ring that {@link #links} has just scanned. */
+    private void setScannedTensorGroup(int index, int stage, double speed) {
+        if (tp <= 1) {
+            setTensorGroup(index, stage, speed, 0, Double.POSITIVE_INFINITY);
+            return;
         }
+        double perCollective = links.hierarchicalAllReduce(prep.tpMembersPerSlot, prep.tpSlots, prep.tpMessageBytes)
+                * prep.efficiency.tensorParallelExposedFraction();
+        setTensorGroup(index, stage, speed, perCollective, links.bottleneckBandwidth());
+    }
+
+    /**
+     * Records a TP group that runs at {@code speed} and whose collectives take {@code perCollective} each, on links of
+     * at least {@code bottleneck} bytes/s.
+     */
+    private void setTensorGroup(int index, int stage, double speed, double perCollective, double bottleneck) {
+        double exposed = tp > 1 ? exposedTensorSeconds(stage, perCollective, speed) : 0;
         tpSpeed[index] = speed;
         tpExposed[index] = exposed;
         tpBottleneck[index] = bottleneck;
-        tpStage[index] =
-                (prep.forwardSeconds[stage] + prep.backwardSeconds[stage] + prep.recomputeSeconds[stage]) / speed
-                        + exposed;
+        tpStage[index] = prep.stageComputeSeconds[stage] / speed + exposed;
+    }
+
+    /**
+     * Scans the ring of a TP group whose ranks all run on {@code node} (position {@code slot}), from local position
+     * {@code local}, into {@link #links}; returns the group's speed (its slowest GPU).
+     */
+    private double scanTensorGroupInNode(int slot, int node, int local) {
+        links.reset();
+        double speed = Double.POSITIVE_INFINITY;
+        for (int q = 0; q < tp; q++) {
+            int gpu = placement.gpuAt(slot, local + q);
+            speed = Math.min(speed, cluster.relativeSpeed(node, gpu));
+            if (tp > 1) {
+                links.intraHop(node, gpu, placement.gpuAt(slot, local + (q + 1 == tp ? 0 : q + 1)));
+            }
+        }
+        return speed;
+    }
+
+    /** Scans the ring of a TP group that spans nodes into {@link #links}; returns the group's speed. */
+    private double scanTensorGroup(int base) {
+        double speed = Double.POSITIVE_INFINITY;
+        for (int r = base; r < base + tp; r++) {
+            int slot = slotOf(r);
+            speed = Math.min(speed, cluster.relativeSpeed(placement.nodeAt(slot), placement.gpuAt(slot, r - slot * g)));
+        }
+        scanRing(links, base, 1, tp);
+        return speed;
+    }
+
+    /** Exposed TP time per micro-batch of a stage whose group's collectives take {@code perCollective} each. */
+    private double exposedTensorSeconds(int stage, double perCollective, double speed) {
+        double exposed = prep.tpCollectives[stage] * perCollective;
+        return prep.ladderModules[stage] > 0 ? withLadderOverlap(stage, exposed, perCollective, speed) : exposed;
+    }
+
+    /** Ladder Residual (cost-models.md §9.3): each ladder module's collective overlaps the next module. */
+    private double withLadderOverlap(int stage, double exposed, double perCollective, double speed) {
+        double cf = prep.moduleForwardSeconds[stage] / speed;
+        double cb = prep.moduleBackwardSeconds[stage] / speed;
+        double saving = 2
+                * prep.ladderModules[stage]
+                * (Math.max(0, Math.min(perCollective, cf) - PreparedLayout.LADDER_CONTENTION * cf)
+                        + Math.max(0, Math.min(perCollective, cb) - PreparedLayout.LADDER_CONTENTION * cb));
+        return Math.max(0, exposed - saving);
     }
 
     void priceContextGroup(int stage, int data, int tensor) {
-        int index = (stage * dp + data) * tp + tensor;
         if (cp <= 1) {
-            cpExposed[index] = 0;
             return;
         }
-        scanRing(rank(tensor, 0, data, stage), tp, cp);
-        double bw = Math.min(minIntraBw, minInterBw);
-        double lat = Math.max(maxIntraLat, maxInterLat);
+        int index = (stage * dp + data) * tp + tensor;
+        scanRing(links, rank(tensor, 0, data, stage), tp, cp);
+        double bw = links.bottleneckBandwidth();
+        double lat = links.worstLatency();
         // Ring attention (cost-models.md §4.2 p2p): cp−1 KV block exchanges per layer, overlapped with the attention
         // of the block in hand; backward exchanges KV and dKV.
         double forwardComm = prep.cpStepsPerLayer * CollectiveTime.pointToPoint(prep.cpStepBytes, bw, lat);
@@ -260,35 +265,60 @@ final class PlacementEvaluator {
         cpExposed[index] = layers * exposedPerLayer;
     }
 
+    /** Slowest send of any (TP, CP) rank of replica {@code data} from {@code stage} to the next stage. */
     void pricePipelineHop(int stage, int data) {
         int index = stage * dp + data;
         if (stage >= pp - 1) {
             p2pHop[index] = 0;
             return;
         }
-        double worst = 0;
         int next = tp * cp * dp;
-        int lastFromNode = -1;
-        int lastToNode = -1;
-        for (int c = 0; c < cp; c++) {
-            for (int j = 0; j < tp; j++) {
-                int from = rank(j, c, data, stage);
-                int fromNode = rankNode[from];
-                int toNode = rankNode[from + next];
-                if (fromNode != toNode && fromNode == lastFromNode && toNode == lastToNode) {
-                    // Same node pair as the previous TP rank: same link, same time.
-                    continue;
-                }
-                lastFromNode = fromNode;
-                lastToNode = toNode;
-                resetScan();
-                hop(from, from + next);
-                double bw = Math.min(minIntraBw, minInterBw);
-                double lat = Math.max(maxIntraLat, maxInterLat);
-                worst = Math.max(worst, CollectiveTime.pointToPoint(prep.p2pBytes, bw, lat));
+        int first = tp * cp * index;
+        int end = first + tp * cp;
+        double worst = 0;
+        int from = first;
+        while (from < end) {
+            int fromSlot = slotOf(from);
+            int toSlot = slotOf(from + next);
+            // The ranks before runEnd send from the same node to the same node.
+            int runEnd = Math.min(end, Math.min((fromSlot + 1) * g, (toSlot + 1) * g - next));
+            int fromNode = placement.nodeAt(fromSlot);
+            if (fromSlot != toSlot) {
+                // One node pair, one link, one time for the whole run; the GPUs of a node share its link (LinkScan).
+                int toNode = placement.nodeAt(toSlot);
+                double bandwidth = cluster.interBandwidthBytesPerSecond(fromNode, toNode) / g;
+                double latency = cluster.interLatencySeconds(fromNode, toNode);
+                worst = Math.max(worst, CollectiveTime.pointToPoint(prep.p2pBytes, bandwidth, latency));
+            } else if (cluster.isUniformNode(fromNode)) {
+                worst = Math.max(worst, prep.uniformIntraP2pSeconds);
+            } else {
+                worst = Math.max(worst, slowestSendInNode(fromSlot, fromNode, from, runEnd, next));
             }
+            from = runEnd;
         }
         p2pHop[index] = worst;
+    }
+
+    /** Prices the DP ring of TP rank 0 of {@code stage} and copies it to the other TP ranks' rings. */
+    double priceSharedDataRings(int stage) {
+        double exposed = priceDataRing(stage, 0);
+        for (int j = 1; j < tp; j++) {
+            dpExposed[stage * tp + j] = exposed;
+        }
+        return exposed;
+    }
+
+    /** Slowest send from ranks {@code from..end-1} to the ranks {@code next} later, all on {@code node}. */
+    private double slowestSendInNode(int slot, int node, int from, int end, int next) {
+        double worst = 0;
+        for (int r = from; r < end; r++) {
+            links.reset();
+            links.intraHop(node, placement.gpuAt(slot, r - slot * g), placement.gpuAt(slot, r + next - slot * g));
+            worst = Math.max(
+                    worst,
+                    CollectiveTime.pointToPoint(prep.p2pBytes, links.bottleneckBandwidth(), links.worstLatency()));
+        }
+        return worst;
     }
 
     /** Exposed data-parallel / ZeRO time of one ring (stage, tensor rank) per iteration. */
@@ -299,11 +329,11 @@ final class PlacementEvaluator {
             return 0;
         }
         int base = rank(tensor, 0, 0, stage);
-        scanRing(base, tp, shards);
+        scanRing(links, base, tp, shards);
         double bytes = prep.dpGradientBytes[stage];
         double exposed;
         if (prep.layout.zeroStage() < 3) {
-            double allReduce = hierarchicalAllReduce(prep.dpMembersPerSlot, prep.dpSlots, bytes);
+            double allReduce = links.hierarchicalAllReduce(prep.dpMembersPerSlot, prep.dpSlots, bytes);
             double window = prep.efficiency.dataParallelOverlapFraction() * prep.backwardSeconds[stage];
             exposed = Math.max(0, allReduce - window);
         } else {
@@ -313,34 +343,36 @@ final class PlacementEvaluator {
         return exposed;
     }
 
-    /** ZeRO-3 / ZeRO++ / hierarchical partitioning per micro-batch (cost-models.md §7.3, §7.5). */
+    /**
+     * ZeRO-3 / ZeRO++ / hierarchical partitioning per micro-batch (cost-models.md §7.3, §7.5), on the ring that
+     * {@link #links} has just scanned.
+     */
     private double zero3ExposedPerMicroBatch(int stage, int base, double bytes) {
         ZeroPlusPlus zpp = prep.layout.zeroPlusPlus();
         PartitionGroups groups = prep.layout.partitionGroups();
         int k = prep.dpMembersPerSlot;
         int n = prep.dpSlots;
-        double intraBw = minIntraBw;
-        double intraLat = maxIntraLat;
-        double interBw = minInterBw;
-        double interLat = maxInterLat;
+        double intraBw = links.minIntraBandwidth();
+        double intraLat = links.maxIntraLatency();
+        double interBw = links.minInterBandwidth();
+        double interLat = links.maxInterLatency();
         double hbm = cluster.gpuType().hbmBandwidthBytesPerSecond() * 0.5;
-        double forwardGather = hierarchicalAllGather(k, n, zpp.quantizedWeights() ? bytes * 0.5 * 1.001 : bytes);
+        double forwardGather = links.hierarchicalAllGather(k, n, zpp.quantizedWeights() ? bytes * 0.5 * 1.001 : bytes);
         if (zpp.quantizedWeights()) {
             forwardGather += 1.5 * bytes / hbm;
         }
         int secondary = groups.weightsGroupSize() > 0 ? groups.weightsGroupSize() : prep.hpzGroup;
         double backwardGather;
         if (secondary > 1 && secondary < dp * cp) {
-            scanRing(base, tp, secondary);
+            if (subgroupLinks == null) {
+                subgroupLinks = new LinkScan(cluster, g);
+            }
+            scanRing(subgroupLinks, base, tp, secondary);
             int[] shape = subgroupShape(secondary);
-            backwardGather = hierarchicalAllGather(shape[0], shape[1], bytes);
+            backwardGather = subgroupLinks.hierarchicalAllGather(shape[0], shape[1], bytes);
         } else {
             backwardGather = forwardGather;
         }
-        minIntraBw = intraBw;
-        maxIntraLat = intraLat;
-        minInterBw = interBw;
-        maxInterLat = interLat;
         double reduce;
         if (zpp.quantizedGradients() && n > 1) {
             // qgZ: int4 intra-node all-to-all, then inter-node all-to-all of M/(4g) (§7.2).
@@ -348,7 +380,7 @@ final class PlacementEvaluator {
                     + CollectiveTime.allToAll(n, bytes / (4.0 * k), interBw, interLat)
                     + 3 * bytes / hbm;
         } else {
-            reduce = hierarchicalAllGather(k, n, bytes);
+            reduce = links.hierarchicalAllGather(k, n, bytes);
         }
         if (groups.optimizerStatesGroupSize() > 0 && groups.optimizerStatesGroupSize() < dp * cp) {
             int replicas = dp * cp / groups.optimizerStatesGroupSize();
@@ -388,7 +420,7 @@ final class PlacementEvaluator {
             return 0;
         }
         double hop = stage < pp - 1 ? p2pHop[stage * dp + data] : p2pHop[(stage - 1) * dp + data];
-        return 2.0 * prep.chunks * prep.efficiency.pipelineP2pExposedFraction() * hop;
+        return prep.p2pExposedPerHopSecond * hop;
     }
 
     /** Pipeline time of one replica: m·τ_max + (Σ τ_i − τ_max)/v (cost-models.md §5.1 generalised to uneven stages). */
@@ -456,13 +488,38 @@ final class PlacementEvaluator {
 
     // ---------------------------------------------------------------- results
 
-    double iterationSeconds() {
-        double pipeline = replicaTree.max();
-        return pipeline * stragglerFactor + dpTree.max() + prep.optimizerSeconds;
+    /** The replica with the slowest pipeline (the first of equals), by a scan: for a one-shot evaluation. */
+    int slowestReplica() {
+        int slowest = 0;
+        double time = Double.NEGATIVE_INFINITY;
+        for (int d = 0; d < dp; d++) {
+            if (replica[d] > time) {
+                time = replica[d];
+                slowest = d;
+            }
+        }
+        return slowest;
     }
 
+    /** Exposed time of the worst DP ring, by a scan: for a one-shot evaluation. */
+    double worstDataRing() {
+        double worst = Double.NEGATIVE_INFINITY;
+        for (double exposed : dpExposed) {
+            worst = Math.max(worst, exposed);
+        }
+        return worst;
+    }
+
+    /** The estimate of a one-shot evaluation. */
     Estimate estimate() {
-        int critical = replicaTree.argMax();
+        return estimate(slowestReplica(), worstDataRing());
+    }
+
+    /**
+     * The estimate, given the replica with the slowest pipeline and the worst DP ring's exposed time (a session keeps
+     * both in segment trees).
+     */
+    Estimate estimate(int critical, double dataParallelSeconds) {
         double pipeline = replica[critical];
         int criticalStage = 0;
         double worst = -1;
@@ -483,7 +540,7 @@ final class PlacementEvaluator {
             }
         }
         double cpWorst = 0;
-        for (int j = 0; j < tp; j++) {
+        for (int j = 0; j < tp && cp > 1; j++) {
             cpWorst = Math.max(cpWorst, cpExposed[(criticalStage * dp + critical) * tp + j]);
         }
         double m = prep.microBatches;
@@ -495,10 +552,10 @@ final class PlacementEvaluator {
         double bubble = Math.max(0, pipeline - compute - recompute - tensor - p2p);
         double straggler = pipeline * (stragglerFactor - 1);
         TimeBreakdown breakdown = new TimeBreakdown(
-                compute, recompute, bubble, tensor, p2p, dpTree.max(), prep.optimizerSeconds, straggler);
+                compute, recompute, bubble, tensor, p2p, dataParallelSeconds, prep.optimizerSeconds, straggler);
         double iteration = breakdown.totalSeconds();
 
-        List<Violation> violations = new ArrayList<>(prep.staticViolations);
+        List<Violation> violations = new ArrayList<>(0);
         double slowestTp = Double.POSITIVE_INFINITY;
         for (double bw : tpBottleneck) {
             slowestTp = Math.min(slowestTp, bw);
@@ -573,9 +630,20 @@ final class PlacementEvaluator {
                 modelFlopsPerGpu / prep.peakFlopsPerGpu,
                 peak,
                 worstRatio,
-                List.copyOf(violations),
-                prep.stageMemory.clone(),
+                withStaticViolations(violations),
+                // Immutable records in an array that nothing writes after prepare: shared, not copied.
+                prep.stageMemory,
                 placement,
                 cluster);
+    }
+
+    /** The layout's static violations followed by {@code placementViolations}; most estimates add none. */
+    private List<Violation> withStaticViolations(List<Violation> placementViolations) {
+        if (placementViolations.isEmpty()) {
+            return prep.staticViolations;
+        }
+        List<Violation> all = new ArrayList<>(prep.staticViolations);
+        all.addAll(placementViolations);
+        return List.copyOf(all);
     }
 }

@@ -5,28 +5,48 @@ import dev.trainingplanner.costmodel.placement.Placement;
 
 /**
  * Incremental re-evaluation for placement search. A swap re-prices only the TP, CP and DP groups and pipeline hops
- * that contain a moved rank, then the pipelines of the affected replicas; maxima are kept in segment trees, so a swap
- * costs O(affected groups · group size + log n), not O(GPUs). Not thread-safe.
+ * that contain a moved rank, each once, then the pipelines of the affected replicas; maxima are kept in segment trees,
+ * so a swap costs O(affected groups · group size + log n), not O(GPUs). Not thread-safe.
  */
 public final class PlacementSession {
 
     private final PlacementEvaluator evaluator;
-    private final boolean[] replicaDirty;
-    private final int[] dirtyReplicas;
-    private final boolean[] ringDirty;
-    private final int[] dirtyRings;
+    private final PreparedLayout prep;
+    /** Pipeline time per replica: the slowest sets the pace. */
+    private final MaxTree replicaTree;
+    /** Exposed time per DP ring (stage, TP rank): the worst is on the critical path. */
+    private final MaxTree dpTree;
+
+    // Groups that contain a moved rank, collected before pricing so that each is priced once per swap.
+    private final IndexSet tensorGroups;
+    private final IndexSet contextGroups;
+    private final IndexSet pipelineHops;
+    private final IndexSet dataRings;
+    private final IndexSet replicas;
 
     PlacementSession(PlacementEvaluator evaluator) {
         this.evaluator = evaluator;
-        int dp = evaluator.replica.length;
-        this.replicaDirty = new boolean[dp];
-        this.dirtyReplicas = new int[dp];
-        this.ringDirty = new boolean[evaluator.dpExposed.length];
-        this.dirtyRings = new int[evaluator.dpExposed.length];
+        this.prep = evaluator.prep();
+        int dp = prep.dp;
+        this.replicaTree = new MaxTree(dp);
+        for (int d = 0; d < dp; d++) {
+            replicaTree.setLeaf(d, evaluator.replica[d]);
+        }
+        replicaTree.rebuild();
+        this.dpTree = new MaxTree(evaluator.dpExposed.length);
+        for (int ring = 0; ring < evaluator.dpExposed.length; ring++) {
+            dpTree.setLeaf(ring, evaluator.dpExposed[ring]);
+        }
+        dpTree.rebuild();
+        this.tensorGroups = new IndexSet(evaluator.tpStage.length);
+        this.contextGroups = new IndexSet(evaluator.cpExposed.length);
+        this.pipelineHops = new IndexSet(evaluator.p2pHop.length);
+        this.dataRings = new IndexSet(evaluator.dpExposed.length);
+        this.replicas = new IndexSet(dp);
     }
 
     public double iterationTimeSeconds() {
-        return evaluator.iterationSeconds();
+        return replicaTree.max() * evaluator.stragglerFactor + dpTree.max() + prep.optimizerSeconds;
     }
 
     public Placement placement() {
@@ -34,7 +54,7 @@ public final class PlacementSession {
     }
 
     public Estimate estimate() {
-        return evaluator.estimate();
+        return evaluator.estimate(replicaTree.argMax(), dpTree.max());
     }
 
     /** Swaps the nodes at positions {@code slotA} and {@code slotB} of the node order (with their GPU orders). */
@@ -46,8 +66,6 @@ public final class PlacementSession {
             return;
         }
         evaluator.placement = current.withNodesSwapped(slotA, slotB);
-        evaluator.refreshSlot(slotA);
-        evaluator.refreshSlot(slotB);
         int g = current.gpusPerNodeUsed();
         reprice(slotA * g, g, slotB * g, g);
     }
@@ -64,7 +82,6 @@ public final class PlacementSession {
             return;
         }
         evaluator.placement = current.withGpusSwapped(slot, localA, localB);
-        evaluator.refreshSlot(slot);
         reprice(slot * g + localA, 1, slot * g + localB, 1);
     }
 
@@ -75,26 +92,47 @@ public final class PlacementSession {
     }
 
     private void reprice(int firstA, int countA, int firstB, int countB) {
-        int replicas = markRanks(firstA, countA, 0);
-        replicas = markRanks(firstB, countB, replicas);
-        int rings = markRings(firstA, countA, 0);
-        rings = markRings(firstB, countB, rings);
-        for (int k = 0; k < rings; k++) {
-            int ring = dirtyRings[k];
-            ringDirty[ring] = false;
-            int tp = evaluator.prep().tp;
-            evaluator.dpTree.set(ring, evaluator.priceDataRing(ring / tp, ring % tp));
+        collectGroups(firstA, countA);
+        collectGroups(firstB, countB);
+        int tp = prep.tp;
+        int cp = prep.cp;
+        int dp = prep.dp;
+        for (int k = 0; k < tensorGroups.size(); k++) {
+            int group = tensorGroups.get(k);
+            evaluator.priceTensorGroup(group / (cp * dp), group / cp % dp, group % cp);
         }
-        for (int k = 0; k < replicas; k++) {
-            int data = dirtyReplicas[k];
-            replicaDirty[data] = false;
-            evaluator.replicaTree.set(data, evaluator.replicaTime(data));
+        for (int k = 0; k < contextGroups.size(); k++) {
+            int group = contextGroups.get(k);
+            evaluator.priceContextGroup(group / (tp * dp), group / tp % dp, group % tp);
         }
+        for (int k = 0; k < pipelineHops.size(); k++) {
+            int hop = pipelineHops.get(k);
+            evaluator.pricePipelineHop(hop / dp, hop % dp);
+        }
+        for (int k = 0; k < dataRings.size(); k++) {
+            int ring = dataRings.get(k);
+            if (evaluator.ringsShareNodePairs) {
+                double exposed = evaluator.priceSharedDataRings(ring / tp);
+                for (int j = 0; j < tp; j++) {
+                    dpTree.set(ring + j, exposed);
+                }
+            } else {
+                dpTree.set(ring, evaluator.priceDataRing(ring / tp, ring % tp));
+            }
+        }
+        for (int k = 0; k < replicas.size(); k++) {
+            int data = replicas.get(k);
+            replicaTree.set(data, evaluator.replicaTime(data));
+        }
+        tensorGroups.clear();
+        contextGroups.clear();
+        pipelineHops.clear();
+        dataRings.clear();
+        replicas.clear();
     }
 
-    /** Re-prices the TP, CP groups and pipeline hops of the ranks, and marks their replicas. */
-    private int markRanks(int first, int count, int replicas) {
-        PreparedLayout prep = evaluator.prep();
+    /** Marks the TP and CP groups, pipeline hops, DP rings and replicas that contain a rank of the range. */
+    private void collectGroups(int first, int count) {
         int tp = prep.tp;
         int cp = prep.cp;
         int dp = prep.dp;
@@ -105,31 +143,17 @@ public final class PlacementSession {
             rest /= cp;
             int data = rest % dp;
             int stage = rest / dp;
-            evaluator.priceTensorGroup(stage, data, context);
-            evaluator.priceContextGroup(stage, data, tensor);
-            evaluator.pricePipelineHop(stage, data);
+            tensorGroups.add((stage * dp + data) * cp + context);
+            if (cp > 1) {
+                contextGroups.add((stage * dp + data) * tp + tensor);
+            }
+            pipelineHops.add(stage * dp + data);
             if (stage > 0) {
-                evaluator.pricePipelineHop(stage - 1, data);
+                pipelineHops.add((stage - 1) * dp + data);
             }
-            if (!replicaDirty[data]) {
-                replicaDirty[data] = true;
-                dirtyReplicas[replicas++] = data;
-            }
+            // Rings that share node pairs are priced once per stage, as the ring of TP rank 0.
+            dataRings.add(stage * tp + (evaluator.ringsShareNodePairs ? 0 : tensor));
+            replicas.add(data);
         }
-        return replicas;
-    }
-
-    private int markRings(int first, int count, int rings) {
-        PreparedLayout prep = evaluator.prep();
-        int tp = prep.tp;
-        int perStage = tp * prep.cp * prep.dp;
-        for (int r = first; r < first + count; r++) {
-            int ring = (r / perStage) * tp + r % tp;
-            if (!ringDirty[ring]) {
-                ringDirty[ring] = true;
-                dirtyRings[rings++] = ring;
-            }
-        }
-        return rings;
     }
 }

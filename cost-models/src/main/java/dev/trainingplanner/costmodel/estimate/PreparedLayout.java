@@ -14,6 +14,7 @@ import dev.trainingplanner.costmodel.memory.InFlightMicroBatches;
 import dev.trainingplanner.costmodel.memory.ModelStateBytes;
 import dev.trainingplanner.costmodel.model.ModelSpec;
 import dev.trainingplanner.costmodel.placement.Placement;
+import dev.trainingplanner.costmodel.time.CollectiveTime;
 import dev.trainingplanner.costmodel.time.GradientCodingTime;
 import dev.trainingplanner.costmodel.training.Precision;
 import dev.trainingplanner.costmodel.training.TrainingSpec;
@@ -78,6 +79,16 @@ public final class PreparedLayout {
     final int hpzMembersPerSlot;
     final int hpzSlots;
     final int hpzGroup;
+
+    // Per-layout constants of the placement-dependent part, so that an evaluation only combines them.
+    /** Forward + backward + recompute per micro-batch and stage, at relative speed 1. */
+    final double[] stageComputeSeconds;
+    /** Exposed time of one TP all-reduce of a group inside one node whose links are all default. */
+    final double uniformTpCollectiveSeconds;
+    /** One pipeline send between two GPUs of a node whose links are all default. */
+    final double uniformIntraP2pSeconds;
+    /** Exposed p2p time per micro-batch and stage per second of hop time: 2·v transfers at the exposed fraction. */
+    final double p2pExposedPerHopSecond;
 
     final double modelFlopsPerIteration;
     final double tokensPerIteration;
@@ -285,29 +296,48 @@ public final class PreparedLayout {
         this.hpzMembersPerSlot = hpzShape[0];
         this.hpzSlots = hpzShape[1];
 
+        this.stageComputeSeconds = new double[pp];
+        for (int i = 0; i < pp; i++) {
+            stageComputeSeconds[i] = forwardSeconds[i] + backwardSeconds[i] + recomputeSeconds[i];
+        }
+        double defaultBandwidth = cluster.defaultIntraBandwidthBytesPerSecond();
+        double defaultLatency = cluster.defaultIntraLatencySeconds();
+        // No inter-node term: a group inside one node has no inter-node hop (infinite bandwidth, zero latency).
+        this.uniformTpCollectiveSeconds = CollectiveTime.hierarchicalAllReduce(
+                        tpMembersPerSlot,
+                        tpSlots,
+                        tpMessageBytes,
+                        defaultBandwidth,
+                        defaultLatency,
+                        Double.POSITIVE_INFINITY,
+                        0)
+                * efficiency.tensorParallelExposedFraction();
+        this.uniformIntraP2pSeconds = CollectiveTime.pointToPoint(
+                p2pBytes, Math.min(defaultBandwidth, Double.POSITIVE_INFINITY), Math.max(defaultLatency, 0));
+        this.p2pExposedPerHopSecond = 2.0 * chunks * efficiency.pipelineP2pExposedFraction();
+
         this.tokensPerIteration = (double) training.globalBatchSequences() * s;
         this.modelFlopsPerIteration = tokensPerIteration * model.trainingFlopsPerToken();
 
         this.staticViolations = List.copyOf(violations);
     }
 
-    /** Members of a ring on the first member's slot, and the number of slots the ring spans. */
+    /**
+     * Members of a ring on the first member's slot, and the number of slots the ring spans, for the ring of
+     * {@code members} ranks {@code base, base + stride, ...} on slots of {@code g} ranks (at least 1 each).
+     */
     private static int[] ringShape(int base, int stride, int members, int g) {
-        int firstSlot = base / g;
-        int onFirst = 0;
-        int lastSlot = -1;
-        int slots = 0;
-        for (int q = 0; q < members; q++) {
-            int slot = (base + q * stride) / g;
-            if (slot == firstSlot) {
-                onFirst++;
-            }
-            if (slot != lastSlot) {
-                slots++;
-                lastSlot = slot;
-            }
+        if (members <= 0) {
+            return new int[] {1, 1};
         }
-        return new int[] {Math.max(1, onFirst), Math.max(1, slots)};
+        long first = base;
+        long last = base + (long) (members - 1) * stride;
+        // Members on the first slot: those before the slot's end.
+        long onFirst = Math.min(members, ((first / g + 1) * g - first + stride - 1) / stride);
+        // Slots of consecutive members differ by at most one when stride < g, so every slot in between is visited;
+        // with stride >= g every member is on a slot of its own.
+        long slots = stride >= g ? members : last / g - first / g + 1;
+        return new int[] {(int) Math.max(1, onFirst), (int) Math.max(1, slots)};
     }
 
     private void checkStructure(List<Violation> violations, GpuType gpu) {

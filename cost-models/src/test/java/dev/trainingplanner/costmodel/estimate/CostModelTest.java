@@ -175,6 +175,27 @@ class CostModelTest {
     }
 
     @Test
+    void placementSessionMatchesFullEvaluationOnALargeClusterWhereDataParallelRingsShareNodePairs() {
+        // One TP group per node (its rings are priced once per stage) on more nodes than the dense link tables hold.
+        Cluster cluster = randomLinks(h100(600), new Random(5));
+        Layout layout = layout(8, 2, 300);
+        PreparedLayout prepared = MODEL.prepare(LLAMA_70B, new TrainingSpec(2400, 1, Precision.BF16), cluster, layout);
+        PlacementSession session = prepared.start(Placement.packed(cluster, 600, 8));
+        Random random = new Random(13);
+        for (int i = 0; i < 60; i++) {
+            if (random.nextBoolean()) {
+                session.swapNodes(random.nextInt(600), random.nextInt(600));
+            } else {
+                session.swapGpus(random.nextInt(600), random.nextInt(8), random.nextInt(8));
+            }
+            Estimate full = prepared.evaluate(session.placement());
+            assertThat(session.iterationTimeSeconds())
+                    .isCloseTo(full.iterationTimeSeconds(), org.assertj.core.data.Percentage.withPercentage(1e-9));
+            assertThat(session.estimate().breakdown()).isEqualTo(full.breakdown());
+        }
+    }
+
+    @Test
     void stragglersCostTimeAndGradientCodingTradesComputeForTolerance() {
         Cluster slow = h100(4).toBuilder()
                 .straggler(0, StragglerModel.bernoulli(0.3, 3))
