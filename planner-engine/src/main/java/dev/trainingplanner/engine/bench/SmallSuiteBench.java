@@ -1,8 +1,10 @@
 package dev.trainingplanner.engine.bench;
 
 import dev.trainingplanner.costmodel.estimate.CostModel;
+import dev.trainingplanner.costmodel.layout.Layout;
 import dev.trainingplanner.costmodel.model.ModelPresets;
 import dev.trainingplanner.costmodel.model.ModelSpec;
+import dev.trainingplanner.costmodel.placement.Placement;
 import dev.trainingplanner.engine.baseline.ExhaustiveSearch;
 import dev.trainingplanner.engine.layout.CandidatePool;
 import dev.trainingplanner.engine.layout.LayoutCandidate;
@@ -55,9 +57,9 @@ final class SmallSuiteBench {
         lines.add("");
         lines.add("## Small clusters: planner vs exhaustive optimum (" + instances.size() + " instances)");
         lines.add("");
-        lines.add("| instance | model | GPUs | exhaustive optimum (s) | planner (s) | gap | planner time (s) | "
-                + "exhaustive evaluations |");
-        lines.add("|---|---|---|---|---|---|---|---|");
+        lines.add("| instance | model | GPUs | exhaustive optimum (s) | planner, even split (s) | gap | "
+                + "planner final (s) | planner time (s) | exhaustive evaluations |");
+        lines.add("|---|---|---|---|---|---|---|---|---|");
         int within = 0;
         double worst = 0;
         for (Instance instance : instances) {
@@ -84,20 +86,24 @@ final class SmallSuiteBench {
             int poolSize = instance.nodes() <= 5 ? 64 : 32;
             ExhaustiveSearch.Result optimum =
                     ExhaustiveSearch.solve(layouts.subList(0, Math.min(poolSize, layouts.size())), space);
-            double planner = plan.best().estimate().iterationTimeSeconds();
+            // The exhaustive search covers layouts × node orders with even pipeline splits; the planner's final plan
+            // may also split the pipeline unevenly (a refinement), so the gap compares its layout and placement
+            // with the even split.
+            double planner = evenSplit(pool, plan);
             double gap = planner / optimum.iterationTimeSeconds() - 1;
             worst = Math.max(worst, gap);
             if (gap <= 0.01) {
                 within++;
             }
             lines.add(BenchRunner.f(
-                    "| %s | %s | %d | %.4f | %.4f | %+.2f%% | %.2f | %d |",
+                    "| %s | %s | %d | %.4f | %.4f | %+.2f%% | %.4f | %.2f | %d |",
                     instance.name(),
                     instance.model(),
                     gpus,
                     optimum.iterationTimeSeconds(),
                     planner,
                     gap * 100,
+                    plan.best().estimate().iterationTimeSeconds(),
                     plannerSeconds,
                     optimum.evaluations()));
         }
@@ -106,5 +112,13 @@ final class SmallSuiteBench {
                 "Within 1%% of the optimum: %d of %d instances; worst gap %+.2f%%.",
                 within, instances.size(), worst * 100));
         return lines;
+    }
+
+    private static double evenSplit(CandidatePool pool, PlanResult plan) {
+        Layout even =
+                plan.best().layout().toBuilder().stageLayerCounts(List.of()).build();
+        Placement placement = plan.best().estimate().placement();
+        LayoutCandidate candidate = pool.prepare(even, plan.best().microBatchSequences(), placement);
+        return pool.estimate(candidate, placement).iterationTimeSeconds();
     }
 }
