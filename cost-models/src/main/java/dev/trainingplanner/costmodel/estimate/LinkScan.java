@@ -105,12 +105,15 @@ final class LinkScan {
     }
 
     double hierarchicalAllReduce(int perSlot, int slots, double bytes) {
-        return CollectiveTime.hierarchicalAllReduce(
-                perSlot, slots, bytes, minIntraBandwidth, maxIntraLatency, minInterBandwidth(), maxInterLatency);
+        return hierarchical(CollectiveTime.Ring.ALL_REDUCE, perSlot, slots, bytes);
     }
 
     double hierarchicalAllGather(int perSlot, int slots, double bytes) {
-        return CollectiveTime.hierarchicalAllGather(
-                perSlot, slots, bytes, minIntraBandwidth, maxIntraLatency, minInterBandwidth(), maxInterLatency);
+        return hierarchical(CollectiveTime.Ring.ALL_GATHER, perSlot, slots, bytes);
+    }
+
+    private double hierarchical(CollectiveTime.Ring ring, int perSlot, int slots, double bytes) {
+        return CollectiveTime.hierarchical(
+                ring, perSlot, slots, bytes, minIntraBandwidth, maxIntraLatency, minInterBandwidth(), maxInterLatency);
     }
 }

@@ -303,7 +303,8 @@ public final class PreparedLayout {
         double defaultBandwidth = cluster.defaultIntraBandwidthBytesPerSecond();
         double defaultLatency = cluster.defaultIntraLatencySeconds();
         // No inter-node term: a group inside one node has no inter-node hop (infinite bandwidth, zero latency).
-        this.uniformTpCollectiveSeconds = CollectiveTime.hierarchicalAllReduce(
+        this.uniformTpCollectiveSeconds = CollectiveTime.hierarchical(
+                        CollectiveTime.Ring.ALL_REDUCE,
                         tpMembersPerSlot,
                         tpSlots,
                         tpMessageBytes,

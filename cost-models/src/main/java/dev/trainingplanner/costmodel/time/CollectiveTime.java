@@ -17,25 +17,25 @@ public final class CollectiveTime {
         return 2.0 * (ranks - 1) * latency + 2.0 * (ranks - 1) / ranks * bytes / bandwidth;
     }
 
-    /**
-     * Hierarchical all-reduce (cost-models.md §4.4): an intra-node ring of {@code perSlot} members on the slowest
-     * intra-node link, then an inter-node ring of {@code slots} members over S/perSlot on the slowest inter-node link.
-     */
-    public static double hierarchicalAllReduce(
-            int perSlot,
-            int slots,
-            double bytes,
-            double intraBandwidth,
-            double intraLatency,
-            double interBandwidth,
-            double interLatency) {
-        double intra = perSlot > 1 ? allReduce(perSlot, bytes, intraBandwidth, intraLatency) : 0;
-        double inter = slots > 1 ? allReduce(slots, bytes / perSlot, interBandwidth, interLatency) : 0;
-        return intra + inter;
+    /** Ring collectives that run hierarchically: intra-node ring first, then inter-node ring over the shard. */
+    public enum Ring {
+        ALL_REDUCE,
+        /** All-gather or reduce-scatter (same traffic). */
+        ALL_GATHER;
+
+        double seconds(int ranks, double bytes, double bandwidth, double latency) {
+            return this == ALL_REDUCE
+                    ? allReduce(ranks, bytes, bandwidth, latency)
+                    : allGather(ranks, bytes, bandwidth, latency);
+        }
     }
 
-    /** Hierarchical all-gather or reduce-scatter (cost-models.md §4.4), shaped as {@link #hierarchicalAllReduce}. */
-    public static double hierarchicalAllGather(
+    /**
+     * Hierarchical collective (cost-models.md §4.4): an intra-node ring of {@code perSlot} members on the slowest
+     * intra-node link, then an inter-node ring of {@code slots} members over S/perSlot on the slowest inter-node link.
+     */
+    public static double hierarchical(
+            Ring ring,
             int perSlot,
             int slots,
             double bytes,
@@ -43,8 +43,8 @@ public final class CollectiveTime {
             double intraLatency,
             double interBandwidth,
             double interLatency) {
-        double intra = perSlot > 1 ? allGather(perSlot, bytes, intraBandwidth, intraLatency) : 0;
-        double inter = slots > 1 ? allGather(slots, bytes / perSlot, interBandwidth, interLatency) : 0;
+        double intra = perSlot > 1 ? ring.seconds(perSlot, bytes, intraBandwidth, intraLatency) : 0;
+        double inter = slots > 1 ? ring.seconds(slots, bytes / perSlot, interBandwidth, interLatency) : 0;
         return intra + inter;
     }
 

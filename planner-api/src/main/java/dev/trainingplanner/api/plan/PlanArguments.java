@@ -177,12 +177,7 @@ record PlanArguments(
         if (!values.containsKey(flag)) {
             return null;
         }
-        double value;
-        try {
-            value = Double.parseDouble(values.get(flag).trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(flag + " must be a number, got '" + values.get(flag) + "'");
-        }
+        double value = number(values, flag, "a number");
         if (!Double.isFinite(value) || value < 0 || value == 0 && !zeroAllowed) {
             throw new IllegalArgumentException(
                     flag + " must be " + (zeroAllowed ? "zero or positive" : "positive") + ", got " + value);
@@ -217,18 +212,20 @@ record PlanArguments(
         if (!values.containsKey(flag)) {
             return fallback;
         }
-        double value;
-        try {
-            value = Double.parseDouble(values.get(flag).trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(
-                    flag + " must be a number between 0 and 1, got '" + values.get(flag) + "'");
-        }
+        double value = number(values, flag, "a number between 0 and 1");
         if (!(value >= 0 && (belowOne ? value < 1 : value <= 1))) {
             throw new IllegalArgumentException(
                     flag + " must be between 0 and " + (belowOne ? "1 (exclusive)" : "1") + ", got " + value);
         }
         return value;
+    }
+
+    private static double number(Map<String, String> values, String flag, String expected) {
+        try {
+            return Double.parseDouble(values.get(flag).trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(flag + " must be " + expected + ", got '" + values.get(flag) + "'");
+        }
     }
 
     private static int[] microBatchRange(String text) {

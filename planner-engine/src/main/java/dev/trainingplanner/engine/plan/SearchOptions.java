@@ -49,110 +49,119 @@ public record SearchOptions(
     }
 
     public SearchOptions withSteps(Integer value) {
-        return new SearchOptions(
-                zeroStages,
-                allowZeroPlusPlus,
-                tensorParallelAcrossNodes,
-                headroomFraction,
-                allowGradientCoding,
-                maxLadderFraction,
-                minMicroBatch,
-                maxMicroBatch,
-                precision,
-                seed,
-                value,
-                timeLimit,
-                topK,
-                layoutPoolSize);
+        return toBuilder().steps(value).build();
     }
 
     public SearchOptions withSeed(long value) {
-        return new SearchOptions(
-                zeroStages,
-                allowZeroPlusPlus,
-                tensorParallelAcrossNodes,
-                headroomFraction,
-                allowGradientCoding,
-                maxLadderFraction,
-                minMicroBatch,
-                maxMicroBatch,
-                precision,
-                value,
-                steps,
-                timeLimit,
-                topK,
-                layoutPoolSize);
+        return toBuilder().seed(value).build();
     }
 
     public SearchOptions withGradientCoding(boolean allowed) {
-        return new SearchOptions(
-                zeroStages,
-                allowZeroPlusPlus,
-                tensorParallelAcrossNodes,
-                headroomFraction,
-                allowed,
-                maxLadderFraction,
-                minMicroBatch,
-                maxMicroBatch,
-                precision,
-                seed,
-                steps,
-                timeLimit,
-                topK,
-                layoutPoolSize);
+        return toBuilder().allowGradientCoding(allowed).build();
     }
 
     public SearchOptions withLadder(double fraction, boolean tpAcrossNodes) {
-        return new SearchOptions(
-                zeroStages,
-                allowZeroPlusPlus,
-                tpAcrossNodes,
-                headroomFraction,
-                allowGradientCoding,
-                fraction,
-                minMicroBatch,
-                maxMicroBatch,
-                precision,
-                seed,
-                steps,
-                timeLimit,
-                topK,
-                layoutPoolSize);
+        return toBuilder()
+                .maxLadderFraction(fraction)
+                .tensorParallelAcrossNodes(tpAcrossNodes)
+                .build();
     }
 
     public SearchOptions withTimeLimit(Duration value) {
-        return new SearchOptions(
-                zeroStages,
-                allowZeroPlusPlus,
-                tensorParallelAcrossNodes,
-                headroomFraction,
-                allowGradientCoding,
-                maxLadderFraction,
-                minMicroBatch,
-                maxMicroBatch,
-                precision,
-                seed,
-                steps,
-                value,
-                topK,
-                layoutPoolSize);
+        return toBuilder().timeLimit(value).build();
     }
 
     public SearchOptions withHeadroom(double fraction) {
-        return new SearchOptions(
-                zeroStages,
-                allowZeroPlusPlus,
-                tensorParallelAcrossNodes,
-                fraction,
-                allowGradientCoding,
-                maxLadderFraction,
-                minMicroBatch,
-                maxMicroBatch,
-                precision,
-                seed,
-                steps,
-                timeLimit,
-                topK,
-                layoutPoolSize);
+        return toBuilder().headroomFraction(fraction).build();
+    }
+
+    private Builder toBuilder() {
+        Builder builder = new Builder();
+        builder.zeroStages = zeroStages;
+        builder.allowZeroPlusPlus = allowZeroPlusPlus;
+        builder.tensorParallelAcrossNodes = tensorParallelAcrossNodes;
+        builder.headroomFraction = headroomFraction;
+        builder.allowGradientCoding = allowGradientCoding;
+        builder.maxLadderFraction = maxLadderFraction;
+        builder.minMicroBatch = minMicroBatch;
+        builder.maxMicroBatch = maxMicroBatch;
+        builder.precision = precision;
+        builder.seed = seed;
+        builder.steps = steps;
+        builder.timeLimit = timeLimit;
+        builder.topK = topK;
+        builder.layoutPoolSize = layoutPoolSize;
+        return builder;
+    }
+
+    /** A copy of some options with a few changed (the withers above). */
+    private static final class Builder {
+        private Set<Integer> zeroStages;
+        private boolean allowZeroPlusPlus;
+        private boolean tensorParallelAcrossNodes;
+        private double headroomFraction;
+        private boolean allowGradientCoding;
+        private double maxLadderFraction;
+        private int minMicroBatch;
+        private int maxMicroBatch;
+        private Precision precision;
+        private long seed;
+        private Integer steps;
+        private Duration timeLimit;
+        private int topK;
+        private int layoutPoolSize;
+
+        private Builder steps(Integer value) {
+            steps = value;
+            return this;
+        }
+
+        private Builder seed(long value) {
+            seed = value;
+            return this;
+        }
+
+        private Builder allowGradientCoding(boolean value) {
+            allowGradientCoding = value;
+            return this;
+        }
+
+        private Builder maxLadderFraction(double value) {
+            maxLadderFraction = value;
+            return this;
+        }
+
+        private Builder tensorParallelAcrossNodes(boolean value) {
+            tensorParallelAcrossNodes = value;
+            return this;
+        }
+
+        private Builder timeLimit(Duration value) {
+            timeLimit = value;
+            return this;
+        }
+
+        private Builder headroomFraction(double value) {
+            headroomFraction = value;
+            return this;
+        }
+
+        private SearchOptions build() {
+            return new SearchOptions(
+                    zeroStages,
+                    allowZeroPlusPlus,
+                    tensorParallelAcrossNodes,
+                    headroomFraction,
+                    allowGradientCoding,
+                    maxLadderFraction,
+                    minMicroBatch,
+                    maxMicroBatch,
+                    precision,
+                    seed,
+                    steps,
+                    timeLimit,
+                    topK,
+                    layoutPoolSize);
+        }
     }
 }

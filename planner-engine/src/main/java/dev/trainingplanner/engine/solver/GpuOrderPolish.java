@@ -173,20 +173,7 @@ public final class GpuOrderPolish {
 
     /** Swaps local positions until the slot's GPU order is {@code target}. */
     private static void reorder(PlacementCostSession session, int slot, int[] current, int[] target) {
-        int[] order = current.clone();
-        for (int local = 0; local < order.length; local++) {
-            if (order[local] == target[local]) {
-                continue;
-            }
-            int other = local + 1;
-            while (order[other] != target[local]) {
-                other++;
-            }
-            session.swapGpus(slot, local, other);
-            int swap = order[local];
-            order[local] = order[other];
-            order[other] = swap;
-        }
+        GpuOrders.swapInto(current.clone(), target, (a, b) -> session.swapGpus(slot, a, b));
     }
 
     /** Whether every ordered GPU pair of the node has the same bandwidth and latency. */

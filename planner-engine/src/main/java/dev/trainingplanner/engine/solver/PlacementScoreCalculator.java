@@ -220,24 +220,13 @@ public class PlacementScoreCalculator implements IncrementalScoreCalculator<Plac
             if (target == null || !isPermutation(target)) {
                 return restart(sessionLayout);
             }
-            int[] current = sessionGpuOrder[node];
             int slot = sessionSlotOfNode[node];
-            for (int local = 0; local < current.length; local++) {
-                if (current[local] == target[local]) {
-                    continue;
-                }
-                int other = local + 1;
-                while (current[other] != target[local]) {
-                    other++;
-                }
-                if (slot >= 0) {
-                    session.swapGpus(slot, local, other);
-                }
-                current[other] = current[local];
-                current[local] = target[local];
-            }
             if (slot >= 0) {
+                GpuOrders.swapInto(sessionGpuOrder[node], target, (a, b) -> session.swapGpus(slot, a, b));
                 updateOverflow(slot);
+            } else {
+                // A spare node: no ranks to re-price, its order is read when it enters the placement.
+                sessionGpuOrder[node] = target;
             }
         }
         dirtyGpuCount = 0;
