@@ -58,6 +58,9 @@ final class PlacementEvaluator {
      */
     final boolean ringsShareNodePairs;
 
+    /** Ring shapes on the GPUs this placement uses per node. */
+    private final RingShapes shapes;
+
     private final LinkScan links;
     /** Scans the hpZ or weights partition subgroup of a ZeRO-3 ring; created on first use. */
     private LinkScan subgroupLinks;
@@ -73,6 +76,7 @@ final class PlacementEvaluator {
         this.g = placement.gpusPerNodeUsed();
         this.slotShift = Integer.bitCount(g) == 1 ? Integer.numberOfTrailingZeros(g) : -1;
         this.ringsShareNodePairs = tp == g;
+        this.shapes = prep.ringShapesFor(g);
         this.links = new LinkScan(cluster, g);
         tpStage = new double[pp * dp * cp];
         tpExposed = new double[pp * dp * cp];
@@ -108,7 +112,7 @@ final class PlacementEvaluator {
             }
             // With one DP member per node and TP groups inside a node (as the prepared ring shapes see it), the rings
             // of all TP ranks of a stage visit the same node pairs in the same order: price one, copy it.
-            if (ringsShareNodePairs || (prep.dpMembersPerSlot == 1 && prep.tpSlots == 1)) {
+            if (ringsShareNodePairs || (shapes.dpMembersPerSlot() == 1 && shapes.tpSlots() == 1)) {
                 priceSharedDataRings(i);
             } else {
                 for (int j = 0; j < tp; j++) {
@@ -164,7 +168,7 @@ final class PlacementEvaluator {
         int slot = slotOf(base);
         int node = placement.nodeAt(slot);
         boolean inOneNode = slotOf(base + tp - 1) == slot;
-        if (prep.tpSlots == 1 && inOneNode && cluster.isUniformNode(node)) {
+        if (shapes.tpSlots() == 1 && inOneNode && cluster.isUniformNode(node)) {
             // A group inside one node whose links are all default and whose GPUs run alike: its links and collective
             // time are the layout's constants, no need to visit each hop.
             double speed = cluster.relativeSpeed(node, placement.gpuAt(slot, base - slot * g));
@@ -186,8 +190,9 @@ final class PlacementEvaluator {
             setTensorGroup(index, stage, speed, 0, Double.POSITIVE_INFINITY);
             return;
         }
-        double perCollective = links.hierarchicalAllReduce(prep.tpMembersPerSlot, prep.tpSlots, prep.tpMessageBytes)
-                * prep.efficiency.tensorParallelExposedFraction();
+        double perCollective =
+                links.hierarchicalAllReduce(shapes.tpMembersPerSlot(), shapes.tpSlots(), prep.tpMessageBytes)
+                        * prep.efficiency.tensorParallelExposedFraction();
         setTensorGroup(index, stage, speed, perCollective, links.bottleneckBandwidth());
     }
 
@@ -333,7 +338,7 @@ final class PlacementEvaluator {
         double bytes = prep.dpGradientBytes[stage];
         double exposed;
         if (prep.layout.zeroStage() < 3) {
-            double allReduce = links.hierarchicalAllReduce(prep.dpMembersPerSlot, prep.dpSlots, bytes);
+            double allReduce = links.hierarchicalAllReduce(shapes.dpMembersPerSlot(), shapes.dpSlots(), bytes);
             double window = prep.efficiency.dataParallelOverlapFraction() * prep.backwardSeconds[stage];
             exposed = Math.max(0, allReduce - window);
         } else {
@@ -350,8 +355,8 @@ final class PlacementEvaluator {
     private double zero3ExposedPerMicroBatch(int stage, int base, double bytes) {
         ZeroPlusPlus zpp = prep.layout.zeroPlusPlus();
         PartitionGroups groups = prep.layout.partitionGroups();
-        int k = prep.dpMembersPerSlot;
-        int n = prep.dpSlots;
+        int k = shapes.dpMembersPerSlot();
+        int n = shapes.dpSlots();
         double intraBw = links.minIntraBandwidth();
         double intraLat = links.maxIntraLatency();
         double interBw = links.minInterBandwidth();

@@ -70,14 +70,12 @@ public final class PreparedLayout {
     final double[] dpGradientBytes;
     final double optimizerSeconds;
 
-    // Ring shapes (placement-independent because the slot of rank r is always r / g).
-    final int gpusPerSlot;
-    final int tpMembersPerSlot;
-    final int tpSlots;
-    final int dpMembersPerSlot;
-    final int dpSlots;
-    final int hpzMembersPerSlot;
-    final int hpzSlots;
+    /**
+     * Ring shapes on nodes of the cluster's GPUs (the slot of rank r is r / g); a placement that uses fewer GPUs per
+     * node gets its own ({@link #ringShapesFor}).
+     */
+    final RingShapes ringShapes;
+
     final int hpzGroup;
 
     // Per-layout constants of the placement-dependent part, so that an evaluation only combines them.
@@ -283,18 +281,8 @@ public final class PreparedLayout {
         this.optimizerSeconds = optimizerMax;
 
         // --- ring shapes ---
-        int g = Math.min(cluster.gpusPerNode(), worldSize);
-        this.gpusPerSlot = g;
-        int[] tpShape = ringShape(0, 1, tp, g);
-        this.tpMembersPerSlot = tpShape[0];
-        this.tpSlots = tpShape[1];
-        int[] dpShape = ringShape(0, tp, shards, g);
-        this.dpMembersPerSlot = dpShape[0];
-        this.dpSlots = dpShape[1];
+        this.ringShapes = RingShapes.of(Math.min(cluster.gpusPerNode(), worldSize), tp, shards);
         this.hpzGroup = Math.min(Math.max(1, zpp.hpzGroupSize()), shards);
-        int[] hpzShape = ringShape(0, tp, hpzGroup, g);
-        this.hpzMembersPerSlot = hpzShape[0];
-        this.hpzSlots = hpzShape[1];
 
         this.stageComputeSeconds = new double[pp];
         for (int i = 0; i < pp; i++) {
@@ -305,8 +293,8 @@ public final class PreparedLayout {
         // No inter-node term: a group inside one node has no inter-node hop (infinite bandwidth, zero latency).
         this.uniformTpCollectiveSeconds = CollectiveTime.hierarchical(
                         CollectiveTime.Ring.ALL_REDUCE,
-                        tpMembersPerSlot,
-                        tpSlots,
+                        ringShapes.tpMembersPerSlot(),
+                        ringShapes.tpSlots(),
                         tpMessageBytes,
                         defaultBandwidth,
                         defaultLatency,
@@ -323,22 +311,10 @@ public final class PreparedLayout {
         this.staticViolations = List.copyOf(violations);
     }
 
-    /**
-     * Members of a ring on the first member's slot, and the number of slots the ring spans, for the ring of
-     * {@code members} ranks {@code base, base + stride, ...} on slots of {@code g} ranks (at least 1 each).
-     */
-    private static int[] ringShape(int base, int stride, int members, int g) {
-        if (members <= 0) {
-            return new int[] {1, 1};
-        }
-        long first = base;
-        long last = base + (long) (members - 1) * stride;
-        // Members on the first slot: those before the slot's end.
-        long onFirst = Math.min(members, ((first / g + 1) * g - first + stride - 1) / stride);
-        // Slots of consecutive members differ by at most one when stride < g, so every slot in between is visited;
-        // with stride >= g every member is on a slot of its own.
-        long slots = stride >= g ? members : last / g - first / g + 1;
-        return new int[] {(int) Math.max(1, onFirst), (int) Math.max(1, slots)};
+    /** The ring shapes on nodes of {@code gpusPerNodeUsed} GPUs. */
+    RingShapes ringShapesFor(int gpusPerNodeUsed) {
+        int g = Math.min(gpusPerNodeUsed, worldSize);
+        return g == ringShapes.gpusPerSlot() ? ringShapes : RingShapes.of(g, tp, dp * cp);
     }
 
     private void checkStructure(List<Violation> violations, GpuType gpu) {

@@ -245,6 +245,30 @@ class CostModelTest {
                         (codedFactor - 1) / (uncodedFactor - 1), org.assertj.core.data.Percentage.withPercentage(1e-6));
     }
 
+    @Test
+    void aPlacementUsingHalfOfEachNodeIsPricedLikeNodesOfThatSize() {
+        // 4 of 8 GPUs on each of 4 nodes: the DP ring has 2 members per node on 4 nodes, as on 4-GPU nodes, and the
+        // node's network is shared by the 4 GPUs that use it (on the cluster's 8 GPUs per node the ring would look
+        // like 4 members on each of 2 nodes).
+        // A slow network (25 Gbit/s per node) so that the gradient all-reduce is not hidden by the backward pass.
+        Cluster eightGpuNodes = Cluster.builder(GpuCatalog.byName("H100-80GB"), 4, 8)
+                .nodeNetworkBandwidth(25e9 / 8)
+                .build();
+        Cluster fourGpuNodes = Cluster.builder(GpuCatalog.byName("H100-80GB"), 4, 4)
+                .nodeNetworkBandwidth(25e9 / 8)
+                .build();
+        Layout layout = layout(2, 1, 8);
+
+        Estimate halfNodes =
+                MODEL.estimate(LLAMA_8B, TRAINING, eightGpuNodes, layout, Placement.packed(eightGpuNodes, 4, 4));
+        Estimate smallNodes = MODEL.estimatePacked(LLAMA_8B, TRAINING, fourGpuNodes, layout);
+
+        assertThat(halfNodes.breakdown().exposedDataParallelSeconds())
+                .isPositive()
+                .isEqualTo(smallNodes.breakdown().exposedDataParallelSeconds());
+        assertThat(halfNodes.iterationTimeSeconds()).isEqualTo(smallNodes.iterationTimeSeconds());
+    }
+
     static Cluster randomLinks(Cluster cluster, Random random) {
         Cluster.Builder b = cluster.toBuilder();
         for (int n = 0; n < cluster.nodeCount(); n++) {
