@@ -86,13 +86,21 @@ public final class GpuCountSearch {
                 chosenCost = planned.gpuHoursPerMillionTokens();
             }
         }
-        all.sort(Comparator.comparingInt(GpuCountCandidate::gpus));
         if (chosen == null) {
-            chosen = planner.plan(request);
+            // No searched count qualified: the largest count's plan, which says why nothing fits, or is the only
+            // plan left (and then within the bound or not).
+            chosen = planner.plan(request, listener);
             if (chosen.feasible()) {
-                chosen = infeasible(chosen, noCountReason(goal));
+                double seconds = chosen.best().estimate().iterationTimeSeconds();
+                String note = withinBound(seconds, goal) ? null : boundNote(seconds, goal);
+                all.removeIf(c -> c.gpus() == maxGpus);
+                all.add(candidate(maxGpus, true, chosen.best().describe(), seconds, tokens, goal, note));
+                if (note != null) {
+                    chosen = infeasible(chosen, noCountReason(goal));
+                }
             }
         }
+        all.sort(Comparator.comparingInt(GpuCountCandidate::gpus));
         return new CostPerTokenResult(chosen, goal, maxGpus, List.copyOf(all));
     }
 
