@@ -12,13 +12,14 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Applies the options that change the training code, on the chosen layout and placement, and keeps each only when
- * the cost model predicts a gain:
+ * Applies the choices made on the winning layout and placement, keeping each only when the cost model predicts a
+ * gain:
  *
  * <ul>
  *   <li>gradient coding (cost-models.md §8.2, §8.3): fractional and cyclic repetition with every s, and the sequential
  *       codes SR-SGC and M-SGC with their (B, W, λ), scored by the model's expected-time formulas; needs ZeRO 0 (shards
  *       must all arrive);
+ *   <li>an uneven pipeline split with lighter or heavier first and last stages (Megatron, FSDP; no interleaving);
  *   <li>Ladder Residual (cost-models.md §9.3): up to {@code maxLadderFraction}·L layers, taken stage by stage where one
  *       stage's conversion saves most (slow TP links save most), the last layers of a stage first.
  * </ul>
