@@ -65,8 +65,8 @@ class EnginePlanSolver implements PlanSolver {
         return node;
     }
 
-    /** The plan to launch and the engine's whole answer (the plan itself, or the GPU-count comparison around it). */
-    private record Solved(PlanResult plan, Object answer) {}
+    /** The plan to launch and its stored document (with the GPU-count comparison for the cost-per-token objective). */
+    private record Solved(PlanResult plan, JsonNode document) {}
 
     @Override
     public SolvedPlan solve(SolveInput input, Listener listener) {
@@ -85,10 +85,10 @@ class EnginePlanSolver implements PlanSolver {
                 // The search only records its latest best; this thread's polling loop stores it.
                 if (costPerToken == null) {
                     PlanResult result = planner.plan(request, best::set);
-                    running.complete(new Solved(result, result));
+                    running.complete(new Solved(result, planJson.of(result)));
                 } else {
                     CostPerTokenResult result = new GpuCountSearch(planner).plan(request, costPerToken, best::set);
-                    running.complete(new Solved(result.plan(), result));
+                    running.complete(new Solved(result.plan(), planJson.of(result)));
                 }
             } catch (Throwable failure) {
                 running.completeExceptionally(failure);
@@ -106,7 +106,7 @@ class EnginePlanSolver implements PlanSolver {
                             + String.join("; ", result.explanation().infeasibility()));
                 }
                 return new SolvedPlan(
-                        solved.answer() instanceof CostPerTokenResult cost ? planJson.of(cost) : planJson.of(result),
+                        solved.document(),
                         planJson.launch(result),
                         result.best().estimate().iterationTimeSeconds());
             } catch (TimeoutException stillRunning) {

@@ -163,10 +163,9 @@ public final class Planner {
 
     static List<RankedLayout> rankedByStartOrders(List<LayoutCandidate> feasible, SearchSpace space, int poolSize) {
         int used = space.nodesUsed();
-        Placement chain = space.placement(
-                Arrays.copyOf(NodeOrdering.construct(space.cluster(), used, space.gpusPerNodeUsed()), used));
-        Placement healthy = space.placement(
-                Arrays.copyOf(NodeOrdering.healthyPacked(space.cluster(), used, space.gpusPerNodeUsed()), used));
+        NodeOrdering.StartOrders starts = NodeOrdering.startOrders(space.cluster(), used, space.gpusPerNodeUsed());
+        Placement chain = space.placement(Arrays.copyOf(starts.chained(), used));
+        Placement healthy = space.placement(Arrays.copyOf(starts.healthyPacked(), used));
         return feasible.subList(0, Math.min(feasible.size(), POOL_SCREEN_FACTOR * poolSize)).parallelStream()
                 .map(c -> new RankedLayout(
                         c,

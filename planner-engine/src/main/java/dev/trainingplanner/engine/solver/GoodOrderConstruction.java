@@ -22,8 +22,10 @@ public class GoodOrderConstruction implements PhaseCommand<PlacementSolution> {
             return;
         }
         SearchSpace space = solution.getSpace();
-        int[] order = NodeOrdering.construct(space.cluster(), space.nodesUsed(), space.gpusPerNodeUsed());
-        int[] healthyPacked = NodeOrdering.healthyPacked(space.cluster(), space.nodesUsed(), space.gpusPerNodeUsed());
+        NodeOrdering.StartOrders starts =
+                NodeOrdering.startOrders(space.cluster(), space.nodesUsed(), space.gpusPerNodeUsed());
+        int[] order = starts.chained();
+        int[] healthyPacked = starts.healthyPacked();
         if (!solution.getLayouts().isEmpty()) {
             // Keep the better start for the layout that is fastest under the default placement.
             LayoutCandidate reference = solution.getLayouts().get(0);

@@ -15,15 +15,32 @@ public final class NodeOrdering {
 
     private NodeOrdering() {}
 
-    /** All node indexes: the used ones first in chain order, then the spares from most to least healthy. */
-    public static int[] construct(Cluster cluster, int nodesUsed, int gpusPerNodeUsed) {
-        int n = cluster.nodeCount();
+    /**
+     * Both start orders of the construction, from one ranking by health (O(nodes²) link reads):
+     *
+     * @param chained the used nodes first, chained greedily along their fastest links from the healthiest, then the
+     *     spares from most to least healthy
+     * @param healthyPacked the healthiest nodes in index order, then the spares from most to least healthy
+     */
+    public record StartOrders(int[] chained, int[] healthyPacked) {}
+
+    public static StartOrders startOrders(Cluster cluster, int nodesUsed, int gpusPerNodeUsed) {
+        List<Integer> byHealth = nodesByHealth(cluster, gpusPerNodeUsed);
+        return new StartOrders(chained(cluster, nodesUsed, byHealth), healthyPacked(nodesUsed, byHealth));
+    }
+
+    private static List<Integer> nodesByHealth(Cluster cluster, int gpusPerNodeUsed) {
         double[] health = health(cluster, gpusPerNodeUsed);
-        List<Integer> byHealth = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
+        List<Integer> byHealth = new ArrayList<>(health.length);
+        for (int i = 0; i < health.length; i++) {
             byHealth.add(i);
         }
         byHealth.sort(Comparator.<Integer>comparingDouble(i -> -health[i]).thenComparingInt(i -> i));
+        return byHealth;
+    }
+
+    private static int[] chained(Cluster cluster, int nodesUsed, List<Integer> byHealth) {
+        int n = byHealth.size();
         List<Integer> chosen = new ArrayList<>(byHealth.subList(0, nodesUsed));
         chosen.sort(Comparator.naturalOrder());
         int[] order = new int[n];
@@ -57,15 +74,8 @@ public final class NodeOrdering {
         return order;
     }
 
-    /** The healthiest {@code nodesUsed} nodes in index order, then the spares from most to least healthy. */
-    public static int[] healthyPacked(Cluster cluster, int nodesUsed, int gpusPerNodeUsed) {
-        int n = cluster.nodeCount();
-        double[] health = health(cluster, gpusPerNodeUsed);
-        List<Integer> byHealth = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            byHealth.add(i);
-        }
-        byHealth.sort(Comparator.<Integer>comparingDouble(i -> -health[i]).thenComparingInt(i -> i));
+    private static int[] healthyPacked(int nodesUsed, List<Integer> byHealth) {
+        int n = byHealth.size();
         List<Integer> used = new ArrayList<>(byHealth.subList(0, nodesUsed));
         used.sort(Comparator.naturalOrder());
         int[] order = new int[n];
