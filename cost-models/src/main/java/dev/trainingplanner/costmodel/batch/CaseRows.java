@@ -17,8 +17,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Reads one row with the input columns of {@code shared/calibration/cases.csv} ({@code case_id} through {@code
- * flash_attn}) into cost-model inputs. Blank optional fields take the defaults listed in the module README
+ * Reads one row with the input columns of {@code calibration/cases.csv} ({@code case_id} through {@code
+ * nvlink_domain}) into cost-model inputs. Blank optional fields take the defaults listed in the module README
  * ({@link #DEFAULTS}); every unusable value is reported with its column name.
  */
 public final class CaseRows {
@@ -54,7 +54,44 @@ public final class CaseRows {
             "zero_stage",
             "zeropp",
             "recompute",
-            "flash_attn");
+            "flash_attn",
+            "framework",
+            "head_dim",
+            "num_experts",
+            "top_k",
+            "moe_ffn_hidden",
+            "shared_experts",
+            "moe_dense_layers",
+            "ep",
+            "etp",
+            "q_lora_rank",
+            "kv_lora_rank",
+            "qk_rope_head_dim",
+            "v_head_dim",
+            "nvlink_domain");
+
+    /**
+     * Columns of mixture-of-experts and Multi-head Latent Attention models. The model prices dense transformers with
+     * standard attention only, so a row that fills any of them is refused rather than silently priced as dense.
+     */
+    static final List<String> MOE_AND_MLA_COLUMNS = List.of(
+            "num_experts",
+            "top_k",
+            "moe_ffn_hidden",
+            "shared_experts",
+            "moe_dense_layers",
+            "ep",
+            "etp",
+            "q_lora_rank",
+            "kv_lora_rank",
+            "qk_rope_head_dim",
+            "v_head_dim");
+
+    /** Start of the error of a row that uses a feature the model does not price yet (as opposed to a bad value). */
+    public static final String NOT_MODELLED_YET = "not modelled yet: ";
+
+    /** The training frameworks a row may name; blank means Megatron. */
+    static final List<String> FRAMEWORKS = List.of("megatron", "deepspeed", "fsdp");
 
     /** Columns without which no row can be estimated. */
     public static final List<String> REQUIRED_COLUMNS =
@@ -101,6 +138,7 @@ public final class CaseRows {
                     default -> throw new InvalidInputException(
                             "mlp must be gelu or swiglu, got '" + text(row, "mlp") + "'");
                 };
+        requireModelledArchitecture(row, hidden, heads);
         boolean flash = optionalFlag(row, "flash_attn", true);
         String name = text(row, "model").isEmpty() ? caseId : text(row, "model");
         ModelSpec model =
@@ -161,6 +199,8 @@ public final class CaseRows {
             used--;
         }
         int nodes = world / used;
+        requireNodeLevelNvlink(row, perNode);
+        requireKnownFramework(row);
         Cluster.Builder cluster = Cluster.builder(gpu, nodes, perNode);
         String intra = text(row, "intra_node_GBps");
         if (!intra.isEmpty()) {
@@ -173,6 +213,39 @@ public final class CaseRows {
         Cluster built = cluster.build();
         Placement placement = Placement.packed(built, nodes, used);
         return new CaseInputs(caseId, model, training, built, layout, placement);
+    }
+
+    private static void requireModelledArchitecture(Map<String, String> row, int hidden, int heads) {
+        List<String> filled = MOE_AND_MLA_COLUMNS.stream()
+                .filter(column -> !text(row, column).isEmpty())
+                .toList();
+        if (!filled.isEmpty()) {
+            throw new InvalidInputException(NOT_MODELLED_YET
+                    + "mixture-of-experts and latent-attention columns " + filled
+                    + " are filled; the model prices dense transformers only");
+        }
+        String headDim = text(row, "head_dim");
+        if (!headDim.isEmpty() && (long) requiredInt(row, "head_dim") * heads != hidden) {
+            throw new InvalidInputException(NOT_MODELLED_YET + "head_dim " + headDim + " differs from hidden/heads = "
+                    + hidden + "/" + heads + "; the model sizes attention from hidden/heads");
+        }
+    }
+
+    private static void requireNodeLevelNvlink(Map<String, String> row, int gpusPerNode) {
+        String domain = text(row, "nvlink_domain");
+        if (!domain.isEmpty() && requiredInt(row, "nvlink_domain") > gpusPerNode) {
+            throw new InvalidInputException(NOT_MODELLED_YET + "nvlink_domain " + domain
+                    + " spans several nodes of " + gpusPerNode + " GPUs; the model reaches other nodes over the network"
+                    + " only");
+        }
+    }
+
+    private static void requireKnownFramework(Map<String, String> row) {
+        String framework = text(row, "framework").toLowerCase(Locale.ROOT);
+        if (!framework.isEmpty() && !FRAMEWORKS.contains(framework)) {
+            throw new InvalidInputException("framework must be one of " + FRAMEWORKS + " or blank (megatron), got '"
+                    + text(row, "framework") + "'");
+        }
     }
 
     private static int gpuCountPerNode(Map<String, String> row, GpuType gpu) {

@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Calibrated {@link GpuEfficiency} per GPU type, fitted on {@code shared/calibration/cases.csv} only (see the module
+ * Calibrated {@link GpuEfficiency} per GPU type, fitted on {@code calibration/cases.csv} only (see the module
  * README for the fit and its residuals). Types without calibration rows are derived from the closest calibrated type:
  * efficiencies are kept (same software stack) and the runtime memory terms are scaled with the catalog's memory ratio.
  */

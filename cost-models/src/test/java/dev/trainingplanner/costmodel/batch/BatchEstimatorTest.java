@@ -7,6 +7,7 @@ import dev.trainingplanner.costmodel.InvalidInputException;
 import dev.trainingplanner.costmodel.estimate.CostModel;
 import dev.trainingplanner.costmodel.layout.Recompute;
 import dev.trainingplanner.costmodel.training.Precision;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -42,6 +43,36 @@ class BatchEstimatorTest {
         CaseInputs in = CaseRows.parse(row("x,,,m,24,2048,,16,,50257,2048,,12,,bf16,A100-80GB,12,8,,,1,1,12,,,,,,,"));
         assertThat(in.placement().nodesUsed()).isEqualTo(2);
         assertThat(in.placement().gpusPerNodeUsed()).isEqualTo(6);
+    }
+
+    @Test
+    void mixtureOfExpertsAndCrossNodeNvlinkRowsAreRefusedInsteadOfPricedAsDense() {
+        Map<String, String> dense = row("x,,,m,24,2048,,16,,50257,2048,,,,bf16,H100-80GB,8,8,,,1,,,,,,,,,");
+        assertThat(CaseRows.parse(dense).model().layers()).isEqualTo(24);
+
+        Map<String, String> moe = new HashMap<>(dense);
+        moe.put("num_experts", "128");
+        moe.put("top_k", "8");
+        assertThatThrownBy(() -> CaseRows.parse(moe))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageStartingWith(CaseRows.NOT_MODELLED_YET)
+                .hasMessageContaining("[num_experts, top_k]");
+
+        Map<String, String> otherHeadDim = new HashMap<>(dense);
+        otherHeadDim.put("head_dim", "64");
+        assertThatThrownBy(() -> CaseRows.parse(otherHeadDim)).hasMessageContaining("head_dim 64 differs");
+        otherHeadDim.put("head_dim", "128");
+        assertThat(CaseRows.parse(otherHeadDim).model().attentionHeads()).isEqualTo(16);
+
+        Map<String, String> rack = new HashMap<>(dense);
+        rack.put("nvlink_domain", "72");
+        assertThatThrownBy(() -> CaseRows.parse(rack)).hasMessageContaining("nvlink_domain 72 spans several nodes");
+
+        Map<String, String> framework = new HashMap<>(dense);
+        framework.put("framework", "deepspeed");
+        assertThat(CaseRows.parse(framework).layout().tp()).isEqualTo(1);
+        framework.put("framework", "jax");
+        assertThatThrownBy(() -> CaseRows.parse(framework)).hasMessageContaining("framework must be one of");
     }
 
     @Test

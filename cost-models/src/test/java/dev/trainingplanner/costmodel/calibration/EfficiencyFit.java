@@ -34,7 +34,8 @@ public final class EfficiencyFit {
             List<Row> rows = new ArrayList<>();
             for (Map<String, String> r : table.rows()) {
                 String t = r.get("measured_iter_time_s");
-                if (family.contains(r.get("gpu")) && t != null && !t.isBlank()) {
+                boolean priced = CalibrationCases.pendingFeature(r) == null;
+                if (priced && family.contains(r.get("gpu")) && t != null && !t.isBlank()) {
                     rows.add(new Row(CaseRows.parse(r), Double.parseDouble(t)));
                 }
             }

@@ -251,7 +251,8 @@ public final class EstimateCommand implements CliCommand {
                 "       java -jar planner.jar estimate --model-json MODEL.json --gpu GPU ... (custom model, ModelSpec"
                         + " field names)",
                 "       java -jar planner.jar estimate --json CASE.json",
-                "Options are the input columns of cases.csv (case_id .. flash_attn). Presets: " + ModelPresets.names(),
+                "Options are the input columns of cases.csv (case_id .. nvlink_domain). Presets: "
+                        + ModelPresets.names(),
                 "Defaults for blank fields:",
                 "  " + CaseRows.DEFAULTS.replace("\n", System.lineSeparator() + "  "));
     }
