@@ -54,7 +54,7 @@ public final class LayoutSpace {
                 }
                 int rest = gpus / (tp * cp);
                 for (int pp = 1; pp <= Math.min(rest, model.layers()); pp++) {
-                    if (rest % pp != 0 || model.layers() % pp != 0) {
+                    if (rest % pp != 0) {
                         continue;
                     }
                     int dp = rest / pp;
@@ -80,20 +80,17 @@ public final class LayoutSpace {
             int dp,
             int gpusPerNodeUsed) {
         int perReplica = globalBatch / dp;
-        List<Integer> virtualStages = new ArrayList<>(List.of(1));
-        if (framework == Framework.MEGATRON && pp > 1) {
-            for (int v = 2; v <= 4; v *= 2) {
-                if (model.layers() % (pp * v) == 0) {
-                    virtualStages.add(v);
-                }
-            }
+        List<StageSplit> splits = stageSplits(model.layers(), pp, framework);
+        if (splits.isEmpty()) {
+            return;
         }
         for (int mb = Math.max(1, options.minMicroBatch()); mb <= options.maxMicroBatch(); mb *= 2) {
             if (perReplica % mb != 0) {
                 continue;
             }
             int microBatches = perReplica / mb;
-            for (int v : virtualStages) {
+            for (StageSplit split : splits) {
+                int v = split.virtualStages();
                 // Megatron's interleaved schedule needs the micro-batch count to be a multiple of PP.
                 if (v > 1 && microBatches % pp != 0) {
                     continue;
@@ -105,6 +102,7 @@ public final class LayoutSpace {
                                 .pp(pp)
                                 .dp(dp)
                                 .virtualStages(v)
+                                .stageLayerCounts(split.stageLayerCounts())
                                 .sequenceParallel(tp > 1 && framework != Framework.DEEPSPEED)
                                 .recompute(recompute)
                                 .build();
@@ -113,6 +111,31 @@ public final class LayoutSpace {
                 }
             }
         }
+    }
+
+    /** Model chunks per pipeline rank with the stage split that goes with them (empty = layers / pp on each). */
+    private record StageSplit(int virtualStages, List<Integer> stageLayerCounts) {}
+
+    /**
+     * Every pipeline depth is a candidate, not only divisors of the layer count: where pp·v does not divide the layers,
+     * Megatron and FSDP (torchtitan split points) run {@link StageSplits#lighterEnds} (cost-models.md §5.1 generalised
+     * to uneven stages). Interleaving (v = 2, 4) is Megatron's and needs every stage's count to be a multiple of v.
+     * DeepSpeed's pipeline partitions by its own {@code partition_method}, so it keeps divisors of the layer count.
+     */
+    private static List<StageSplit> stageSplits(int layers, int pp, Framework framework) {
+        List<StageSplit> splits = new ArrayList<>();
+        int maxChunks = framework == Framework.MEGATRON && pp > 1 ? 4 : 1;
+        for (int v = 1; v <= maxChunks; v *= 2) {
+            if (layers % (pp * v) == 0) {
+                splits.add(new StageSplit(v, List.of()));
+            } else if (framework != Framework.DEEPSPEED) {
+                List<Integer> uneven = StageSplits.lighterEnds(layers, pp, v);
+                if (!uneven.isEmpty()) {
+                    splits.add(new StageSplit(v, uneven));
+                }
+            }
+        }
+        return splits;
     }
 
     /** The ZeRO / sharding variants the framework can launch, as builders with only those knobs set. */

@@ -6,6 +6,7 @@ import dev.trainingplanner.costmodel.layout.Layout;
 import dev.trainingplanner.costmodel.placement.Placement;
 import dev.trainingplanner.engine.layout.CandidatePool;
 import dev.trainingplanner.engine.layout.LayoutCandidate;
+import dev.trainingplanner.engine.layout.StageSplits;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -157,7 +158,7 @@ final class Refinement {
         int tried = 0;
         for (int first = Math.max(1, base - reach); first <= base + reach; first++) {
             for (int last = Math.max(1, base - reach); last <= base + reach; last++) {
-                List<Integer> split = endStagesSplit(layers, pp, first, last);
+                List<Integer> split = StageSplits.withEnds(layers, pp, first, last);
                 if (split.isEmpty() || (split.get(0) == even[0] && split.get(pp - 1) == even[pp - 1])) {
                     continue;
                 }
@@ -184,22 +185,6 @@ final class Refinement {
                     "uneven pipeline splits considered (" + tried + ") but none is predicted faster than the even one");
         }
         return best;
-    }
-
-    /** first, then the middle stages evenly, then last; empty when the middle layers do not divide evenly. */
-    private static List<Integer> endStagesSplit(int layers, int pp, int first, int last) {
-        int middle = layers - first - last;
-        int middleStages = pp - 2;
-        if (middleStages == 0 ? middle != 0 : middle < middleStages || middle % middleStages != 0) {
-            return List.of();
-        }
-        List<Integer> split = new ArrayList<>(pp);
-        split.add(first);
-        for (int i = 0; i < middleStages; i++) {
-            split.add(middle / middleStages);
-        }
-        split.add(last);
-        return split;
     }
 
     private PlannedLayout bestLadder(PlannedLayout start, Placement placement, int budget) {

@@ -97,4 +97,26 @@ class LayoutSpaceTest {
         assertThat(LayoutSpace.enumerate(sixtyFourHeads, 256, 64, 8, Framework.DEEPSPEED, defaults))
                 .noneMatch(o -> o.layout().tp() > 8);
     }
+
+    @Test
+    void everyPipelineDepthThatFitsTheGpusIsACandidateWithAnUnevenSplitWhereLayersDoNotDivide() {
+        // 126 layers (Llama 3.1 405B) on 128 GPUs: pp 4, 8, 16 divide the GPUs but not the layers.
+        ModelSpec model = ModelSpecs.withSequenceLength(ModelPresets.byName("llama3.1-405b"), 8192);
+        List<LayoutSpace.Option> megatron =
+                LayoutSpace.enumerate(model, 256, 128, 8, Framework.MEGATRON, SearchOptions.defaults());
+        List<LayoutSpace.Option> deepSpeed =
+                LayoutSpace.enumerate(model, 256, 128, 8, Framework.DEEPSPEED, SearchOptions.defaults());
+
+        for (int pp : List.of(4, 8, 16)) {
+            assertThat(megatron)
+                    .filteredOn(o -> o.layout().pp() == pp && o.layout().virtualStages() == 1)
+                    .isNotEmpty()
+                    .allSatisfy(o -> assertThat(o.layout().layersPerStage(126))
+                            .containsExactly(StageSplits.lighterEnds(126, pp, 1).stream()
+                                    .mapToInt(Integer::intValue)
+                                    .toArray()));
+        }
+        assertThat(megatron).anyMatch(o -> o.layout().pp() == 16 && o.layout().virtualStages() == 2);
+        assertThat(deepSpeed).allSatisfy(o -> assertThat(126 % o.layout().pp()).isZero());
+    }
 }

@@ -7,6 +7,7 @@ import dev.trainingplanner.engine.TestProblems;
 import dev.trainingplanner.engine.bench.SyntheticClusters;
 import dev.trainingplanner.engine.output.PlanDocuments;
 import dev.trainingplanner.engine.profile.ProfiledCluster;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -47,6 +48,26 @@ class PlannerTest {
                         .isGreaterThanOrEqualTo(result.best().estimate().iterationTimeSeconds()));
         assertThat(PlanDocuments.toJson(PlanDocuments.from(result)))
                 .contains("\"layout\"", "\"placement\"", "\"estimate\"", "\"alternatives\"", "\"explanation\"");
+    }
+
+    @Test
+    void llama405bOnSixteenThousandGpusPlansADeepPipelineWithAnUnevenSplit() {
+        // Llama 3.1 405B was trained on 16,384 H100s with TP 8, PP 16, DP 128 and 126 layers split unevenly. With
+        // only divisors of 126 as pipeline depths (pp 1 or 2 among the powers of two) no layout fits in memory.
+        ProfiledCluster cluster = TestProblems.cluster(SyntheticClusters.Spec.healthy("llama405b", 2048, 8));
+        PlanResult result = new Planner()
+                .plan(withOptions(
+                        TestProblems.request(cluster, "llama3.1-405b", 8192, 2048, 16384),
+                        SearchOptions.defaults().withSteps(200).withSeed(1)));
+
+        assertThat(result.feasible()).isTrue();
+        assertThat(result.best().layout().pp()).isGreaterThanOrEqualTo(8);
+        assertThat(result.best().layout().stageLayerCounts())
+                .hasSize(result.best().layout().pp());
+        assertThat(Arrays.stream(result.best().layout().layersPerStage(126))
+                        .distinct()
+                        .count())
+                .isGreaterThan(1);
     }
 
     @Test
@@ -104,12 +125,16 @@ class PlannerTest {
     }
 
     @Test
-    void impossibleBatchSplitIsExplained() {
-        ProfiledCluster one = TestProblems.cluster(SyntheticClusters.Spec.healthy("one", 3, 8));
-        PlanResult result = new Planner().plan(TestProblems.request(one, "llama2-7b", 4096, 7, 24));
+    void aBatchOnlyOneReplicaCanTakeIsPlannedWithAPipelineOverTheRemainingGpus() {
+        // Global batch 7 on 24 GPUs allows only dp 1, so tp·pp·cp = 24 and pp is 3 or more, none of which divides
+        // llama2-7b's 32 layers: an uneven split is the only way to run it.
+        ProfiledCluster three = TestProblems.cluster(SyntheticClusters.Spec.healthy("three", 3, 8));
+        PlanResult result = new Planner().plan(TestProblems.request(three, "llama2-7b", 4096, 7, 24));
 
-        assertThat(result.feasible()).isFalse();
-        assertThat(result.explanation().infeasibility()).isNotEmpty();
+        assertThat(result.feasible()).isTrue();
+        assertThat(result.best().layout().dp()).isEqualTo(1);
+        assertThat(result.best().layout().stageLayerCounts())
+                .hasSize(result.best().layout().pp());
     }
 
     @Test
