@@ -1,10 +1,5 @@
 package dev.trainingplanner.api.database;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -17,8 +12,9 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * Starts a real PostgreSQL server from Maven-shipped binaries when no datasource is configured, so that
- * {@code java -jar planner.jar} works on a fresh machine. Setting {@code spring.datasource.url} (for example through
- * {@code SPRING_DATASOURCE_URL}) or providing other connection details switches it off entirely.
+ * {@code java -jar planner.jar} works on a fresh machine ({@link EmbeddedDatabaseServer}: durable, password-protected,
+ * restarted when it dies). Setting {@code spring.datasource.url} (for example through {@code SPRING_DATASOURCE_URL}) or
+ * providing other connection details switches it off entirely.
  */
 @AutoConfiguration(before = DataSourceAutoConfiguration.class)
 @ConditionalOnProperty(prefix = "spring.datasource", name = "url", havingValue = "embedded", matchIfMissing = true)
@@ -29,44 +25,31 @@ public class EmbeddedPostgresAutoConfiguration {
 
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean(JdbcConnectionDetails.class)
-    EmbeddedPostgres embeddedPostgres(EmbeddedPostgresProperties properties) throws IOException {
-        Path dataDirectory = properties.dataDirectory().toAbsolutePath();
-        createDirectories(dataDirectory);
-        log.info("No datasource configured: starting embedded PostgreSQL with data in {}", dataDirectory);
-        return EmbeddedPostgres.builder()
-                .setDataDirectory(dataDirectory)
-                .setCleanDataDirectory(properties.cleanOnStart())
-                .setPort(properties.port())
-                .start();
+    EmbeddedDatabaseServer embeddedDatabaseServer(EmbeddedPostgresProperties properties) {
+        log.info(
+                "No datasource configured: starting embedded PostgreSQL with data in {}",
+                properties.dataDirectory().toAbsolutePath());
+        return EmbeddedDatabaseServer.start(properties);
     }
 
     @Bean
     @ConditionalOnMissingBean(JdbcConnectionDetails.class)
-    JdbcConnectionDetails embeddedPostgresConnectionDetails(EmbeddedPostgres postgres) {
-        String url = postgres.getJdbcUrl("postgres", "postgres");
+    JdbcConnectionDetails embeddedPostgresConnectionDetails(EmbeddedDatabaseServer server) {
         return new JdbcConnectionDetails() {
             @Override
             public String getUsername() {
-                return "postgres";
+                return server.username();
             }
 
             @Override
             public String getPassword() {
-                return "";
+                return server.password();
             }
 
             @Override
             public String getJdbcUrl() {
-                return url;
+                return server.jdbcUrl();
             }
         };
-    }
-
-    private static void createDirectories(Path directory) {
-        try {
-            Files.createDirectories(directory.getParent());
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create the folder for the embedded database: " + directory, e);
-        }
     }
 }

@@ -9,12 +9,14 @@ import dev.trainingplanner.costmodel.InvalidInputException;
 import dev.trainingplanner.engine.profile.InvalidProfileException;
 import java.net.URI;
 import java.util.List;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -31,10 +33,32 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     public static final URI CLIENT_MISTAKE = URI.create("https://trainingplanner.dev/problems/client-mistake");
+    private static final long RETRY_AFTER_SECONDS = 5;
+    public static final URI DATABASE_UNAVAILABLE =
+            URI.create("https://trainingplanner.dev/problems/database-unavailable");
 
     @ExceptionHandler(ClientMistake.class)
     ResponseEntity<ProblemDetail> clientMistake(ClientMistake mistake) {
         return problem(mistake.status(), mistake.getMessage(), mistake.field());
+    }
+
+    /**
+     * The database cannot be reached (no connection within the pool's timeout): the service is unavailable, not broken,
+     * and a client may retry. Readiness reports the same, so a load balancer stops sending traffic meanwhile.
+     */
+    @ExceptionHandler({CannotCreateTransactionException.class, DataAccessResourceFailureException.class})
+    ResponseEntity<ProblemDetail> databaseUnavailable(RuntimeException unavailable) {
+        return databaseUnavailable();
+    }
+
+    /** 503 with {@code Retry-After}; also written by the token filter, which runs before any controller. */
+    public static ResponseEntity<ProblemDetail> databaseUnavailable() {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(
+                HttpStatus.SERVICE_UNAVAILABLE, "The database is unavailable; retry in a few seconds");
+        problem.setType(DATABASE_UNAVAILABLE);
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, Long.toString(RETRY_AFTER_SECONDS))
+                .body(problem);
     }
 
     @ExceptionHandler(InvalidProfileException.class)

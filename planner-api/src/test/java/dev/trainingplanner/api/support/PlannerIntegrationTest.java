@@ -14,7 +14,9 @@ import org.springframework.context.annotation.Import;
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
             "planner.embedded-postgres.data-directory=target/test-postgres",
-            "planner.embedded-postgres.clean-on-start=true"
+            "planner.embedded-postgres.clean-on-start=true",
+            // The test-only switch: no fsync. The durable default is covered by EmbeddedDatabaseServerTest.
+            "planner.embedded-postgres.durable=false"
         })
 @Import(PostgresTestConfiguration.class)
 public @interface PlannerIntegrationTest {}
