@@ -36,6 +36,22 @@ class AdminTokenBootstrap {
         this.configuredAdminToken = configuredAdminToken;
     }
 
+    /** The one message a newcomer must not miss, framed so that it stands out of the start-up log. */
+    static String adminTokenNotice(String secret) {
+        String rule = "=".repeat(100);
+        return String.join(
+                System.lineSeparator(),
+                "",
+                rule,
+                "Initial admin token (shown only this once; store it now):",
+                "",
+                "    " + secret,
+                "",
+                "Send it as 'Authorization: Bearer <token>'. To choose the admin token yourself, start the service with"
+                        + " PLANNER_ADMIN_TOKEN=<secret>.",
+                rule);
+    }
+
     @EventListener(ApplicationReadyEvent.class)
     void ensureAnAdminToken() {
         transaction.executeWithoutResult(status -> {
@@ -49,7 +65,7 @@ class AdminTokenBootstrap {
             }
             if (!tokens.activeAdminExists()) {
                 TokenService.IssuedToken issued = tokens.issue("initial admin", Role.ADMIN, null);
-                log.warn("Created the initial admin token (shown only this once, store it now): {}", issued.secret());
+                log.warn(adminTokenNotice(issued.secret()));
             }
         });
     }
