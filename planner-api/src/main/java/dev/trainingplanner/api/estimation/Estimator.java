@@ -120,7 +120,7 @@ public class Estimator {
     }
 
     /** Evaluates on the cluster's current effective profile; {@code ranks == null} means packed by node. */
-    public ObjectNode evaluate(
+    private ObjectNode evaluate(
             String clusterName,
             ModelSpec model,
             int globalBatch,

@@ -1,5 +1,6 @@
 package dev.trainingplanner.api.planning;
 
+import dev.trainingplanner.costmodel.layout.Layout;
 import dev.trainingplanner.engine.launch.DeepSpeedConfig;
 import dev.trainingplanner.engine.output.LayoutCodec;
 import dev.trainingplanner.engine.output.PlacementCodec;
@@ -42,7 +43,8 @@ public record LaunchPlan(
 
     /** The view of a feasible plan's document. */
     public static LaunchPlan of(PlanDocument document) {
-        PlanDocument.LayoutJson layout = document.layout();
+        PlanDocument.LayoutJson json = document.layout();
+        Layout layout = LayoutCodec.layout(json);
         return new LaunchPlan(
                 document.problem().framework(),
                 layout.tp(),
@@ -51,16 +53,16 @@ public record LaunchPlan(
                 layout.cp(),
                 layout.virtualStages(),
                 layout.sequenceParallel(),
-                layout.microBatchSequences(),
+                json.microBatchSequences(),
                 document.problem().globalBatchSequences(),
                 layout.zeroStage(),
                 layout.zeroPlusPlus().hpzGroupSize(),
                 layout.zeroPlusPlus().quantizedWeights(),
                 layout.zeroPlusPlus().quantizedGradients(),
                 document.problem().precision(),
-                layout.recompute(),
+                json.recompute(),
                 PlacementCodec.locations(document.placement()),
                 layout.stageLayerCounts(),
-                DeepSpeedConfig.micsShardSize(LayoutCodec.layout(layout)));
+                DeepSpeedConfig.micsShardSize(layout));
     }
 }

@@ -28,7 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Maps a {@link PlanResult} to the JSON document and to the readable summary. */
+/** Maps a {@link PlanResult} to the JSON document and to the readable summary, and reads a document back. */
 public final class PlanDocuments {
 
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
