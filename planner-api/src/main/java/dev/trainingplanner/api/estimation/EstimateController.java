@@ -1,6 +1,9 @@
 package dev.trainingplanner.api.estimation;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.trainingplanner.costmodel.layout.Layout;
+import dev.trainingplanner.costmodel.layout.Recompute;
+import dev.trainingplanner.costmodel.layout.ZeroPlusPlus;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -9,6 +12,7 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.Size;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -41,7 +45,28 @@ class EstimateController {
             @Min(0) @Max(3) Integer zeroStage,
             @Positive @Max(4096) Integer hpzPartitionSize,
             Boolean quantizedWeights,
-            Boolean quantizedGradients) {}
+            Boolean quantizedGradients) {
+
+        /** The layout the body describes, with the cost model's defaults for every knob it leaves out. */
+        Layout layout() {
+            return Layout.builder()
+                    .tp(tensorParallel)
+                    .pp(pipelineParallel)
+                    .dp(dataParallel)
+                    .cp(or(contextParallel, 1))
+                    .virtualStages(or(virtualPipelineStages, 1))
+                    .sequenceParallel(or(sequenceParallel, false))
+                    .recompute(Recompute.valueOf(or(recompute, "none").toUpperCase(Locale.ROOT)))
+                    .zeroStage(or(zeroStage, 0))
+                    .zeroPlusPlus(new ZeroPlusPlus(
+                            or(quantizedWeights, false), or(hpzPartitionSize, 1), or(quantizedGradients, false)))
+                    .build();
+        }
+
+        private static <T> T or(T value, T fallback) {
+            return value == null ? fallback : value;
+        }
+    }
 
     record RankBody(
             @NotNull @Min(0) Integer rank,

@@ -1,28 +1,30 @@
 package dev.trainingplanner.api.estimation;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trainingplanner.api.job.Jobs;
 import dev.trainingplanner.api.model.Models;
-import dev.trainingplanner.api.planning.LaunchPlan;
 import dev.trainingplanner.api.planning.PlanRun;
 import dev.trainingplanner.api.planning.PlanRuns;
 import dev.trainingplanner.api.planning.PlanSpec;
 import dev.trainingplanner.api.planning.PlanStatus;
-import dev.trainingplanner.api.planning.RankOrders;
+import dev.trainingplanner.api.planning.StoredPlans;
 import dev.trainingplanner.api.problem.ClientMistake;
 import dev.trainingplanner.api.profile.ProfileStore;
 import dev.trainingplanner.costmodel.estimate.CostModel;
 import dev.trainingplanner.costmodel.estimate.Estimate;
 import dev.trainingplanner.costmodel.layout.Layout;
-import dev.trainingplanner.costmodel.layout.Recompute;
-import dev.trainingplanner.costmodel.layout.ZeroPlusPlus;
 import dev.trainingplanner.costmodel.model.ModelSpec;
 import dev.trainingplanner.costmodel.placement.Placement;
 import dev.trainingplanner.costmodel.training.Precision;
 import dev.trainingplanner.costmodel.training.TrainingSpec;
+import dev.trainingplanner.engine.output.InvalidPlacementException;
+import dev.trainingplanner.engine.output.LayoutCodec;
+import dev.trainingplanner.engine.output.PlacementCodec;
+import dev.trainingplanner.engine.output.PlanDocument;
+import dev.trainingplanner.engine.output.RankLocation;
+import dev.trainingplanner.engine.plan.ModelSpecs;
 import dev.trainingplanner.engine.plan.SearchOptions;
 import dev.trainingplanner.engine.profile.ClusterConverter;
 import dev.trainingplanner.engine.profile.ProfiledCluster;
@@ -41,13 +43,15 @@ public class Estimator {
     private final Models models;
     private final Jobs jobs;
     private final PlanRuns runs;
+    private final StoredPlans stored;
     private final ObjectMapper json;
 
-    Estimator(ProfileStore profiles, Models models, Jobs jobs, PlanRuns runs, ObjectMapper json) {
+    Estimator(ProfileStore profiles, Models models, Jobs jobs, PlanRuns runs, StoredPlans stored, ObjectMapper json) {
         this.profiles = profiles;
         this.models = models;
         this.jobs = jobs;
         this.runs = runs;
+        this.stored = stored;
         this.json = json;
     }
 
@@ -61,25 +65,12 @@ public class Estimator {
             throw ClientMistake.invalid("globalBatchSequences", "globalBatchSequences is required");
         }
         jobs.checkReferences(request.cluster(), request.model());
-        EstimateController.LayoutBody l = request.layout();
-        Layout layout = layout(
-                l.tensorParallel(),
-                l.pipelineParallel(),
-                l.dataParallel(),
-                or(l.contextParallel(), 1),
-                or(l.virtualPipelineStages(), 1),
-                or(l.sequenceParallel(), false),
-                or(l.recompute(), "none"),
-                or(l.zeroStage(), 0),
-                or(l.hpzPartitionSize(), 1),
-                or(l.quantizedWeights(), false),
-                or(l.quantizedGradients(), false));
         int micro = or(request.microBatchSequences(), 1);
         String precision = or(request.precision(), "bf16");
-        List<LaunchPlan.RankPlacement> ranks = request.placement() == null
+        List<RankLocation> ranks = request.placement() == null
                 ? null
                 : request.placement().stream()
-                        .map(r -> new LaunchPlan.RankPlacement(r.rank(), r.node(), r.gpu()))
+                        .map(r -> new RankLocation(r.rank(), r.node(), r.gpu()))
                         .toList();
         return evaluate(
                 request.cluster(),
@@ -87,7 +78,7 @@ public class Estimator {
                 request.globalBatchSequences(),
                 micro,
                 precision,
-                layout,
+                request.layout().layout(),
                 ranks);
     }
 
@@ -102,45 +93,41 @@ public class Estimator {
                     "planId",
                     "plan " + run.id() + " has no result to re-score (" + run.status() + ")");
         }
-        PlanSpec spec = runs.spec(run);
-        JsonNode result = read(run.resultJson());
-        LaunchPlan launch = json.convertValue(result.get("launch"), LaunchPlan.class);
-        Layout layout = layout(
-                launch.tensorParallel(),
-                launch.pipelineParallel(),
-                launch.dataParallel(),
-                launch.contextParallel(),
-                launch.virtualPipelineStages(),
-                launch.sequenceParallel(),
-                launch.recompute(),
-                launch.zeroStage(),
-                launch.hpzPartitionSize(),
-                launch.quantizedWeights(),
-                launch.quantizedGradients());
-        ObjectNode scored = evaluate(
-                spec.cluster(),
-                models.byName(spec.model()).spec(),
-                launch.globalBatchSequences(),
-                launch.microBatchSequences(),
-                launch.precision(),
-                layout,
-                launch.ranks());
-        double before = result.get("predictedIterationSeconds").asDouble();
+        PlanDocument plan = stored.document(run);
+        ObjectNode scored = evaluate(runs.spec(run), plan);
+        double before = plan.estimate().iterationTimeSeconds();
         scored.put("planId", run.id().toString());
         scored.put("predictedWhenPlannedSeconds", before);
         scored.put("changeRatio", scored.get("iterationTimeSeconds").asDouble() / before);
         return scored;
     }
 
+    /**
+     * A stored plan on its cluster's current effective profile: the plan document's problem, layout and placement,
+     * read through the engine's codec, so that the whole layout is scored (uneven split, partition groups, gradient
+     * coding, Ladder layers included).
+     */
+    public ObjectNode evaluate(PlanSpec spec, PlanDocument plan) {
+        return evaluate(
+                spec.cluster(),
+                ModelSpecs.withSequenceLength(
+                        models.byName(spec.model()).spec(), plan.problem().sequenceLength()),
+                plan.problem().globalBatchSequences(),
+                plan.layout().microBatchSequences(),
+                plan.problem().precision(),
+                LayoutCodec.layout(plan.layout()),
+                PlacementCodec.locations(plan.placement()));
+    }
+
     /** Evaluates on the cluster's current effective profile; {@code ranks == null} means packed by node. */
-    public ObjectNode evaluate(
+    private ObjectNode evaluate(
             String clusterName,
             ModelSpec model,
             int globalBatch,
             int microBatch,
             String precision,
             Layout layout,
-            List<LaunchPlan.RankPlacement> ranks) {
+            List<RankLocation> ranks) {
         ProfileStore.EffectiveProfile effective = profiles.effective(clusterName);
         if (effective.isEmpty()) {
             throw new ClientMistake(
@@ -165,7 +152,7 @@ public class Estimator {
                         "placement",
                         "placement lists " + ranks.size() + " ranks but the layout has " + layout.worldSize());
             }
-            placement = RankOrders.toPlacement(cluster, ranks, "placement");
+            placement = placement(cluster, ranks);
         }
         Estimate estimate = costModel.estimate(model, training, cluster.cluster(), layout, placement);
         double headroom = SearchOptions.defaults().headroomFraction();
@@ -190,36 +177,15 @@ public class Estimator {
         return out;
     }
 
-    public static Layout layout(
-            int tp,
-            int pp,
-            int dp,
-            int cp,
-            int virtualStages,
-            boolean sequenceParallel,
-            String recompute,
-            int zeroStage,
-            int hpz,
-            boolean quantizedWeights,
-            boolean quantizedGradients) {
-        return Layout.builder()
-                .tp(tp)
-                .pp(pp)
-                .dp(dp)
-                .cp(cp)
-                .virtualStages(virtualStages)
-                .sequenceParallel(sequenceParallel)
-                .recompute(Recompute.valueOf(recompute.toUpperCase(Locale.ROOT)))
-                .zeroStage(zeroStage)
-                .zeroPlusPlus(new ZeroPlusPlus(quantizedWeights, hpz, quantizedGradients))
-                .build();
-    }
-
-    private JsonNode read(String text) {
+    /** The placement of a rank list in the profile's terms; a list that names no placement is the client's mistake. */
+    private static Placement placement(ProfiledCluster cluster, List<RankLocation> ranks) {
         try {
-            return json.readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a stored plan could not be read back", e);
+            return PlacementCodec.placement(ranks, cluster, "placement");
+        } catch (InvalidPlacementException invalid) {
+            HttpStatus status = invalid.reason() == InvalidPlacementException.Reason.NOT_IN_PROFILE
+                    ? HttpStatus.UNPROCESSABLE_ENTITY
+                    : HttpStatus.BAD_REQUEST;
+            throw new ClientMistake(status, invalid.field(), invalid.getMessage());
         }
     }
 

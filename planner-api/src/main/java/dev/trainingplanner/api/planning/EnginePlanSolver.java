@@ -106,9 +106,7 @@ class EnginePlanSolver implements PlanSolver {
                             + String.join("; ", result.explanation().infeasibility()));
                 }
                 return new SolvedPlan(
-                        solved.document(),
-                        planJson.launch(result),
-                        result.best().estimate().iterationTimeSeconds());
+                        solved.document(), result.best().estimate().iterationTimeSeconds());
             } catch (TimeoutException stillRunning) {
                 listener.improved((System.nanoTime() - start) / 1e6 / Math.max(1, limitMillis), bestSoFar(best.get()));
                 Thread thread = worker.get();

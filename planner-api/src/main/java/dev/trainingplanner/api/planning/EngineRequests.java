@@ -47,9 +47,7 @@ public final class EngineRequests {
                 or(o.maxLadderFraction(), defaults.maxLadderFraction()),
                 or(o.minMicroBatch(), defaults.minMicroBatch()),
                 or(o.maxMicroBatch(), defaults.maxMicroBatch()),
-                o.precision() == null
-                        ? defaults.precision()
-                        : Precision.valueOf(o.precision().toUpperCase(Locale.ROOT)),
+                precision(o),
                 or(o.seed(), defaults.seed()),
                 steps,
                 o.timeLimitSeconds() == null ? timeLimit : Duration.ofSeconds(o.timeLimitSeconds()),
@@ -66,6 +64,13 @@ public final class EngineRequests {
                 goal.gpus(),
                 Framework.parse(goal.frameworkOrDefault()),
                 search);
+    }
+
+    /** The GEMM precision a solve with these options plans for. */
+    public static Precision precision(PlanningOptions options) {
+        return options == null || options.precision() == null
+                ? SearchOptions.defaults().precision()
+                : Precision.valueOf(options.precision().toUpperCase(Locale.ROOT));
     }
 
     /** The cost-per-token bounds of a goal whose objective is {@code cost-per-token}, otherwise null. */

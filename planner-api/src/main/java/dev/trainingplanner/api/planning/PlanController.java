@@ -3,6 +3,7 @@ package dev.trainingplanner.api.planning;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trainingplanner.api.job.Jobs;
 import dev.trainingplanner.api.job.PlanningGoal;
 import dev.trainingplanner.api.job.PlanningOptions;
@@ -37,11 +38,13 @@ class PlanController {
 
     private final PlanRuns runs;
     private final Jobs jobs;
+    private final StoredPlans stored;
     private final ObjectMapper json;
 
-    PlanController(PlanRuns runs, Jobs jobs, ObjectMapper json) {
+    PlanController(PlanRuns runs, Jobs jobs, StoredPlans stored, ObjectMapper json) {
         this.runs = runs;
         this.jobs = jobs;
+        this.stored = stored;
         this.json = json;
     }
 
@@ -144,12 +147,22 @@ class PlanController {
                 run.attempts(),
                 runs.spec(run),
                 tree(run.bestPlanJson()),
-                tree(run.resultJson()),
+                result(run),
                 run.failureReason(),
                 run.solvingReplica(),
                 run.createdAt(),
                 run.startedAt(),
                 run.finishedAt());
+    }
+
+    /** The stored result with the {@link LaunchPlan} view of its plan document under {@code launch}. */
+    private JsonNode result(PlanRun run) {
+        if (run.resultJson() == null) {
+            return null;
+        }
+        ObjectNode result = (ObjectNode) stored.result(run);
+        result.set("launch", json.valueToTree(LaunchPlan.of(stored.document(run))));
+        return result;
     }
 
     private JsonNode tree(String text) {

@@ -167,7 +167,6 @@ public class PlanExecution {
     private void complete(UUID planId, PlanSolver.SolvedPlan solved) {
         ObjectNode result = json.createObjectNode();
         result.set("plan", solved.plan());
-        result.set("launch", json.valueToTree(solved.launch()));
         result.put("predictedIterationSeconds", solved.predictedIterationSeconds());
         boolean stopped = cancelRequested(planId);
         jdbc.update(

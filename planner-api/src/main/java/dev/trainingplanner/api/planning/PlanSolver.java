@@ -16,10 +16,9 @@ public interface PlanSolver {
      * The outcome.
      *
      * @param plan the engine's JSON of the plan (layout, placement, estimate breakdown, explanation)
-     * @param launch what the launch artifacts are made from
      * @param predictedIterationSeconds predicted time of one optimizer step
      */
-    record SolvedPlan(JsonNode plan, LaunchPlan launch, double predictedIterationSeconds) {}
+    record SolvedPlan(JsonNode plan, double predictedIterationSeconds) {}
 
     /** Called from the solving thread. */
     interface Listener {

@@ -8,13 +8,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trainingplanner.api.estimation.Estimator;
 import dev.trainingplanner.api.job.Jobs;
 import dev.trainingplanner.api.job.TrainingJob;
-import dev.trainingplanner.api.model.Models;
-import dev.trainingplanner.api.planning.LaunchPlan;
 import dev.trainingplanner.api.planning.PlanExecution;
 import dev.trainingplanner.api.planning.PlanRun;
 import dev.trainingplanner.api.planning.PlanRuns;
-import dev.trainingplanner.api.planning.PlanSpec;
 import dev.trainingplanner.api.planning.PlanStatus;
+import dev.trainingplanner.api.planning.StoredPlans;
+import dev.trainingplanner.costmodel.layout.GradientCoding;
+import dev.trainingplanner.costmodel.layout.Layout;
+import dev.trainingplanner.costmodel.layout.PartitionGroups;
+import dev.trainingplanner.engine.output.LayoutCodec;
+import dev.trainingplanner.engine.output.PlanDocument;
+import dev.trainingplanner.engine.output.PlanDocument.RankPlacement;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -22,6 +26,7 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.beans.factory.annotation.Value;
@@ -45,8 +50,8 @@ class RevisionRecorder {
     private final JdbcTemplate jdbc;
     private final PlanRuns runs;
     private final Jobs jobs;
-    private final Models models;
     private final Estimator estimator;
+    private final StoredPlans stored;
     private final Webhooks webhooks;
     private final ObjectMapper json;
     private final double slowerThreshold;
@@ -56,8 +61,8 @@ class RevisionRecorder {
             JdbcTemplate jdbc,
             PlanRuns runs,
             Jobs jobs,
-            Models models,
             Estimator estimator,
+            StoredPlans stored,
             Webhooks webhooks,
             ObjectMapper json,
             @Value("${planner.replanning.slower-threshold:0.05}") double slowerThreshold,
@@ -65,8 +70,8 @@ class RevisionRecorder {
         this.jdbc = jdbc;
         this.runs = runs;
         this.jobs = jobs;
-        this.models = models;
         this.estimator = estimator;
+        this.stored = stored;
         this.webhooks = webhooks;
         this.json = json;
         this.slowerThreshold = slowerThreshold;
@@ -87,10 +92,8 @@ class RevisionRecorder {
             return;
         }
         PlanRun newRun = runs.byId(finished.planId());
-        JsonNode newResult = solved ? read(newRun.resultJson()) : null;
-        LaunchPlan after = solved ? json.convertValue(newResult.get("launch"), LaunchPlan.class) : null;
-        Double afterSeconds =
-                solved ? newResult.get("predictedIterationSeconds").asDouble() : null;
+        PlanDocument after = solved ? stored.document(newRun) : null;
+        Double afterSeconds = solved ? after.estimate().iterationTimeSeconds() : null;
 
         ObjectNode changes = json.createObjectNode();
         List<String> flags = new ArrayList<>();
@@ -102,34 +105,14 @@ class RevisionRecorder {
         UUID currentPlanId = job.get().currentPlanId();
         Optional<PlanRun> current = currentPlanId == null ? Optional.empty() : runs.find(currentPlanId);
         if (current.isPresent() && current.get().resultJson() != null) {
-            LaunchPlan before =
-                    json.convertValue(read(current.get().resultJson()).get("launch"), LaunchPlan.class);
+            PlanDocument before = stored.document(current.get());
             changes.put("previousPlanId", currentPlanId.toString());
             if (after != null) {
                 changes.set("layoutChanges", layoutChanges(before, after));
                 changes.set("movedRanks", movedRanks(before, after));
             }
-            PlanSpec spec = runs.spec(current.get());
             try {
-                ObjectNode rescored = estimator.evaluate(
-                        spec.cluster(),
-                        models.byName(spec.model()).spec(),
-                        before.globalBatchSequences(),
-                        before.microBatchSequences(),
-                        before.precision(),
-                        Estimator.layout(
-                                before.tensorParallel(),
-                                before.pipelineParallel(),
-                                before.dataParallel(),
-                                before.contextParallel(),
-                                before.virtualPipelineStages(),
-                                before.sequenceParallel(),
-                                before.recompute(),
-                                before.zeroStage(),
-                                before.hpzPartitionSize(),
-                                before.quantizedWeights(),
-                                before.quantizedGradients()),
-                        before.ranks());
+                ObjectNode rescored = estimator.evaluate(runs.spec(current.get()), before);
                 beforeSeconds = rescored.get("iterationTimeSeconds").asDouble();
                 if (!rescored.get("feasible").asBoolean()) {
                     flags.add(NO_LONGER_FITS);
@@ -188,21 +171,55 @@ class RevisionRecorder {
         }
     }
 
-    private ArrayNode layoutChanges(LaunchPlan before, LaunchPlan after) {
+    /** The layout knobs that differ, named as in the served launch view ({@code result.launch}). */
+    private ArrayNode layoutChanges(PlanDocument before, PlanDocument after) {
+        Layout was = LayoutCodec.layout(before.layout());
+        Layout now = LayoutCodec.layout(after.layout());
         ArrayNode changes = json.createArrayNode();
-        knob(changes, "tensorParallel", before.tensorParallel(), after.tensorParallel());
-        knob(changes, "pipelineParallel", before.pipelineParallel(), after.pipelineParallel());
-        knob(changes, "dataParallel", before.dataParallel(), after.dataParallel());
-        knob(changes, "contextParallel", before.contextParallel(), after.contextParallel());
-        knob(changes, "virtualPipelineStages", before.virtualPipelineStages(), after.virtualPipelineStages());
-        knob(changes, "sequenceParallel", before.sequenceParallel(), after.sequenceParallel());
-        knob(changes, "microBatchSequences", before.microBatchSequences(), after.microBatchSequences());
-        knob(changes, "zeroStage", before.zeroStage(), after.zeroStage());
-        knob(changes, "hpzPartitionSize", before.hpzPartitionSize(), after.hpzPartitionSize());
-        knob(changes, "quantizedWeights", before.quantizedWeights(), after.quantizedWeights());
-        knob(changes, "quantizedGradients", before.quantizedGradients(), after.quantizedGradients());
-        knob(changes, "recompute", before.recompute(), after.recompute());
+        knob(changes, "tensorParallel", was.tp(), now.tp());
+        knob(changes, "pipelineParallel", was.pp(), now.pp());
+        knob(changes, "dataParallel", was.dp(), now.dp());
+        knob(changes, "contextParallel", was.cp(), now.cp());
+        knob(changes, "virtualPipelineStages", was.virtualStages(), now.virtualStages());
+        knob(changes, "sequenceParallel", was.sequenceParallel(), now.sequenceParallel());
+        knob(
+                changes,
+                "microBatchSequences",
+                before.layout().microBatchSequences(),
+                after.layout().microBatchSequences());
+        knob(changes, "zeroStage", was.zeroStage(), now.zeroStage());
+        knob(
+                changes,
+                "hpzPartitionSize",
+                was.zeroPlusPlus().hpzGroupSize(),
+                now.zeroPlusPlus().hpzGroupSize());
+        knob(
+                changes,
+                "quantizedWeights",
+                was.zeroPlusPlus().quantizedWeights(),
+                now.zeroPlusPlus().quantizedWeights());
+        knob(
+                changes,
+                "quantizedGradients",
+                was.zeroPlusPlus().quantizedGradients(),
+                now.zeroPlusPlus().quantizedGradients());
+        knob(changes, "recompute", before.layout().recompute(), after.layout().recompute());
+        knob(changes, "stageLayerCounts", was.stageLayerCounts(), now.stageLayerCounts());
+        knob(changes, "partitionGroups", groups(was), groups(now));
+        knob(changes, "gradientCoding", coding(was), coding(now));
+        knob(changes, "ladderLayers", was.ladderLayers(), now.ladderLayers());
         return changes;
+    }
+
+    /** Weights/gradients/optimizer-state partition group sizes (0 = ZeRO's default). */
+    private static String groups(Layout layout) {
+        PartitionGroups g = layout.partitionGroups();
+        return g.weightsGroupSize() + "/" + g.gradientsGroupSize() + "/" + g.optimizerStatesGroupSize();
+    }
+
+    private static String coding(Layout layout) {
+        GradientCoding c = layout.gradientCoding();
+        return c.isNone() ? "none" : c.scheme().name().toLowerCase(Locale.ROOT) + " " + c.parameters();
     }
 
     private static void knob(ArrayNode changes, String name, Object before, Object after) {
@@ -215,14 +232,14 @@ class RevisionRecorder {
     }
 
     /** Ranks whose node or GPU differs; at most 100 listed, all counted. */
-    private ObjectNode movedRanks(LaunchPlan before, LaunchPlan after) {
+    private ObjectNode movedRanks(PlanDocument before, PlanDocument after) {
         ObjectNode moved = json.createObjectNode();
         ArrayNode list = moved.putArray("examples");
         int count = 0;
-        for (int r = 0; r < after.ranks().size(); r++) {
-            LaunchPlan.RankPlacement now = after.ranks().get(r);
-            LaunchPlan.RankPlacement was =
-                    r < before.ranks().size() ? before.ranks().get(r) : null;
+        for (int r = 0; r < after.placement().size(); r++) {
+            RankPlacement now = after.placement().get(r);
+            RankPlacement was =
+                    r < before.placement().size() ? before.placement().get(r) : null;
             if (was == null || !was.node().equals(now.node()) || was.gpu() != now.gpu()) {
                 count++;
                 if (list.size() < 100) {
@@ -235,14 +252,6 @@ class RevisionRecorder {
         }
         moved.put("count", count);
         return moved;
-    }
-
-    private JsonNode read(String text) {
-        try {
-            return json.readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a stored plan could not be read back", e);
-        }
     }
 
     private String write(JsonNode node) {

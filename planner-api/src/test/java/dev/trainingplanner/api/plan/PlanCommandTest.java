@@ -80,7 +80,14 @@ class PlanCommandTest {
         assertThat(json.get("alternatives").size()).isBetween(1, 2);
         assertThat(json.at("/explanation/dominantTerms").size()).isPositive();
         assertThat(json.at("/launch/nodeOrder")).hasSize(4);
-        assertThat(out.toString()).contains("layout", "iteration", "Plan written to");
+        assertThat(json.at("/problem/precision").asText()).isEqualTo("bf16");
+        assertThat(json.at("/launch/frameworkArguments/--bf16").asBoolean())
+                .as("Megatron's arguments say the precision")
+                .isTrue();
+        assertThat(out.toString())
+                .contains("layout", "iteration", "Plan written to")
+                .contains("launch      torchrun on 4 nodes x 8 GPUs (master "
+                        + json.at("/launch/nodeOrder/0").asText() + "); megatron settings");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.trainingplanner.engine.output;
 
+import dev.trainingplanner.engine.launch.LaunchSettings;
 import java.util.List;
 import java.util.Map;
 
@@ -22,9 +23,21 @@ public record PlanDocument(
         EstimateJson estimate,
         List<Alternative> alternatives,
         ExplanationJson explanation,
-        Launch launch,
+        LaunchSettings launch,
         Search search,
         GpuCountSearch gpuCountSearch) {
+
+    /** The same document for a problem stated differently (e.g. completed from what the document was made for). */
+    public PlanDocument withProblem(Problem value) {
+        return new PlanDocument(
+                status, value, layout, placement, estimate, alternatives, explanation, launch, search, gpuCountSearch);
+    }
+
+    /** The same document with its launch section. */
+    public PlanDocument withLaunch(LaunchSettings value) {
+        return new PlanDocument(
+                status, problem, layout, placement, estimate, alternatives, explanation, value, search, gpuCountSearch);
+    }
 
     /** The same document with the cost-per-token comparison of GPU counts. */
     public PlanDocument withGpuCountSearch(GpuCountSearch value) {
@@ -63,7 +76,12 @@ public record PlanDocument(
             Double costPerMillionTokens,
             String note) {}
 
-    /** What was asked. */
+    /**
+     * What was asked.
+     *
+     * @param precision GEMM precision ({@code bf16}, {@code fp16} or {@code fp8}); absent from documents written before
+     *     it was recorded here
+     */
     public record Problem(
             String cluster,
             String model,
@@ -74,7 +92,24 @@ public record PlanDocument(
             double headroomFraction,
             long seed,
             Integer steps,
-            String timeLimit) {}
+            String timeLimit,
+            String precision) {
+
+        public Problem withPrecision(String value) {
+            return new Problem(
+                    cluster,
+                    model,
+                    globalBatchSequences,
+                    sequenceLength,
+                    gpus,
+                    framework,
+                    headroomFraction,
+                    seed,
+                    steps,
+                    timeLimit,
+                    value);
+        }
+    }
 
     /** Every knob of the layout. */
     public record LayoutJson(
@@ -102,7 +137,12 @@ public record PlanDocument(
             String scheme, int stragglersTolerated, int burstLength, int window, int maxStragglersInWindow) {}
 
     /** Where one rank runs: profile node name and GPU index, with its parallel coordinates. */
-    public record RankPlacement(int rank, String node, int gpu, int tp, int cp, int dp, int pp) {}
+    public record RankPlacement(int rank, String node, int gpu, int tp, int cp, int dp, int pp) {
+
+        public RankLocation location() {
+            return new RankLocation(rank, node, gpu);
+        }
+    }
 
     /** The cost model's prediction. */
     public record EstimateJson(
@@ -141,20 +181,6 @@ public record PlanDocument(
             List<String> bindingConstraints,
             List<String> notes,
             List<String> infeasibility) {}
-
-    /**
-     * Launch settings.
-     *
-     * @param nodeOrder node names in rank order ({@code --node_rank} i runs on the i-th)
-     * @param gpuOrder per node in rank order, the GPU indexes to expose ({@code CUDA_VISIBLE_DEVICES})
-     * @param frameworkArguments the framework's settings (command-line flags or config keys)
-     * @param trainingCodeChanges what the training code must do for gradient coding or Ladder Residual
-     */
-    public record Launch(
-            List<String> nodeOrder,
-            List<List<Integer>> gpuOrder,
-            Map<String, Object> frameworkArguments,
-            List<String> trainingCodeChanges) {}
 
     /** How the search went. */
     public record Search(

@@ -1,25 +1,19 @@
 package dev.trainingplanner.engine.output;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.trainingplanner.costmodel.estimate.Estimate;
 import dev.trainingplanner.costmodel.estimate.RankMemory;
 import dev.trainingplanner.costmodel.estimate.StageMemory;
 import dev.trainingplanner.costmodel.estimate.TimeBreakdown;
-import dev.trainingplanner.costmodel.layout.Layout;
-import dev.trainingplanner.costmodel.placement.Placement;
-import dev.trainingplanner.costmodel.placement.RankCoordinates;
+import dev.trainingplanner.engine.launch.LaunchSettings;
 import dev.trainingplanner.engine.output.PlanDocument.Alternative;
 import dev.trainingplanner.engine.output.PlanDocument.EstimateJson;
 import dev.trainingplanner.engine.output.PlanDocument.ExplanationJson;
-import dev.trainingplanner.engine.output.PlanDocument.GradientCodingJson;
-import dev.trainingplanner.engine.output.PlanDocument.LayoutJson;
-import dev.trainingplanner.engine.output.PlanDocument.PartitionGroupsJson;
 import dev.trainingplanner.engine.output.PlanDocument.RankMemoryJson;
-import dev.trainingplanner.engine.output.PlanDocument.RankPlacement;
 import dev.trainingplanner.engine.output.PlanDocument.StageMemoryJson;
-import dev.trainingplanner.engine.output.PlanDocument.ZeroPlusPlusJson;
 import dev.trainingplanner.engine.plan.CostPerTokenResult;
 import dev.trainingplanner.engine.plan.Explanation;
 import dev.trainingplanner.engine.plan.GpuCountCandidate;
@@ -34,10 +28,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Maps a {@link PlanResult} to the JSON document and to the readable summary. */
+/** Maps a {@link PlanResult} to the JSON document and to the readable summary, and reads a document back. */
 public final class PlanDocuments {
 
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Documents written by a later version may carry keys this one does not know; they are not needed to read it. */
+    private static final ObjectMapper READER =
+            new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
     private static final double GIB = 1024.0 * 1024.0 * 1024.0;
 
     private PlanDocuments() {}
@@ -57,7 +55,8 @@ public final class PlanDocuments {
                 request.options().steps(),
                 request.options().timeLimit() == null
                         ? null
-                        : request.options().timeLimit().toString());
+                        : request.options().timeLimit().toString(),
+                request.options().precision().name().toLowerCase(Locale.ROOT));
         Explanation e = result.explanation();
         ExplanationJson explanation = new ExplanationJson(
                 e.summary(), e.dominantTerms(), e.bindingConstraints(), e.notes(), e.infeasibility());
@@ -83,19 +82,21 @@ public final class PlanDocuments {
         }
         PlannedLayout best = result.best();
         List<Alternative> alternatives = result.alternatives().stream()
-                .map(a -> new Alternative(layout(a), estimate(a.estimate(), cluster, false)))
+                .map(a -> new Alternative(LayoutCodec.toJson(a), estimate(a.estimate(), cluster, false)))
                 .toList();
-        return new PlanDocument(
+        PlanDocument document = new PlanDocument(
                 result.status().name(),
                 problem,
-                layout(best),
-                placement(best, cluster),
+                LayoutCodec.toJson(best),
+                PlacementCodec.ranks(best.estimate().placement(), best.layout(), cluster),
                 estimate(best.estimate(), cluster, true),
                 alternatives,
                 explanation,
-                LaunchSettings.of(request, best, cluster),
+                null,
                 search,
                 null);
+        return document.withLaunch(
+                PlanLaunch.artifacts(document, request.model()).settings());
     }
 
     /** The chosen count's plan with the comparison of GPU counts (cost per token, free GPU count). */
@@ -170,6 +171,15 @@ public final class PlanDocuments {
         }
     }
 
+    /** A document written by {@link #toJson}, e.g. a stored plan or a plan.json. */
+    public static PlanDocument read(String json) {
+        try {
+            return READER.readValue(json, PlanDocument.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not a plan document: " + e.getOriginalMessage(), e);
+        }
+    }
+
     /** A few lines for a terminal. */
     public static String summary(PlanResult result) {
         StringBuilder text = new StringBuilder();
@@ -201,6 +211,16 @@ public final class PlanDocuments {
         e.bindingConstraints()
                 .forEach(c -> text.append("  constraint  ").append(c).append('\n'));
         e.notes().forEach(n -> text.append("  note        ").append(n).append('\n'));
+        LaunchSettings launch = from(result).launch();
+        text.append(String.format(
+                Locale.ROOT,
+                "  launch      torchrun on %d nodes x %d GPUs (master %s); %s settings in the plan file's launch%n",
+                launch.nodeOrder().size(),
+                launch.gpuOrder().get(0).size(),
+                launch.nodeOrder().get(0),
+                result.request().framework().cliName()));
+        launch.trainingCodeChanges()
+                .forEach(c -> text.append("  code        ").append(c).append('\n'));
         int i = 2;
         for (PlannedLayout alternative : result.alternatives()) {
             text.append(String.format(
@@ -220,55 +240,6 @@ public final class PlanDocuments {
                 s.scoreCalculations(),
                 s.totalMillis()));
         return text.toString();
-    }
-
-    static LayoutJson layout(PlannedLayout planned) {
-        Layout l = planned.layout();
-        return new LayoutJson(
-                planned.describe(),
-                l.tp(),
-                l.pp(),
-                l.dp(),
-                l.cp(),
-                l.virtualStages(),
-                l.sequenceParallel(),
-                l.recompute().name().toLowerCase(Locale.ROOT),
-                planned.microBatchSequences(),
-                l.zeroStage(),
-                new ZeroPlusPlusJson(
-                        l.zeroPlusPlus().quantizedWeights(),
-                        l.zeroPlusPlus().hpzGroupSize(),
-                        l.zeroPlusPlus().quantizedGradients()),
-                new PartitionGroupsJson(
-                        l.partitionGroups().weightsGroupSize(),
-                        l.partitionGroups().gradientsGroupSize(),
-                        l.partitionGroups().optimizerStatesGroupSize()),
-                new GradientCodingJson(
-                        l.gradientCoding().scheme().name(),
-                        l.gradientCoding().stragglersTolerated(),
-                        l.gradientCoding().burstLength(),
-                        l.gradientCoding().window(),
-                        l.gradientCoding().maxStragglersInWindow()),
-                l.ladderLayers(),
-                l.stageLayerCounts());
-    }
-
-    private static List<RankPlacement> placement(PlannedLayout planned, ProfiledCluster cluster) {
-        Placement placement = planned.estimate().placement();
-        List<RankPlacement> ranks = new ArrayList<>(placement.worldSize());
-        for (int rank = 0; rank < placement.worldSize(); rank++) {
-            int node = placement.node(rank);
-            RankCoordinates c = RankCoordinates.of(rank, planned.layout());
-            ranks.add(new RankPlacement(
-                    rank,
-                    cluster.nodeName(node),
-                    cluster.profileGpuIndex(node, placement.localGpu(rank)),
-                    c.tensor(),
-                    c.context(),
-                    c.data(),
-                    c.pipeline()));
-        }
-        return ranks;
     }
 
     private static EstimateJson estimate(Estimate estimate, ProfiledCluster cluster, boolean perRank) {

@@ -75,6 +75,10 @@ public record SearchOptions(
         return toBuilder().headroomFraction(fraction).build();
     }
 
+    public SearchOptions withPrecision(Precision value) {
+        return toBuilder().precision(value).build();
+    }
+
     private Builder toBuilder() {
         Builder builder = new Builder();
         builder.zeroStages = zeroStages;
@@ -143,6 +147,11 @@ public record SearchOptions(
 
         private Builder headroomFraction(double value) {
             headroomFraction = value;
+            return this;
+        }
+
+        private Builder precision(Precision value) {
+            precision = value;
             return this;
         }
 

@@ -1,0 +1,72 @@
+package dev.trainingplanner.engine.launch;
+
+import dev.trainingplanner.costmodel.layout.GradientCoding;
+import dev.trainingplanner.costmodel.layout.Layout;
+import dev.trainingplanner.costmodel.layout.Recompute;
+import dev.trainingplanner.costmodel.training.Precision;
+import dev.trainingplanner.engine.plan.Framework;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** What the training code must do for a plan beyond what the framework's settings express. */
+final class TrainingCodeChanges {
+
+    private TrainingCodeChanges() {}
+
+    static List<String> of(LaunchInput input) {
+        Layout layout = input.layout();
+        List<String> changes = new ArrayList<>();
+        GradientCoding coding = layout.gradientCoding();
+        if (coding.isSequential()) {
+            changes.add(String.format(
+                    Locale.ROOT,
+                    "sequential gradient coding %s with %s over the %d data-parallel workers (Krishnan et al., ICLR "
+                            + "2023): treat the micro-batch gradients of one step as consecutive jobs, give each worker "
+                            + "the scheme's coded and repeated tasks per round, decode job t by round t+%d and flush "
+                            + "the last %d rounds before the optimizer step; the reduction must complete without the "
+                            + "stragglers (sub-communicator after a timeout, or a parameter-server gather)",
+                    coding.scheme().name().toLowerCase(Locale.ROOT),
+                    coding.parameters(),
+                    layout.dp(),
+                    coding.delayRounds(),
+                    coding.delayRounds()));
+        } else if (!coding.isNone()) {
+            changes.add(String.format(
+                    Locale.ROOT,
+                    "gradient coding %s with s=%d over the %d data-parallel workers: give each worker s+1 = %d data "
+                            + "partitions following the encoding matrix (Tandon et al. 2017), send the encoded "
+                            + "gradient, and replace the all-reduce with a reduction that completes after n-s "
+                            + "responders (sub-communicator after a timeout, or a parameter-server gather), decoding "
+                            + "with the responders' decoding vector",
+                    coding.scheme().name().toLowerCase(Locale.ROOT),
+                    coding.stragglersTolerated(),
+                    layout.dp(),
+                    coding.stragglersTolerated() + 1));
+        }
+        if (!layout.ladderLayers().isEmpty()) {
+            changes.add("Ladder Residual on layers " + layout.ladderLayers() + ": in those layers module j+1 reads "
+                    + "the residual stream without module j's output, whose tensor-parallel all-reduce runs "
+                    + "asynchronously and is added one module later (Zhang et al., ICML 2025; dolomite-engine "
+                    + "ladder_residual_TP). This changes the model: train from scratch or retrain after conversion");
+        }
+        if (input.framework() == Framework.DEEPSPEED && layout.recompute() != Recompute.NONE) {
+            // DeepSpeed's activation_checkpointing block says how checkpointed inputs are kept, not what is recomputed.
+            changes.add(
+                    layout.recompute() == Recompute.FULL
+                            ? "full activation recompute: wrap every transformer layer in deepspeed.checkpointing.checkpoint "
+                                    + "(Megatron-DeepSpeed: the megatron-args' --recompute-granularity full)"
+                            : "selective activation recompute (Korthikanti et al. 2022): wrap only the attention core (QK^T, "
+                                    + "softmax, dropout, ·V) in deepspeed.checkpointing.checkpoint and keep every other "
+                                    + "activation (Megatron-DeepSpeed: the megatron-args' --recompute-granularity selective)");
+        }
+        if (input.precision() == Precision.FP8 && input.framework() != Framework.MEGATRON) {
+            changes.add("FP8 GEMMs: run the linear layers in FP8 with bf16 elsewhere ("
+                    + (input.framework() == Framework.DEEPSPEED
+                            ? "Transformer Engine's te.fp8_autocast with the hybrid E4M3/E5M2 recipe"
+                            : "torchtitan's float8 converter, torchao float8 linear layers")
+                    + "); the framework's settings hold bf16 only");
+        }
+        return changes;
+    }
+}
