@@ -1,5 +1,6 @@
 package dev.trainingplanner.api.planning;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
 
 /**
@@ -34,7 +35,11 @@ public record LaunchPlan(
         List<Integer> stageLayerCounts,
         Integer micsShardSize) {
 
-    /** Global rank {@code rank} runs on GPU {@code gpu} of node {@code node}. */
+    /**
+     * Global rank {@code rank} runs on GPU {@code gpu} of node {@code node}. Named apart from the plan document's
+     * {@code RankPlacement} (which adds the parallel coordinates) so that the OpenAPI document keeps both.
+     */
+    @Schema(name = "LaunchRankPlacement")
     public record RankPlacement(int rank, String node, int gpu) {}
 
     public int worldSize() {

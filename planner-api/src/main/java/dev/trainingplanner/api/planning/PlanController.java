@@ -8,6 +8,8 @@ import dev.trainingplanner.api.job.PlanningGoal;
 import dev.trainingplanner.api.job.PlanningOptions;
 import dev.trainingplanner.api.job.TrainingJob;
 import dev.trainingplanner.api.problem.ClientMistake;
+import dev.trainingplanner.engine.output.PlanDocument;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Positive;
@@ -61,8 +63,12 @@ class PlanController {
             double progress,
             int attempts,
             PlanSpec request,
-            JsonNode bestSoFar,
-            JsonNode result,
+            @Schema(
+                            description = "while solving, the search's best placement; once the solve ended, the plan"
+                                    + " document",
+                            oneOf = {PlanSolver.SearchBest.class, PlanDocument.class})
+                    JsonNode bestSoFar,
+            @Schema(implementation = PlanSolver.SolvedPlan.class) JsonNode result,
             String failureReason,
             String solvingReplica,
             Instant createdAt,
