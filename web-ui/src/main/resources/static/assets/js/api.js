@@ -8,11 +8,14 @@ export const token = {
   set: (value) => (value ? sessionStorage.setItem(TOKEN_KEY, value.trim()) : sessionStorage.removeItem(TOKEN_KEY)),
 };
 
-/** An error answer of the API, keeping the fields of its problem details document. */
+/**
+ * An error answer of the API, keeping the fields of its RFC 7807 problem details document (title, detail, type,
+ * instance) and the API's extensions: the offending request field and the list of problems found.
+ */
 export class ApiProblem extends Error {
-  constructor({ status, title, detail, type, instance, field, errors, method, path }) {
+  constructor({ status, title, detail, type, instance, field, problems, method, path }) {
     super(detail || title || `HTTP ${status}`);
-    Object.assign(this, { status, title, detail, type, instance, field, errors, method, path });
+    Object.assign(this, { status, title, detail, type, instance, field, problems, method, path });
   }
 }
 
@@ -28,22 +31,19 @@ async function problemFrom(response, method, path) {
   if (body && typeof body === 'object') {
     return new ApiProblem({
       ...base,
-      title: body.title || body.error || response.statusText,
-      detail: body.detail || body.message || null,
+      title: body.title || response.statusText,
+      detail: body.detail || null,
       type: body.type || null,
-      instance: body.instance || body.path || null,
-      field: body.field || body.pointer || body.parameter || null,
-      errors: body.problems || body.errors || body.fieldErrors || body.violations || null,
+      instance: body.instance || null,
+      field: body.field || null,
+      problems: body.problems || null,
     });
   }
   return new ApiProblem({ ...base, title: response.statusText || `HTTP ${response.status}`, detail: text ? text.slice(0, 500) : null });
 }
 
-/**
- * Calls the API. Returns the parsed JSON (or text for non-JSON answers) together with the response headers
- * when {@code withResponse} is set; throws ApiProblem for every answer outside 2xx.
- */
-export async function request(method, path, { body, headers = {}, withResponse = false, accept } = {}) {
+/** Calls the API. Returns the parsed JSON (or text for non-JSON answers); throws ApiProblem for every answer outside 2xx. */
+export async function request(method, path, { body, headers = {}, accept } = {}) {
   const url = path.startsWith('/') && !path.startsWith(BASE) ? BASE + path : path;
   const allHeaders = { Accept: accept || 'application/json, application/problem+json', ...headers };
   const bearer = token.get();
@@ -62,8 +62,7 @@ export async function request(method, path, { body, headers = {}, withResponse =
   if (!response.ok) throw await problemFrom(response, method, url);
   const type = response.headers.get('Content-Type') || '';
   const text = await response.text();
-  const data = text && type.includes('json') ? JSON.parse(text) : text;
-  return withResponse ? { data, response } : data;
+  return text && type.includes('json') ? JSON.parse(text) : text;
 }
 
 export const api = {
@@ -72,14 +71,6 @@ export const api = {
   put: (path, body, options) => request('PUT', path, { ...options, body }),
   delete: (path, options) => request('DELETE', path, options),
 };
-
-/** Lists come as a bare array or wrapped (Spring pages use "content"). */
-export function asList(data, ...keys) {
-  if (Array.isArray(data)) return data;
-  if (!data || typeof data !== 'object') return [];
-  for (const key of ['content', 'items', ...keys]) if (Array.isArray(data[key])) return data[key];
-  return [];
-}
 
 /** A fresh Idempotency-Key; crypto.randomUUID exists only in secure contexts, so fall back to getRandomValues. */
 export function idempotencyKey() {

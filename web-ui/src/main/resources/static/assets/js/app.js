@@ -33,9 +33,7 @@ export function showProblem(error) {
   const items = [];
   if (p.detail) items.push(h('p', { class: 'problem-detail' }, p.detail));
   if (p.field) items.push(h('p', {}, 'Field: ', h('code', {}, String(p.field))));
-  if (Array.isArray(p.errors) && p.errors.length) {
-    items.push(h('ul', {}, p.errors.map((e) => h('li', {}, typeof e === 'string' ? e : [e.field || e.pointer || e.name || '', e.field || e.pointer || e.name ? ': ' : '', e.message || e.detail || e.reason || JSON.stringify(e)]))));
-  }
+  if (Array.isArray(p.problems) && p.problems.length) items.push(h('ul', {}, p.problems.map((problem) => h('li', {}, problem))));
   if (p.status === 401) items.push(h('p', {}, 'Enter a valid API token on the ', h('a', { href: '#/token' }, 'Token'), ' page.'));
   if (p.status === 403) items.push(h('p', {}, 'Your token does not have the role this action needs. Use a token with the right role on the ', h('a', { href: '#/token' }, 'Token'), ' page.'));
   if (p.method && p.path) items.push(h('p', { class: 'hint' }, `${p.method} ${p.path}`));

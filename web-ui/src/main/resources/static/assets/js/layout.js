@@ -1,26 +1,14 @@
 // Plan layout for humans: "TP 8 x PP 4 x DP 8, VPP 2, selective recompute, ZeRO-1".
-
-/** The first defined value among alternative key spellings (the layout record's names, or Megatron-style ones). */
-export function pick(object, ...keys) {
-  if (!object) return undefined;
-  for (const key of keys) if (object[key] !== undefined && object[key] !== null) return object[key];
-  return undefined;
-}
+import { LAYOUT } from './fields.js';
 
 export function degrees(layout) {
   return {
-    tp: Number(pick(layout, 'tp', 'tensorParallel', 'tensorParallelDegree', 'tensorModelParallelSize') ?? 1),
-    pp: Number(pick(layout, 'pp', 'pipelineParallel', 'pipelineParallelDegree', 'pipelineModelParallelSize') ?? 1),
-    dp: Number(pick(layout, 'dp', 'dataParallel', 'dataParallelDegree', 'dataParallelSize') ?? 1),
-    cp: Number(pick(layout, 'cp', 'contextParallel', 'contextParallelDegree', 'contextParallelSize') ?? 1),
-    vpp: Number(pick(layout, 'virtualStages', 'vpp', 'virtualPipelineStages', 'virtualPipelineParallelSize') ?? 1),
+    tp: LAYOUT.tp(layout) ?? 1,
+    pp: LAYOUT.pp(layout) ?? 1,
+    dp: LAYOUT.dp(layout) ?? 1,
+    cp: LAYOUT.cp(layout) ?? 1,
+    vpp: LAYOUT.virtualStages(layout) ?? 1,
   };
-}
-
-function enumName(value) {
-  if (value === undefined || value === null) return null;
-  if (typeof value === 'object') return pick(value, 'scheme', 'kind', 'type', 'name', 'mode') ?? null;
-  return String(value);
 }
 
 export function describeLayout(layout) {
@@ -28,38 +16,30 @@ export function describeLayout(layout) {
   const d = degrees(layout);
   const parts = [[`TP ${d.tp}`, d.cp > 1 ? `CP ${d.cp}` : null, `PP ${d.pp}`, `DP ${d.dp}`].filter(Boolean).join(' x ')];
   if (d.vpp > 1) parts.push(`VPP ${d.vpp}`);
-  if (pick(layout, 'sequenceParallel') === true) parts.push('sequence parallel');
-  const micro = pick(layout, 'microBatchSequences', 'microBatchSize', 'microBatch');
+  if (LAYOUT.sequenceParallel(layout) === true) parts.push('sequence parallel');
+  const micro = LAYOUT.microBatchSequences(layout);
   if (micro !== undefined) parts.push(`micro-batch ${micro}`);
-  const recompute = enumName(pick(layout, 'recompute', 'activationRecompute', 'recomputeGranularity'));
+  const recompute = LAYOUT.recompute(layout);
   if (recompute && recompute.toUpperCase() !== 'NONE') parts.push(`${recompute.toLowerCase()} recompute`);
   else parts.push('no recompute');
-  const zero = pick(layout, 'zeroStage', 'zero');
-  if (zero !== undefined && Number(zero) > 0) parts.push(`ZeRO-${zero}`);
-  const zpp = pick(layout, 'zeroPlusPlus', 'zeroPP');
-  if (zpp && typeof zpp === 'object') {
-    const knobs = [];
-    if (pick(zpp, 'qwZ', 'quantizedWeights') === true) knobs.push('qwZ');
-    const hpz = pick(zpp, 'hpZGroupSize', 'hpZ', 'hpzGroupSize', 'hierarchicalPartitionSize');
-    if (hpz !== undefined && hpz !== false && Number(hpz) > 1) knobs.push(`hpZ ${hpz}`);
-    else if (hpz === true) knobs.push('hpZ');
-    if (pick(zpp, 'qgZ', 'quantizedGradients') === true) knobs.push('qgZ');
-    if (knobs.length) parts.push(`ZeRO++ (${knobs.join(', ')})`);
+  const zero = LAYOUT.zeroStage(layout);
+  if (zero > 0) parts.push(`ZeRO-${zero}`);
+  const knobs = [];
+  if (LAYOUT.quantizedWeights(layout) === true) knobs.push('qwZ');
+  const hpz = LAYOUT.hpzGroupSize(layout);
+  if (hpz > 1) knobs.push(`hpZ ${hpz}`);
+  if (LAYOUT.quantizedGradients(layout) === true) knobs.push('qgZ');
+  if (knobs.length) parts.push(`ZeRO++ (${knobs.join(', ')})`);
+  const scheme = LAYOUT.codingScheme(layout);
+  if (scheme && scheme.toUpperCase() !== 'NONE') {
+    const params = /SGC$/i.test(scheme)
+      ? ` B=${LAYOUT.burstLength(layout)} W=${LAYOUT.window(layout)} λ=${LAYOUT.maxStragglersInWindow(layout)}`
+      : ` s=${LAYOUT.stragglersTolerated(layout)}`;
+    parts.push(`gradient coding ${scheme.toLowerCase().replace(/_/g, ' ')}${params}`);
   }
-  const coding = pick(layout, 'gradientCoding');
-  const codingKind = enumName(coding);
-  if (codingKind && codingKind.toUpperCase() !== 'NONE') {
-    const sequential = /SGC$/i.test(codingKind);
-    const s = coding && typeof coding === 'object' ? pick(coding, 'stragglersTolerated', 's', 'stragglers', 'redundancy') : undefined;
-    const params = sequential && coding && typeof coding === 'object'
-      ? ` B=${pick(coding, 'burstLength')} W=${pick(coding, 'window')} λ=${pick(coding, 'maxStragglersInWindow')}`
-      : s !== undefined ? ` s=${s}` : '';
-    parts.push(`gradient coding ${codingKind.toLowerCase().replace(/_/g, ' ')}${params}`);
-  }
-  const split = pick(layout, 'stageLayerCounts');
+  const split = LAYOUT.stageLayerCounts(layout);
   if (Array.isArray(split) && split.length > 1) parts.push(`layers per stage ${split.join('/')}`);
-  const ladder = pick(layout, 'ladderLayers', 'ladder', 'ladderLayerSet');
-  const ladderCount = Array.isArray(ladder) ? ladder.length : typeof ladder === 'number' ? ladder : ladder && typeof ladder === 'object' ? pick(ladder, 'count', 'layers')?.length ?? pick(ladder, 'count') : 0;
+  const ladderCount = (LAYOUT.ladderLayers(layout) || []).length;
   if (ladderCount) parts.push(`Ladder Residual on ${ladderCount} layer${ladderCount === 1 ? '' : 's'}`);
   return parts.join(', ');
 }

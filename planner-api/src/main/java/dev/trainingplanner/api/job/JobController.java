@@ -1,8 +1,5 @@
 package dev.trainingplanner.api.job;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -27,11 +24,9 @@ import org.springframework.web.bind.annotation.RestController;
 class JobController {
 
     private final Jobs jobs;
-    private final ObjectMapper json;
 
-    JobController(Jobs jobs, ObjectMapper json) {
+    JobController(Jobs jobs) {
         this.jobs = jobs;
-        this.json = json;
     }
 
     record JobRequest(
@@ -55,7 +50,7 @@ class JobController {
             boolean active,
             String webhookUrl,
             UUID currentPlanId,
-            JsonNode flags,
+            JobFlags flags,
             Instant createdAt) {}
 
     @PostMapping
@@ -91,12 +86,6 @@ class JobController {
 
     private JobView view(TrainingJob job) {
         Jobs.JobSpec spec = jobs.spec(job);
-        JsonNode flags;
-        try {
-            flags = job.flagsJson() == null ? null : json.readTree(job.flagsJson());
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("job " + job.id() + " holds unreadable flags", e);
-        }
         return new JobView(
                 job.id(),
                 job.name(),
@@ -107,7 +96,7 @@ class JobController {
                 job.active(),
                 job.webhookUrl(),
                 job.currentPlanId(),
-                flags,
+                jobs.flags(job),
                 job.createdAt());
     }
 }

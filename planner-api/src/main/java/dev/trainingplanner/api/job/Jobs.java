@@ -13,7 +13,10 @@ import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
-/** Creates, finds and removes training jobs, checking that their cluster and model exist. */
+/**
+ * Creates, finds, changes and removes training jobs, checking that their cluster and model exist. The one place that
+ * writes {@code training_job}: planning and re-planning adopt plans and record flags through it.
+ */
 @Service
 public class Jobs {
 
@@ -81,9 +84,38 @@ public class Jobs {
     @Transactional
     public TrainingJob update(UUID id, boolean active, String webhookUrl) {
         checkWebhook(webhookUrl);
-        TrainingJob job = byId(id);
+        TrainingJob job = repository.findByIdForUpdate(id).orElseThrow(() -> ClientMistake.notFound("job " + id));
         job.update(active, webhookUrl);
         return job;
+    }
+
+    /** Makes a finished plan the job's current plan; a job deleted in the meantime is left alone. */
+    @Transactional
+    public void adoptPlan(UUID jobId, UUID planId) {
+        repository.findByIdForUpdate(jobId).ifPresent(job -> job.adoptPlan(planId));
+    }
+
+    /**
+     * Keeps the outcome of a re-planning on the job and, with {@code adopt}, makes its plan the job's current plan, in
+     * one change; a job deleted in the meantime is left alone.
+     */
+    @Transactional
+    public void recordReplanning(UUID jobId, JobFlags outcome, boolean adopt) {
+        repository.findByIdForUpdate(jobId).ifPresent(job -> {
+            job.flag(write(outcome));
+            if (adopt) {
+                job.adoptPlan(outcome.planId());
+            }
+        });
+    }
+
+    /** The outcome of the job's latest re-planning, or null before the first. */
+    public JobFlags flags(TrainingJob job) {
+        try {
+            return job.flagsJson() == null ? null : json.readValue(job.flagsJson(), JobFlags.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("job " + job.id() + " holds unreadable flags", e);
+        }
     }
 
     @Transactional

@@ -6,10 +6,16 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.UUID;
+import org.hibernate.annotations.DynamicUpdate;
 
-/** A training job: cluster + model + goal + options; it keeps its current plan and its nightly flags. */
+/**
+ * A training job: cluster + model + goal + options; it keeps its current plan and its nightly flags. Only {@link Jobs}
+ * changes it. Updates write the changed columns only, so that a settings change never writes back a current plan or
+ * flags it read before they changed.
+ */
 @Entity
 @Table(name = "training_job")
+@DynamicUpdate
 public class TrainingJob {
 
     @Id
@@ -105,11 +111,11 @@ public class TrainingJob {
         return createdAt;
     }
 
-    public void adoptPlan(UUID planId) {
+    void adoptPlan(UUID planId) {
         this.currentPlanId = planId;
     }
 
-    public void flag(String flagsJson) {
+    void flag(String flagsJson) {
         this.flags = flagsJson;
     }
 

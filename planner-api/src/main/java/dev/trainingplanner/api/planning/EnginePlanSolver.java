@@ -2,7 +2,6 @@ package dev.trainingplanner.api.planning;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trainingplanner.engine.plan.CostPerTokenGoal;
 import dev.trainingplanner.engine.plan.CostPerTokenResult;
 import dev.trainingplanner.engine.plan.GpuCountSearch;
@@ -57,12 +56,11 @@ class EnginePlanSolver implements PlanSolver {
         if (progress == null) {
             return null;
         }
-        ObjectNode node = json.createObjectNode();
-        node.put("layout", progress.layout());
-        node.put("predictedIterationSeconds", progress.predictedIterationSeconds());
-        node.put("fitsMemory", progress.fitsMemory());
-        node.put("elapsedMillis", progress.elapsedMillis());
-        return node;
+        return json.valueToTree(new SearchBest(
+                progress.layout(),
+                progress.predictedIterationSeconds(),
+                progress.fitsMemory(),
+                progress.elapsedMillis()));
     }
 
     /** The plan to launch and its stored document (with the GPU-count comparison for the cost-per-token objective). */

@@ -3,12 +3,13 @@ package dev.trainingplanner.api.planning;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trainingplanner.api.job.Jobs;
 import dev.trainingplanner.api.job.PlanningGoal;
 import dev.trainingplanner.api.job.PlanningOptions;
 import dev.trainingplanner.api.job.TrainingJob;
 import dev.trainingplanner.api.problem.ClientMistake;
+import dev.trainingplanner.engine.output.PlanDocument;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Positive;
@@ -64,13 +65,29 @@ class PlanController {
             double progress,
             int attempts,
             PlanSpec request,
-            JsonNode bestSoFar,
-            JsonNode result,
+            @Schema(
+                            description = "while solving, the search's best placement; once the solve ended, the plan"
+                                    + " document",
+                            oneOf = {PlanSolver.SearchBest.class, PlanDocument.class})
+                    JsonNode bestSoFar,
+            ServedResult result,
             String failureReason,
             String solvingReplica,
             Instant createdAt,
             Instant startedAt,
             Instant finishedAt) {}
+
+    /**
+     * A finished plan as served: the stored document with the {@link LaunchPlan} view derived from it.
+     *
+     * @param plan the engine's plan document
+     * @param launch the launch knobs and rank order, derived from the document when served
+     * @param predictedIterationSeconds predicted time of one optimizer step
+     */
+    record ServedResult(
+            @Schema(implementation = PlanDocument.class) JsonNode plan,
+            LaunchPlan launch,
+            double predictedIterationSeconds) {}
 
     record PlanSummary(UUID id, UUID jobId, String cluster, PlanStatus status, double progress, Instant createdAt) {}
 
@@ -156,13 +173,15 @@ class PlanController {
     }
 
     /** The stored result with the {@link LaunchPlan} view of its plan document under {@code launch}. */
-    private JsonNode result(PlanRun run) {
+    private ServedResult result(PlanRun run) {
         if (run.resultJson() == null) {
             return null;
         }
-        ObjectNode result = (ObjectNode) stored.result(run);
-        result.set("launch", json.valueToTree(LaunchPlan.of(stored.document(run))));
-        return result;
+        JsonNode result = stored.result(run);
+        return new ServedResult(
+                result.get("plan"),
+                LaunchPlan.of(stored.document(run)),
+                result.get("predictedIterationSeconds").asDouble());
     }
 
     private JsonNode tree(String text) {

@@ -3,7 +3,7 @@ package dev.trainingplanner.api.planning;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trainingplanner.api.job.Jobs;
 import dev.trainingplanner.api.model.Models;
 import dev.trainingplanner.api.problem.ClientMistake;
 import dev.trainingplanner.api.profile.ProfileStore;
@@ -40,6 +40,7 @@ public class PlanExecution {
 
     private final JdbcTemplate jdbc;
     private final PlanRuns runs;
+    private final Jobs jobs;
     private final ProfileStore profiles;
     private final Models models;
     private final PlanSolver solver;
@@ -53,6 +54,7 @@ public class PlanExecution {
     PlanExecution(
             JdbcTemplate jdbc,
             PlanRuns runs,
+            Jobs jobs,
             ProfileStore profiles,
             Models models,
             PlanSolver solver,
@@ -63,6 +65,7 @@ public class PlanExecution {
             @Value("${planner.solves.max-attempts:3}") int maxAttempts) {
         this.jdbc = jdbc;
         this.runs = runs;
+        this.jobs = jobs;
         this.profiles = profiles;
         this.models = models;
         this.solver = solver;
@@ -165,9 +168,7 @@ public class PlanExecution {
     }
 
     private void complete(UUID planId, PlanSolver.SolvedPlan solved) {
-        ObjectNode result = json.createObjectNode();
-        result.set("plan", solved.plan());
-        result.put("predictedIterationSeconds", solved.predictedIterationSeconds());
+        JsonNode result = json.valueToTree(solved);
         boolean stopped = cancelRequested(planId);
         jdbc.update(
                 """
@@ -185,7 +186,7 @@ public class PlanExecution {
         if (!stopped
                 && jobId != null
                 && "request".equals(runs.spec(runs.byId(planId)).purpose())) {
-            jdbc.update("update training_job set current_plan_id = ? where id = ?", planId, jobId);
+            jobs.adoptPlan(jobId, planId);
         }
     }
 

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.trainingplanner.api.job.PlanningGoal;
 import dev.trainingplanner.api.job.PlanningOptions;
 import dev.trainingplanner.costmodel.model.ModelSpec;
+import dev.trainingplanner.engine.output.PlanDocument;
 import dev.trainingplanner.engine.profile.ClusterProfile;
+import io.swagger.v3.oas.annotations.media.Schema;
 
 /** Runs one solve on the planner engine; the REST layer stores what it reports. */
 public interface PlanSolver {
@@ -13,12 +15,22 @@ public interface PlanSolver {
     record SolveInput(ClusterProfile profile, ModelSpec model, PlanningGoal goal, PlanningOptions options) {}
 
     /**
-     * The outcome.
+     * The outcome, stored and served as a plan's {@code result}.
      *
      * @param plan the engine's JSON of the plan (layout, placement, estimate breakdown, explanation)
      * @param predictedIterationSeconds predicted time of one optimizer step
      */
-    record SolvedPlan(JsonNode plan, double predictedIterationSeconds) {}
+    record SolvedPlan(@Schema(implementation = PlanDocument.class) JsonNode plan, double predictedIterationSeconds) {}
+
+    /**
+     * The search's best placement before refinement, a plan's {@code bestSoFar} while it solves.
+     *
+     * @param layout the layout in short form
+     * @param predictedIterationSeconds its predicted iteration time
+     * @param fitsMemory whether every rank fits its GPU
+     * @param elapsedMillis when the search found it
+     */
+    record SearchBest(String layout, double predictedIterationSeconds, boolean fitsMemory, long elapsedMillis) {}
 
     /** Called from the solving thread. */
     interface Listener {

@@ -6,6 +6,7 @@ import dev.trainingplanner.api.problem.ApiExceptionHandler;
 import dev.trainingplanner.api.problem.ClientMistake;
 import dev.trainingplanner.api.security.Caller;
 import dev.trainingplanner.engine.profile.ClusterProfile;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -46,7 +47,18 @@ class ProfileController {
 
     /** One stored measurement with its measured values (a node or link in the profile format). */
     record HistoryEntryView(
-            String kind, String subject, Instant measuredAt, Instant receivedAt, boolean stale, JsonNode value) {
+            String kind,
+            String subject,
+            Instant measuredAt,
+            Instant receivedAt,
+            boolean stale,
+            @Schema(
+                            oneOf = {
+                                ClusterProfile.NodeProfile.class,
+                                ClusterProfile.LinkProfile.class,
+                                ClusterProfile.DefaultLink.class
+                            })
+                    JsonNode value) {
         static HistoryEntryView of(ProfileStore.Measurement m) {
             try {
                 return new HistoryEntryView(

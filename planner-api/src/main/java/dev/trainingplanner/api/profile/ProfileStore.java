@@ -285,4 +285,30 @@ public class ProfileStore {
                     field, field + " is not an ISO-8601 instant (e.g. 2026-11-28T05:00:00Z): " + value);
         }
     }
+
+    /** How much profile history {@link #removeHistoryBefore} removed. */
+    public record RemovedHistory(int measurements, int uploads) {}
+
+    /**
+     * Removes measurements received before {@code cutoff} that a newer measurement of the same node or link replaces,
+     * then the uploads left without measurements. The latest measurement of every node and link stays whatever its
+     * age, so the effective profile never loses a part.
+     */
+    @Transactional
+    public RemovedHistory removeHistoryBefore(Instant cutoff) {
+        Timestamp before = Timestamp.from(cutoff);
+        int measurements = jdbc.update(
+                """
+                delete from profile_measurement m where m.received_at < ? and exists (
+                    select 1 from profile_measurement newer
+                    where newer.cluster_id = m.cluster_id and newer.kind = m.kind and newer.subject = m.subject
+                      and (newer.measured_at > m.measured_at or (newer.measured_at = m.measured_at and newer.id > m.id)))""",
+                before);
+        int uploads = jdbc.update(
+                """
+                delete from profile_upload u where u.received_at < ?
+                  and not exists (select 1 from profile_measurement m where m.upload_id = u.id)""",
+                before);
+        return new RemovedHistory(measurements, uploads);
+    }
 }

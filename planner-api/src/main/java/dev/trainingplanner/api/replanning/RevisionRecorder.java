@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trainingplanner.api.estimation.Estimator;
+import dev.trainingplanner.api.job.JobFlags;
 import dev.trainingplanner.api.job.Jobs;
 import dev.trainingplanner.api.job.TrainingJob;
 import dev.trainingplanner.api.planning.PlanExecution;
@@ -19,8 +20,6 @@ import dev.trainingplanner.costmodel.layout.PartitionGroups;
 import dev.trainingplanner.engine.output.LayoutCodec;
 import dev.trainingplanner.engine.output.PlanDocument;
 import dev.trainingplanner.engine.output.PlanDocument.RankPlacement;
-import java.sql.Date;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -31,8 +30,8 @@ import java.util.Optional;
 import java.util.UUID;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.event.EventListener;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * When a nightly or "re-plan now" solve completes, stores a plan revision: which layout knobs changed, which ranks
@@ -47,7 +46,8 @@ class RevisionRecorder {
     static final String SLOWER = "current-plan-slower-than-new-best";
     static final String NIGHTLY_SOLVE_FAILED = "nightly-solve-failed";
 
-    private final JdbcTemplate jdbc;
+    private final PlanRevisions revisions;
+    private final TransactionTemplate transactions;
     private final PlanRuns runs;
     private final Jobs jobs;
     private final Estimator estimator;
@@ -58,7 +58,8 @@ class RevisionRecorder {
     private final ZoneId zone;
 
     RevisionRecorder(
-            JdbcTemplate jdbc,
+            PlanRevisions revisions,
+            TransactionTemplate transactions,
             PlanRuns runs,
             Jobs jobs,
             Estimator estimator,
@@ -67,7 +68,8 @@ class RevisionRecorder {
             ObjectMapper json,
             @Value("${planner.replanning.slower-threshold:0.05}") double slowerThreshold,
             @Value("${planner.replanning.zone:UTC}") ZoneId zone) {
-        this.jdbc = jdbc;
+        this.revisions = revisions;
+        this.transactions = transactions;
         this.runs = runs;
         this.jobs = jobs;
         this.estimator = estimator;
@@ -132,42 +134,26 @@ class RevisionRecorder {
             changes.put("note", "the job had no plan before; the new plan becomes its current plan");
         }
         LocalDate night = nightly ? LocalDate.ofInstant(newRun.createdAt(), zone) : null;
-        int inserted = jdbc.update(
-                """
-                insert into plan_revision (job_id, plan_id, night, created_at, changes, predicted_before_seconds,
-                                           predicted_after_seconds, flags)
-                values (?, ?, ?, ?, ?, ?, ?, ?) on conflict (plan_id) do nothing""",
-                finished.jobId(),
-                finished.planId(),
-                night == null ? null : Date.valueOf(night),
-                Timestamp.from(Instant.now()),
-                write(changes),
-                beforeSeconds,
-                afterSeconds,
-                write(json.valueToTree(flags)));
-        if (inserted == 0) {
-            return;
-        }
-        ObjectNode jobFlags = json.createObjectNode();
-        jobFlags.put("planId", finished.planId().toString());
-        jobFlags.put("purpose", finished.purpose());
-        jobFlags.set("flags", json.valueToTree(flags));
-        if (beforeSeconds != null) {
-            jobFlags.put("currentPlanSeconds", beforeSeconds);
-        }
-        if (afterSeconds != null) {
-            jobFlags.put("newBestSeconds", afterSeconds);
-        }
-        jobFlags.put("at", Instant.now().toString());
-        jdbc.update("update training_job set flags = ? where id = ?", write(jobFlags), finished.jobId());
-        if (solved && (now || currentPlanId == null)) {
-            jdbc.update(
-                    "update training_job set current_plan_id = ? where id = ?", finished.planId(), finished.jobId());
-        }
-        if (!flags.isEmpty() && job.get().webhookUrl() != null) {
-            jobFlags.put("jobId", finished.jobId().toString());
-            jobFlags.put("jobName", job.get().name());
-            webhooks.send(job.get().webhookUrl(), write(jobFlags));
+        Instant recordedAt = Instant.now();
+        PlanRevisions.Revision revision = new PlanRevisions.Revision(
+                finished.planId(), night, recordedAt, changes, beforeSeconds, afterSeconds, flags);
+        JobFlags outcome =
+                new JobFlags(finished.planId(), finished.purpose(), flags, beforeSeconds, afterSeconds, recordedAt);
+        boolean adopt = solved && (now || currentPlanId == null);
+        // The revision and the job's flags (and plan) change together: a replica dying in between leaves neither, and
+        // the revived execution records both. Only the first recording of a plan flags the job.
+        Boolean recorded = transactions.execute(status -> {
+            if (!revisions.insert(finished.jobId(), revision)) {
+                return false;
+            }
+            jobs.recordReplanning(finished.jobId(), outcome, adopt);
+            return true;
+        });
+        if (Boolean.TRUE.equals(recorded) && !flags.isEmpty() && job.get().webhookUrl() != null) {
+            ObjectNode payload = json.valueToTree(outcome);
+            payload.put("jobId", finished.jobId().toString());
+            payload.put("jobName", job.get().name());
+            webhooks.send(job.get().webhookUrl(), write(payload));
         }
     }
 

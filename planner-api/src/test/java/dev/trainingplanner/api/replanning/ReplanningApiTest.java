@@ -2,7 +2,11 @@ package dev.trainingplanner.api.replanning;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.trainingplanner.api.planning.Plans;
 import dev.trainingplanner.api.security.TokenService;
@@ -30,6 +34,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 @PlannerIntegrationTest
 class ReplanningApiTest {
+
+    private static final ObjectMapper STRICT = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .findAndAddModules()
+            .build();
 
     @LocalServerPort
     int port;
@@ -187,12 +196,27 @@ class ReplanningApiTest {
         assertThat(revision.get("predictedAfterSeconds").isNull()).isTrue();
     }
 
+    /**
+     * A revision's changes hold only the keys its OpenAPI schema ({@link RevisionChanges}) documents: read strictly, an
+     * undocumented key the recorder writes fails.
+     */
+    private static void assertDocumented(JsonNode changes) {
+        try {
+            STRICT.treeToValue(changes, RevisionChanges.class);
+        } catch (JsonProcessingException e) {
+            throw new AssertionError("revision changes differ from their documented schema: " + changes, e);
+        }
+    }
+
     private JsonNode awaitRevisions(String jobId, int count) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         JsonNode revisions;
         do {
             revisions = scheduler.get("/api/v1/jobs/" + jobId + "/revisions").json();
             if (revisions.size() >= count) {
+                for (JsonNode revision : revisions) {
+                    assertDocumented(revision.get("changes"));
+                }
                 return revisions;
             }
             Thread.sleep(300);

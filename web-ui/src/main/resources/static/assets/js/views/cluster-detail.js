@@ -1,9 +1,10 @@
 // Cluster detail: node x node bandwidth heatmap (measured vs nominal, degraded links highlighted), per-node GPU
 // table with straggler statistics, and the measurement history of a chosen link.
-import { api, asList } from '../api.js';
+import { api } from '../api.js';
 import { chart } from '../charts.js';
 import { gradientCss, heatmap } from '../heatmap.js';
 import { badge, emptyState, fmt, h, table, textEquivalent } from '../dom.js';
+import { CLUSTER, EFFECTIVE_PROFILE } from '../fields.js';
 import { DEGRADED_FRACTION, gpuCount, latestMeasurement, linkHistory, linkMatrix, profileOf, staleSubjects } from '../profile.js';
 
 export async function render(main, [name], ctx) {
@@ -11,7 +12,8 @@ export async function render(main, [name], ctx) {
   const [cluster, effective] = await Promise.all([api.get(`/clusters/${encodeURIComponent(name)}`), api.get(`/clusters/${encodeURIComponent(name)}/profiles`)]);
   ctx.dataArrived();
   if (!ctx.isCurrent()) return;
-  if (cluster && cluster.description) main.append(h('p', { class: 'muted' }, cluster.description));
+  const description = CLUSTER.description(cluster);
+  if (description) main.append(h('p', { class: 'muted' }, description));
   const profile = profileOf(effective);
   const stale = staleSubjects(effective);
   for (const node of profile.nodes) node.stale = stale.has(node.name);
@@ -36,7 +38,7 @@ export async function render(main, [name], ctx) {
       kpi('Nominal link', matrix.nominalGbps ? `${fmt.number(matrix.nominalGbps, 0)} Gbit/s` : '–'),
       kpi('Degraded links', matrix.degraded.length, 'degraded-count'),
       kpi('Latest measurement', measuredAt ? fmt.age(measuredAt) : 'unknown'),
-      kpi('Stale measurements', effective.staleMeasurements ?? stale.size, 'stale-count'),
+      kpi('Stale measurements', EFFECTIVE_PROFILE.staleMeasurements(effective), 'stale-count'),
     ),
   );
   const historySection = h('section', { 'aria-labelledby': 'history-heading' });
@@ -145,15 +147,15 @@ function gpuSection(profile) {
         rowClass: (node) => (node.stale ? 'degraded' : null),
         columns: [
           { label: 'Node', value: (node) => node.name },
-          { label: 'GPUs', num: true, value: (node) => (node.gpus || []).length },
-          { label: 'Type', value: (node) => distinct((node.gpus || []).map((g) => g.type)).join(', ') },
-          { label: 'Memory per GPU', num: true, value: (node) => distinct((node.gpus || []).map((g) => fmt.gib(g.memoryBytes))).join(', ') },
-          { label: 'Used', num: true, value: (node) => { const used = (node.gpus || []).map((g) => g.memoryUsedBytes).filter((v) => typeof v === 'number'); return used.length ? fmt.gib(Math.max(...used)) + ' max' : '–'; } },
-          { label: 'Relative speed by GPU', value: (node) => (node.gpus || []).map((g) => fmt.number(g.relativeSpeed ?? 1, 2)).join(' ') },
-          { label: 'Node speed', num: true, value: (node) => (node.compute ? fmt.number(node.compute.relativeSpeed ?? 1, 2) : '–') },
-          { label: 'Slow probability', num: true, value: (node) => (node.compute && typeof node.compute.slowProbability === 'number' ? fmt.percent(node.compute.slowProbability, 1) : '–') },
-          { label: 'Slowdown', num: true, value: (node) => (node.compute && typeof node.compute.slowdown === 'number' ? `×${fmt.number(node.compute.slowdown, 2)}` : '–') },
-          { label: 'Source', value: (node) => distinct((node.gpus || []).map((g) => g.source || 'measured')).join(', ') },
+          { label: 'GPUs', num: true, value: (node) => node.gpus.length },
+          { label: 'Type', value: (node) => distinct(node.gpus.map((g) => g.type)).join(', ') },
+          { label: 'Memory per GPU', num: true, value: (node) => distinct(node.gpus.map((g) => fmt.gib(g.memoryBytes))).join(', ') },
+          { label: 'Used', num: true, value: (node) => { const used = node.gpus.map((g) => g.memoryUsedBytes).filter((v) => typeof v === 'number'); return used.length ? fmt.gib(Math.max(...used)) + ' max' : '–'; } },
+          { label: 'Relative speed by GPU', value: (node) => node.gpus.map((g) => fmt.number(g.relativeSpeed ?? 1, 2)).join(' ') },
+          { label: 'Node speed', num: true, value: (node) => fmt.number(node.relativeSpeed ?? 1, 2) },
+          { label: 'Slow probability', num: true, value: (node) => (typeof node.slowProbability === 'number' ? fmt.percent(node.slowProbability, 1) : '–') },
+          { label: 'Slowdown', num: true, value: (node) => (typeof node.slowdown === 'number' ? `×${fmt.number(node.slowdown, 2)}` : '–') },
+          { label: 'Source', value: (node) => distinct(node.gpus.map((g) => g.source || 'measured')).join(', ') },
           { label: 'Measured', value: (node) => (node.stale ? badge('warn', 'stale') : node.measuredAt ? fmt.age(node.measuredAt) : '–') },
         ],
         rows: profile.nodes,
@@ -165,7 +167,7 @@ function gpuSection(profile) {
 async function showHistory(section, name, matrix, ctx, from, to) {
   section.replaceChildren(h('h2', { id: 'history-heading' }, `Link history: ${from} ↔ ${to}`));
   section.append(linkPicker(matrix, from, to, (f, t) => showHistory(section, name, matrix, ctx, f, t)));
-  const historyOf = (subject) => api.get(`/clusters/${encodeURIComponent(name)}/profiles/history?subject=${encodeURIComponent(subject)}`).then((d) => asList(d, 'measurements', 'history'));
+  const historyOf = (subject) => api.get(`/clusters/${encodeURIComponent(name)}/profiles/history?subject=${encodeURIComponent(subject)}`);
   let entries;
   try {
     entries = (await Promise.all([historyOf(`${from}->${to}`), historyOf(`${to}->${from}`)])).flat();

@@ -1,15 +1,22 @@
 // Clusters: every registered cluster with node/GPU counts, profile age and health; registration for admins.
-import { api, asList, idempotencyKey } from '../api.js';
+import { api, idempotencyKey } from '../api.js';
+import { CLUSTER, EFFECTIVE_PROFILE } from '../fields.js';
 import { badge, emptyState, fmt, h, table } from '../dom.js';
 import { gpuCount, latestMeasurement, linkMatrix, profileOf } from '../profile.js';
 
+/** A registered cluster with what its effective profile (null when unreadable) says about it. */
 export function summarize(cluster, effective) {
-  const profile = profileOf(effective || cluster);
-  const nodes = cluster.nodeCount ?? (profile.nodes.length || null);
-  const gpus = cluster.gpuCount ?? (profile.nodes.length ? gpuCount(profile) : null);
-  const measuredAt = cluster.measuredAt || cluster.profileMeasuredAt || cluster.lastMeasuredAt || latestMeasurement(profile) || null;
-  const degradedLinks = cluster.degradedLinkCount ?? (profile.links && profile.links.length ? linkMatrix(profile).degraded.length : null);
-  return { name: cluster.name, staleCount: effective ? effective.staleMeasurements : 0, nodes, gpus, measuredAt, degradedLinks, stale: cluster.stale === true || Boolean(effective && effective.staleMeasurements > 0) };
+  const profile = profileOf(effective);
+  const staleCount = EFFECTIVE_PROFILE.staleMeasurements(effective) ?? 0;
+  return {
+    name: CLUSTER.name(cluster),
+    staleCount,
+    nodes: profile.nodes.length || null,
+    gpus: profile.nodes.length ? gpuCount(profile) : null,
+    measuredAt: latestMeasurement(profile),
+    degradedLinks: profile.links.length ? linkMatrix(profile).degraded.length : null,
+    stale: staleCount > 0,
+  };
 }
 
 export function healthBadge(summary) {
@@ -23,10 +30,10 @@ export function healthBadge(summary) {
 
 export async function render(main, params, ctx) {
   main.append(h('h1', {}, 'Clusters'));
-  const registered = asList(await api.get('/clusters'), 'clusters');
+  const registered = await api.get('/clusters');
   // The list answer holds names only; each cluster's effective profile gives its counts, age and health.
   const effective = await Promise.all(
-    registered.map((c) => api.get(`/clusters/${encodeURIComponent(c.name)}/profiles`).catch(() => null)),
+    registered.map((c) => api.get(`/clusters/${encodeURIComponent(CLUSTER.name(c))}/profiles`).catch(() => null)),
   );
   if (!ctx.isCurrent()) return;
   const clusters = registered.map((c, i) => summarize(c, effective[i]));

@@ -1,11 +1,11 @@
 // New plan: cluster, model (preset or custom), batch, sequence length, objective, GPU count and planning options;
 // submitting starts an asynchronous solve and opens the plan page, which shows live progress until it is done.
-import { api, ApiProblem, asList } from '../api.js';
+import { api, ApiProblem } from '../api.js';
+import { CLUSTER, MODEL, MODEL_SPEC, PLAN_SUMMARY } from '../fields.js';
 import { emptyState, h } from '../dom.js';
 
 const CUSTOM = '__custom__';
 export const COST_PER_TOKEN = 'cost-per-token';
-const MODEL_FIELDS = ['layers', 'hiddenSize', 'ffnHiddenSize', 'attentionHeads', 'kvHeads', 'vocabularySize', 'sequenceLength', 'mlp', 'tiedEmbeddings', 'flashAttention', 'norm'];
 
 const given = (value) => value !== undefined && value !== null && value !== '' && Number.isFinite(Number(value));
 
@@ -39,9 +39,10 @@ export function planRequest(values) {
 /** A model definition as POST /api/v1/models takes it: the spec's fields, enums in lower case. */
 function modelDefinition(name, spec, sequenceLength) {
   const definition = { name };
-  for (const key of MODEL_FIELDS) {
-    if (spec[key] === undefined || spec[key] === null) continue;
-    definition[key] = typeof spec[key] === 'string' ? spec[key].toLowerCase() : spec[key];
+  for (const [key, read] of Object.entries(MODEL_SPEC)) {
+    const value = read(spec);
+    if (value === undefined) continue;
+    definition[key] = typeof value === 'string' ? value.toLowerCase() : value;
   }
   if (sequenceLength) definition.sequenceLength = sequenceLength;
   return definition;
@@ -57,10 +58,10 @@ async function modelToPlan(models, choice, customJson, sequenceLength) {
     await registerModel(modelDefinition(custom.name, custom, sequenceLength || custom.sequenceLength));
     return custom.name;
   }
-  const model = models.find((m) => m.name === choice);
-  if (!model || !model.spec || !sequenceLength || model.spec.sequenceLength === sequenceLength) return choice;
+  const model = models.find((m) => MODEL.name(m) === choice);
+  if (!model || !sequenceLength || MODEL.sequenceLength(model) === sequenceLength) return choice;
   const variant = `${choice}-seq${sequenceLength}`;
-  if (!models.some((m) => m.name === variant)) await registerModel(modelDefinition(variant, model.spec, sequenceLength));
+  if (!models.some((m) => MODEL.name(m) === variant)) await registerModel(modelDefinition(variant, MODEL.spec(model), sequenceLength));
   return variant;
 }
 
@@ -77,18 +78,18 @@ export async function render(main, params, ctx) {
   main.append(h('h1', {}, 'New plan'));
   const [clusterData, modelData] = await Promise.all([api.get('/clusters'), api.get('/models')]);
   if (!ctx.isCurrent()) return;
-  const clusters = asList(clusterData, 'clusters');
-  const models = asList(modelData, 'models', 'presets').map((m) => (typeof m === 'string' ? { name: m } : m));
+  const clusters = clusterData.map(CLUSTER.name);
+  const models = modelData;
   if (!clusters.length) {
     main.append(emptyState('There is no cluster to plan on yet. Register a cluster and upload its profile first.', h('a', { href: '#/clusters' }, 'Clusters')));
     return;
   }
   const field = (id, label, control, hint) => [h('label', { for: id }, label), hint ? h('div', {}, control, h('div', { class: 'hint', id: `${id}-hint` }, hint)) : control];
-  const cluster = h('select', { id: 'plan-cluster', name: 'cluster', required: true }, clusters.map((c) => h('option', { value: c.name }, c.name)));
+  const cluster = h('select', { id: 'plan-cluster', name: 'cluster', required: true }, clusters.map((c) => h('option', { value: c }, c)));
   const model = h(
     'select',
     { id: 'plan-model', name: 'model', required: true },
-    models.map((m) => h('option', { value: m.name }, m.name + (m.preset === false ? ' (custom)' : ''))),
+    models.map((m) => h('option', { value: MODEL.name(m) }, MODEL.name(m) + (MODEL.preset(m) === false ? ' (custom)' : ''))),
     h('option', { value: CUSTOM }, 'Custom model (JSON)…'),
   );
   const custom = h('textarea', { id: 'plan-custom-model', rows: 8, placeholder: '{"name": "my-model", "layers": 32, "hiddenSize": 4096, "attentionHeads": 32, "vocabularySize": 32000, "sequenceLength": 4096, "mlp": "swiglu"}', 'aria-describedby': 'plan-custom-model-hint' });
@@ -112,9 +113,9 @@ export async function render(main, params, ctx) {
   const headroom = number('plan-headroom', 0.1, { min: 0, max: 0.9, step: 0.01 });
   const timeLimit = h('input', { id: 'plan-time-limit', type: 'number', min: 1, max: 3600, step: 1, placeholder: 'service default' });
   const syncSequenceLength = () => {
-    const chosen = models.find((m) => m.name === model.value);
+    const chosen = models.find((m) => MODEL.name(m) === model.value);
     customRow.hidden = model.value !== CUSTOM;
-    if (chosen && chosen.spec) sequenceLength.value = chosen.spec.sequenceLength;
+    if (chosen) sequenceLength.value = MODEL.sequenceLength(chosen);
   };
   model.addEventListener('change', syncSequenceLength);
   syncSequenceLength();
@@ -182,9 +183,7 @@ export async function render(main, params, ctx) {
         headroom: Number(headroom.value),
         timeLimitSeconds: timeLimit.value ? Number(timeLimit.value) : null,
       });
-      const { data, response } = await api.post('/plans', body, { withResponse: true });
-      const location = response.headers.get('Location') || '';
-      const id = (data && data.id) || location.split('/').filter(Boolean).pop();
+      const id = PLAN_SUMMARY.id(await api.post('/plans', body));
       window.location.hash = `#/plans/${encodeURIComponent(id)}`;
     } catch (e) {
       submit.disabled = false;

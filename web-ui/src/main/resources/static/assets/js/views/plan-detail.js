@@ -4,9 +4,10 @@
 import { api, request } from '../api.js';
 import { chart, colour } from '../charts.js';
 import { badge, emptyState, fmt, h, humanize, table, textEquivalent } from '../dom.js';
-import { degrees, describeLayout, pick } from '../layout.js';
+import { ALTERNATIVE, ESTIMATE, GPU_COUNT, LAYOUT, PLAN, PLAN_DOCUMENT, RANK_PLACEMENT, readAll, SEARCH_BEST } from '../fields.js';
+import { degrees, describeLayout } from '../layout.js';
 import { oneFOneB } from '../pipeline.js';
-import { breakdownOf, breakdownValue, documentOf, estimateOf, explanationGroups, gpuCountSearchOf, isTerminal, placementOf, rankMemory, resultOf, statusOf } from '../plan-model.js';
+import { breakdownOf, breakdownValue, explanationGroups, gpuCountSearchOf, isFinished, rankMemory, resultOf, statusOf } from '../plan-model.js';
 
 const POLL_MILLIS = 1000;
 export const ARTIFACT_KINDS = ['megatron-args', 'deepspeed-config', 'hostfile', 'rank-map'];
@@ -21,60 +22,56 @@ export async function render(main, [id], ctx) {
     h('h1', {}, `Plan ${id} `, statusBadge(status)),
     context(plan),
   );
-  if (!isTerminal(plan)) {
+  if (!isFinished(plan)) {
     main.append(progressSection(plan, id, ctx));
   }
   const result = resultOf(plan);
-  const planDocument = documentOf(plan.result);
-  if (!result && planDocument && planDocument.explanation) {
-    main.append(emptyState('No layout of this model fits the request on this cluster. Give it more GPUs, a smaller batch or less headroom, then submit a new plan.', h('a', { href: '#/plans/new' }, 'New plan')));
-    const search = gpuCountSearchOf(plan);
-    if (search) main.append(gpuCountSection(search));
-    main.append(explanationSection(planDocument, plan));
-    return;
-  }
   if (!result) {
-    const reason = pick(plan, 'failureReason', 'reason', 'error', 'message');
+    const reason = PLAN.failureReason(plan);
     main.append(
-      isTerminal(plan)
+      isFinished(plan)
         ? emptyState(`This plan has no result${reason ? `: ${reason}` : '.'} Adjust the request (more GPUs, smaller batch, more headroom) and submit a new plan.`, h('a', { href: '#/plans/new' }, 'New plan'))
         : emptyState(
-          plan.bestSoFar
+          PLAN.bestSoFar(plan)
             ? 'The search has a plan (its layout and predicted time are above); placement, memory and timeline appear here when the solve ends.'
             : 'No feasible plan found yet; the best plan so far appears above as soon as the solver has one.',
         ),
     );
-    if (reason && isTerminal(plan)) main.append(h('p', { 'data-testid': 'failure-reason' }, reason));
+    if (reason && isFinished(plan)) main.append(h('p', { 'data-testid': 'failure-reason' }, reason));
     return;
   }
   renderResult(main, plan, result, ctx);
 }
 
+const STATUS_BADGE = { QUEUED: 'info', SOLVING: 'info', COMPLETED: 'ok', FAILED: 'bad', CANCELLED: 'warn' };
+
 function statusBadge(status) {
-  const kind = /FAIL|INFEASIBLE/.test(status) ? 'bad' : /CANCEL|STOP|TERMINATED/.test(status) ? 'warn' : /DONE|COMPLETE|SUCCE|FINISH/.test(status) ? 'ok' : 'info';
+  const kind = STATUS_BADGE[status] || 'info';
   return h('span', { 'data-testid': 'plan-status' }, badge(kind, status.toLowerCase()));
 }
 
 function context(plan) {
-  const request = plan.request || {};
-  const problem = (documentOf(plan.result) || {}).problem || {};
-  const goal = request.goal || {};
-  const cluster = plan.cluster || request.cluster || problem.cluster;
-  const model = request.model || problem.model;
-  const gpus = goal.gpus ?? problem.gpus;
-  const costPerToken = goal.objective === 'cost-per-token';
-  const batch = goal.globalBatchSequences ?? problem.globalBatchSequences;
+  const document = PLAN.document(plan);
+  const cluster = PLAN.cluster(plan);
+  const model = PLAN.model(plan);
+  const gpus = PLAN.gpus(plan);
+  const costPerToken = PLAN.objective(plan) === 'cost-per-token';
+  const batch = PLAN.globalBatchSequences(plan);
+  const sequenceLength = PLAN_DOCUMENT.sequenceLength(document);
+  const framework = PLAN.framework(plan) ?? PLAN_DOCUMENT.framework(document);
+  const jobId = PLAN.jobId(plan);
+  const purpose = PLAN.purpose(plan);
   return h(
     'p',
     { class: 'muted', 'data-testid': 'plan-context' },
-    cluster ? ['Cluster ', h('a', { href: `#/clusters/${encodeURIComponent(cluster)}` }, String(cluster))] : null,
+    ['Cluster ', h('a', { href: `#/clusters/${encodeURIComponent(cluster)}` }, cluster)],
     model ? ` · model ${model}` : null,
     gpus ? (costPerToken ? ` · up to ${gpus} GPUs, lowest cost per token` : ` · ${gpus} GPUs`) : null,
     batch ? ` · global batch ${batch} sequences` : null,
-    problem.sequenceLength ? ` · sequence ${problem.sequenceLength} tokens` : null,
-    goal.framework || problem.framework ? ` · ${goal.framework || problem.framework}` : null,
-    plan.jobId ? [' · job ', h('a', { href: `#/jobs/${encodeURIComponent(plan.jobId)}` }, String(plan.jobId))] : null,
-    request.purpose && request.purpose !== 'request' ? ` · ${request.purpose}` : null,
+    sequenceLength ? ` · sequence ${sequenceLength} tokens` : null,
+    framework ? ` · ${framework}` : null,
+    jobId ? [' · job ', h('a', { href: `#/jobs/${encodeURIComponent(jobId)}` }, jobId)] : null,
+    purpose && purpose !== 'request' ? ` · ${purpose}` : null,
   );
 }
 
@@ -91,12 +88,12 @@ function progressSection(plan, id, ctx) {
   let instance = null;
   const update = (current) => {
     // While solving, bestSoFar is the search's best placement (layout in short form and predicted time).
-    const searching = current.bestSoFar && typeof current.bestSoFar.predictedIterationSeconds === 'number' ? current.bestSoFar : null;
-    const best = pick(estimateOf(resultOf(current)), 'iterationTimeSeconds') ?? (searching ? searching.predictedIterationSeconds : undefined);
-    const fraction = typeof current.progress === 'number' ? current.progress : 0;
+    const searching = PLAN.bestSoFar(current);
+    const best = SEARCH_BEST.predictedIterationSeconds(searching);
+    const fraction = PLAN.progress(current) ?? 0;
     points.push({ elapsedSeconds: (Date.now() - opened) / 1000, progress: fraction, bestSeconds: best });
     bar.value = Math.round(fraction * 100);
-    statusLine.textContent = `${statusOf(current).toLowerCase()}, ${Math.round(fraction * 100)} % of the time limit; best iteration time so far: ${best !== undefined ? fmt.ms(best) : 'none yet'}${searching ? ` (${searching.layout})` : ''}`;
+    statusLine.textContent = `${statusOf(current).toLowerCase()}, ${Math.round(fraction * 100)} % of the time limit; best iteration time so far: ${best !== undefined ? fmt.ms(best) : 'none yet'}${searching ? ` (${SEARCH_BEST.layout(searching)})` : ''}`;
     const option = {
       grid: { left: 60, right: 60, top: 30, bottom: 40 },
       tooltip: { trigger: 'axis' },
@@ -121,7 +118,7 @@ function progressSection(plan, id, ctx) {
     try {
       const current = await api.get(`/plans/${encodeURIComponent(id)}`);
       if (!ctx.isCurrent()) return;
-      if (isTerminal(current)) {
+      if (isFinished(current)) {
         window.dispatchEvent(new HashChangeEvent('hashchange'));
         return;
       }
@@ -148,21 +145,21 @@ function progressSection(plan, id, ctx) {
 }
 
 function renderResult(main, plan, result, ctx) {
-  const estimate = estimateOf(result) || {};
-  const layout = result.layout || {};
-  const placement = placementOf(result);
-  const gpuTotal = placement.length || (plan.request && plan.request.goal && plan.request.goal.gpus);
-  const perGpu = pick(estimate, 'tokensPerSecondPerGpu');
+  const estimate = PLAN_DOCUMENT.estimate(result);
+  const layout = PLAN_DOCUMENT.layout(result);
+  const placement = (PLAN_DOCUMENT.placement(result) || []).map((r) => readAll(RANK_PLACEMENT, r));
+  const gpuTotal = placement.length;
+  const perGpu = ESTIMATE.tokensPerSecondPerGpu(estimate);
   main.append(h('p', { class: 'layout-line', 'data-testid': 'layout-line' }, describeLayout(layout)));
   main.append(
     h(
       'dl',
       { class: 'kpis' },
-      kpi('Iteration time', fmt.seconds(pick(estimate, 'iterationTimeSeconds')), 'iteration-time'),
+      kpi('Iteration time', fmt.seconds(ESTIMATE.iterationTimeSeconds(estimate)), 'iteration-time'),
       kpi('Tokens/s (all GPUs)', perGpu !== undefined && gpuTotal ? fmt.integer(perGpu * gpuTotal) : '–', 'tokens-per-second'),
       kpi('Tokens/s per GPU', fmt.integer(perGpu), 'tokens-per-second-per-gpu'),
-      kpi('MFU', fmt.percent(pick(estimate, 'mfu')), 'mfu'),
-      kpi('Peak memory', fmt.gib(pick(estimate, 'peakMemoryBytes')), 'peak-memory'),
+      kpi('MFU', fmt.percent(ESTIMATE.mfu(estimate)), 'mfu'),
+      kpi('Peak memory', fmt.gib(ESTIMATE.peakMemoryBytes(estimate)), 'peak-memory'),
     ),
   );
   const search = gpuCountSearchOf(plan);
@@ -171,7 +168,7 @@ function renderResult(main, plan, result, ctx) {
   main.append(memorySection(estimate, plan, ctx));
   main.append(timelineSection(plan, result, estimate, ctx));
   main.append(placementSection(placement, ctx));
-  main.append(explanationSection(result, plan));
+  main.append(explanationSection(result));
   main.append(alternativesSection(result, estimate));
   main.append(artifactsSection(plan, ctx));
 }
@@ -191,13 +188,13 @@ function gpuCountSection(search) {
   const priced = typeof search.gpuHourPrice === 'number';
   const bound = typeof search.maxIterationSeconds === 'number' ? search.maxIterationSeconds : null;
   const chosenGpus = Number(search.chosenGpus) || 0;
-  const chosen = search.candidates.find((c) => chosenGpus > 0 && Number(c.gpus) === chosenGpus);
-  const searched = search.candidates.filter((c) => c.searched).length;
+  const chosen = search.candidates.find((c) => chosenGpus > 0 && Number(GPU_COUNT.gpus(c)) === chosenGpus);
+  const searched = search.candidates.filter((c) => GPU_COUNT.searched(c)).length;
   const boundText = bound !== null ? `, iteration at most ${fmt.seconds(bound)}` : '';
   let summary;
   if (chosenGpus > 0) {
     summary = `${chosenGpus} of at most ${search.maxGpus} GPUs${boundText}: the fewest GPU-hours per trained token` +
-      (chosen ? ` (${significant(chosen.gpuHoursPerMillionTokens)} GPU-h per million tokens${priced ? `, cost ${significant(chosen.costPerMillionTokens)} per million tokens at ${significant(search.gpuHourPrice)} per GPU-hour` : ''})` : '') +
+      (chosen ? ` (${significant(GPU_COUNT.gpuHoursPerMillionTokens(chosen))} GPU-h per million tokens${priced ? `, cost ${significant(GPU_COUNT.costPerMillionTokens(chosen))} per million tokens at ${significant(search.gpuHourPrice)} per GPU-hour` : ''})` : '') +
       '.';
   } else {
     summary = `No GPU count up to ${search.maxGpus} GPUs has a plan${bound !== null ? ` within the ${fmt.seconds(bound)} iteration-time bound` : ''}.`;
@@ -210,16 +207,16 @@ function gpuCountSection(search) {
   section.append(
     table({
       testId: 'gpu-count-table',
-      rowClass: (c) => (chosenGpus > 0 && Number(c.gpus) === chosenGpus ? 'chosen' : null),
+      rowClass: (c) => (chosenGpus > 0 && Number(GPU_COUNT.gpus(c)) === chosenGpus ? 'chosen' : null),
       columns: [
-        { label: '', value: (c) => (chosenGpus > 0 && Number(c.gpus) === chosenGpus ? badge('ok', 'chosen') : '') },
-        { label: 'GPUs', num: true, value: (c) => fmt.integer(c.gpus) },
-        { label: 'Layout', value: (c) => c.layout ?? '–' },
-        { label: 'Iteration time', num: true, value: (c) => fmt.seconds(c.iterationTimeSeconds) },
-        { label: 'GPU-h per million tokens', num: true, value: (c) => significant(c.gpuHoursPerMillionTokens) },
-        ...(priced ? [{ label: 'Cost per million tokens', num: true, value: (c) => significant(c.costPerMillionTokens) }] : []),
-        { label: 'Planned by', value: (c) => (c.searched ? 'full search' : 'screening only') },
-        { label: 'Note', value: (c) => c.note || '' },
+        { label: '', value: (c) => (chosenGpus > 0 && Number(GPU_COUNT.gpus(c)) === chosenGpus ? badge('ok', 'chosen') : '') },
+        { label: 'GPUs', num: true, value: (c) => fmt.integer(GPU_COUNT.gpus(c)) },
+        { label: 'Layout', value: (c) => GPU_COUNT.layout(c) ?? '–' },
+        { label: 'Iteration time', num: true, value: (c) => fmt.seconds(GPU_COUNT.iterationTimeSeconds(c)) },
+        { label: 'GPU-h per million tokens', num: true, value: (c) => significant(GPU_COUNT.gpuHoursPerMillionTokens(c)) },
+        ...(priced ? [{ label: 'Cost per million tokens', num: true, value: (c) => significant(GPU_COUNT.costPerMillionTokens(c)) }] : []),
+        { label: 'Planned by', value: (c) => (GPU_COUNT.searched(c) ? 'full search' : 'screening only') },
+        { label: 'Note', value: (c) => GPU_COUNT.note(c) || '' },
       ],
       rows: search.candidates,
     }),
@@ -264,10 +261,7 @@ function breakdownSection(estimate, ctx) {
 }
 
 function headroomOf(plan) {
-  const problem = (documentOf(plan.result) || {}).problem || {};
-  const options = (plan.request && plan.request.options) || {};
-  const value = problem.headroomFraction ?? options.headroomFraction;
-  return typeof value === 'number' ? value : 0;
+  return PLAN_DOCUMENT.headroomFraction(PLAN.document(plan)) ?? PLAN.headroomFraction(plan) ?? 0;
 }
 
 function memorySection(estimate, plan, ctx) {
@@ -334,33 +328,26 @@ function memorySection(estimate, plan, ctx) {
   return section;
 }
 
-function microBatchesOf(plan, result, estimate, layout) {
-  const direct = pick(estimate, 'microBatches', 'numMicroBatches', 'microBatchCount') ?? pick(result, 'microBatches', 'numMicroBatches') ?? pick(layout, 'microBatches', 'numMicroBatches');
-  if (direct) return Number(direct);
-  const request = plan.request || {};
-  const global = pick(result.problem, 'globalBatchSequences') ?? pick(request.goal, 'globalBatchSequences');
-  const micro = pick(layout, 'microBatchSequences', 'microBatchSize', 'microBatch') ?? pick(result, 'microBatchSequences', 'microBatchSize') ?? 1;
-  const d = degrees(layout);
-  return global ? Math.max(1, Math.round(global / (d.dp * micro))) : undefined;
+/** Micro-batches per iteration: the global batch over the data-parallel replicas' micro-batches. */
+function microBatchesOf(result, layout) {
+  const global = PLAN_DOCUMENT.globalBatchSequences(result);
+  const micro = LAYOUT.microBatchSequences(layout) ?? 1;
+  return global ? Math.max(1, Math.round(global / (degrees(layout).dp * micro))) : undefined;
 }
 
 function timelineSection(plan, result, estimate, ctx) {
-  const layout = result.layout || {};
+  const layout = PLAN_DOCUMENT.layout(result);
   const d = degrees(layout);
   const parts = breakdownOf(estimate);
   const section = h('section', { 'aria-labelledby': 'timeline-heading' }, h('h2', { id: 'timeline-heading' }, 'Pipeline timeline'));
-  const m = microBatchesOf(plan, result, estimate, layout);
-  const computeTotal = breakdownValue(parts, /^compute/i);
-  let forwardTotal = breakdownValue(parts, /^forward/i);
-  let backwardTotal = breakdownValue(parts, /^backward/i);
-  if ((forwardTotal === undefined || backwardTotal === undefined) && computeTotal !== undefined) {
-    // One compute figure for forward and backward: a backward pass costs two forward passes (activation and weight
-    // gradients; Narayanan et al., SC'21 §3.2), so a third of it is forward.
-    forwardTotal = computeTotal / 3;
-    backwardTotal = (computeTotal * 2) / 3;
-  }
-  const recomputeTotal = breakdownValue(parts, /^recompute/i) || 0;
-  if (!m || forwardTotal === undefined || backwardTotal === undefined) {
+  const m = microBatchesOf(result, layout);
+  const computeTotal = breakdownValue(parts, 'computeSeconds');
+  // One compute figure for forward and backward: a backward pass costs two forward passes (activation and weight
+  // gradients; Narayanan et al., SC'21 §3.2), so a third of it is forward.
+  const forwardTotal = computeTotal / 3;
+  const backwardTotal = (computeTotal * 2) / 3;
+  const recomputeTotal = breakdownValue(parts, 'recomputeSeconds') || 0;
+  if (!m || computeTotal === undefined) {
     section.append(emptyState('The timeline needs the number of micro-batches and the compute time per iteration, which this estimate does not give.'));
     return section;
   }
@@ -368,7 +355,7 @@ function timelineSection(plan, result, estimate, ctx) {
   const forwardSeconds = forwardTotal / m;
   const backwardSeconds = (backwardTotal + recomputeTotal) / m;
   const schedule = oneFOneB({ stages: d.pp, microBatches: m, forwardSeconds, backwardSeconds, virtualStages: d.vpp });
-  const apiBubble = breakdownValue(parts, /bubble/i);
+  const apiBubble = breakdownValue(parts, 'pipelineBubbleSeconds');
   section.append(
     h(
       'p',
@@ -450,8 +437,8 @@ function placementSection(placement, ctx) {
   const nodeIndex = new Map(nodes.map((n, i) => [n, i]));
   const gpuMax = Math.max(...placement.map((r) => Number(r.gpu))) + 1;
   const gpus = Array.from({ length: gpuMax }, (_, g) => `GPU ${g}`);
-  const stages = Math.max(...placement.map((r) => Number(r.pp ?? 0))) + 1;
-  const groups = Math.max(...placement.map((r) => Number(r.dp ?? 0))) + 1;
+  const stages = Math.max(...placement.map((r) => r.pp)) + 1;
+  const groups = Math.max(...placement.map((r) => r.dp)) + 1;
   let colourBy = 'pp';
   const picker = h(
     'div',
@@ -463,7 +450,7 @@ function placementSection(placement, ctx) {
   const box = h('div', { class: nodes.length > 16 ? 'chart tall' : 'chart', id: 'placement-chart' });
   section.append(h('p', { class: 'hint' }, `${placement.length} ranks on ${nodes.length} node${nodes.length === 1 ? '' : 's'}; each cell shows the rank and its (tp, pp, dp) coordinates.`), picker, box);
   const optionFor = (key) => ({
-    tooltip: { formatter: (p) => { const r = placement[p.dataIndex]; return `rank ${r.rank} on ${r.node} GPU ${r.gpu}<br>tp ${r.tp} · cp ${r.cp ?? 0} · pp ${r.pp} · dp ${r.dp}`; } },
+    tooltip: { formatter: (p) => { const r = placement[p.dataIndex]; return `rank ${r.rank} on ${r.node} GPU ${r.gpu}<br>tp ${r.tp} · cp ${r.cp} · pp ${r.pp} · dp ${r.dp}`; } },
     grid: { left: 90, right: 20, top: 30, bottom: 10 },
     xAxis: { type: 'category', data: gpus, position: 'top' },
     yAxis: { type: 'category', data: nodes, inverse: true, axisLabel: { interval: nodes.length > 40 ? 'auto' : 0 } },
@@ -472,7 +459,7 @@ function placementSection(placement, ctx) {
       {
         type: 'heatmap',
         progressive: 0,
-        data: placement.map((r) => [Number(r.gpu), nodeIndex.get(String(r.node)), Number(r[key] ?? 0), r.rank]),
+        data: placement.map((r) => [Number(r.gpu), nodeIndex.get(String(r.node)), r[key], r.rank]),
         label: { show: placement.length <= 256, fontSize: 10, lineHeight: 13, color: '#fff', formatter: (p) => { const r = placement[p.dataIndex]; return `r${r.rank}\n${key === 'pp' ? 's' : 'd'}${r[key]}`; } },
         itemStyle: { borderColor: '#fff', borderWidth: 1 },
       },
@@ -504,8 +491,8 @@ function placementSection(placement, ctx) {
   return section;
 }
 
-function explanationSection(result, plan) {
-  const groups = explanationGroups(result, plan);
+function explanationSection(result) {
+  const groups = explanationGroups(result);
   return h(
     'section',
     { 'aria-labelledby': 'explanation-heading' },
@@ -521,26 +508,25 @@ function explanationSection(result, plan) {
 }
 
 function alternativesSection(result, estimate) {
-  const alternatives = Array.isArray(result.alternatives) ? result.alternatives : [];
+  const alternatives = PLAN_DOCUMENT.alternatives(result) || [];
   const section = h('section', { 'aria-labelledby': 'alternatives-heading' }, h('h2', { id: 'alternatives-heading' }, 'Alternatives'));
   if (!alternatives.length) {
     section.append(emptyState('No alternatives were kept for this plan (ask for more with the top-K option).'));
     return section;
   }
-  const chosen = pick(estimate, 'iterationTimeSeconds');
-  const rows = [{ chosen: true, layout: result.layout, estimate }, ...alternatives.map((a) => ({ chosen: false, layout: a.layout || a, estimate: estimateOf(a) || a, reason: pick(a, 'reason', 'whyNot', 'note') }))];
+  const chosen = ESTIMATE.iterationTimeSeconds(estimate);
+  const rows = [{ chosen: true, layout: PLAN_DOCUMENT.layout(result), estimate }, ...alternatives.map((a) => ({ chosen: false, layout: ALTERNATIVE.layout(a), estimate: ALTERNATIVE.estimate(a) }))];
   section.append(
     table({
       testId: 'alternatives-table',
       columns: [
         { label: '', value: (r) => (r.chosen ? badge('ok', 'chosen') : '') },
         { label: 'Layout', value: (r) => describeLayout(r.layout) },
-        { label: 'Iteration time', num: true, value: (r) => fmt.seconds(pick(r.estimate, 'iterationTimeSeconds')) },
-        { label: 'vs chosen', num: true, value: (r) => (chosen && pick(r.estimate, 'iterationTimeSeconds') ? `${((pick(r.estimate, 'iterationTimeSeconds') / chosen - 1) * 100).toFixed(1)} %` : '–') },
-        { label: 'Tokens/s per GPU', num: true, value: (r) => fmt.integer(pick(r.estimate, 'tokensPerSecondPerGpu')) },
-        { label: 'MFU', num: true, value: (r) => fmt.percent(pick(r.estimate, 'mfu')) },
-        { label: 'Peak memory', num: true, value: (r) => fmt.gib(pick(r.estimate, 'peakMemoryBytes')) },
-        { label: 'Note', value: (r) => r.reason || '' },
+        { label: 'Iteration time', num: true, value: (r) => fmt.seconds(ESTIMATE.iterationTimeSeconds(r.estimate)) },
+        { label: 'vs chosen', num: true, value: (r) => `${((ESTIMATE.iterationTimeSeconds(r.estimate) / chosen - 1) * 100).toFixed(1)} %` },
+        { label: 'Tokens/s per GPU', num: true, value: (r) => fmt.integer(ESTIMATE.tokensPerSecondPerGpu(r.estimate)) },
+        { label: 'MFU', num: true, value: (r) => fmt.percent(ESTIMATE.mfu(r.estimate)) },
+        { label: 'Peak memory', num: true, value: (r) => fmt.gib(ESTIMATE.peakMemoryBytes(r.estimate)) },
       ],
       rows,
     }),
@@ -548,16 +534,10 @@ function alternativesSection(result, estimate) {
   return section;
 }
 
-function artifactKinds(plan) {
-  const listed = plan.artifacts || (plan._links && plan._links.artifacts);
-  if (Array.isArray(listed) && listed.length) return listed.map((a) => (typeof a === 'string' ? a : pick(a, 'kind', 'name'))).filter(Boolean);
-  return ARTIFACT_KINDS;
-}
-
 function artifactsSection(plan, ctx) {
-  const id = pick(plan, 'id', 'planId');
+  const id = PLAN.id(plan);
   const section = h('section', { 'aria-labelledby': 'artifacts-heading' }, h('h2', { id: 'artifacts-heading' }, 'Launch artifacts'));
-  for (const kind of artifactKinds(plan)) {
+  for (const kind of ARTIFACT_KINDS) {
     const pre = h('pre', { class: 'artifact', id: `artifact-${kind}`, tabindex: '0', 'aria-label': `${kind} artifact` }, 'loading…');
     const copy = h('button', { type: 'button', class: 'secondary', disabled: true }, 'Copy');
     const download = h('a', { class: 'artifact-download', 'data-kind': kind, hidden: true }, `Download ${kind}`);

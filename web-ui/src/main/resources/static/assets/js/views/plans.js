@@ -1,12 +1,11 @@
-// Plans: the plans the service knows, newest first, with their status and predicted iteration time.
-import { api, asList } from '../api.js';
+// Plans: the plans the service knows, newest first, with their status and solve progress.
+import { api } from '../api.js';
 import { emptyState, fmt, h, table } from '../dom.js';
-import { describeLayout, pick } from '../layout.js';
-import { estimateOf, idOf, resultOf, statusOf } from '../plan-model.js';
+import { PLAN_SUMMARY } from '../fields.js';
 
 export async function render(main, params, ctx) {
   main.append(h('h1', {}, 'Plans'), h('p', {}, h('a', { href: '#/plans/new' }, 'Request a new plan')));
-  const plans = asList(await api.get('/plans'), 'plans');
+  const plans = await api.get('/plans');
   if (!ctx.isCurrent()) return;
   if (!plans.length) {
     main.append(emptyState('No plans yet. Request one on the New plan page: choose a cluster, a model and the batch, and the planner searches layouts and placements.', h('a', { href: '#/plans/new' }, 'New plan')));
@@ -16,13 +15,11 @@ export async function render(main, params, ctx) {
     table({
       testId: 'plans-table',
       columns: [
-        { label: 'Plan', value: (p) => h('a', { href: `#/plans/${encodeURIComponent(idOf(p))}` }, String(idOf(p))) },
-        { label: 'Status', value: (p) => statusOf(p).toLowerCase() },
-        { label: 'Cluster', value: (p) => pick(p.request || p, 'cluster', 'clusterName') },
-        { label: 'Model', value: (p) => { const m = pick(p.request || p, 'model', 'modelName'); return typeof m === 'object' && m ? pick(m, 'name') || 'custom' : m; } },
-        { label: 'Layout', value: (p) => (resultOf(p) ? describeLayout(resultOf(p).layout) : '–') },
-        { label: 'Iteration time', num: true, value: (p) => fmt.seconds(pick(estimateOf(resultOf(p)), 'iterationTimeSeconds') ?? pick(p, 'iterationTimeSeconds', 'bestIterationTimeSeconds')) },
-        { label: 'Created', value: (p) => fmt.instant(pick(p, 'createdAt', 'submittedAt')) },
+        { label: 'Plan', value: (p) => h('a', { href: `#/plans/${encodeURIComponent(PLAN_SUMMARY.id(p))}` }, PLAN_SUMMARY.id(p)) },
+        { label: 'Status', value: (p) => PLAN_SUMMARY.status(p).toLowerCase() },
+        { label: 'Cluster', value: (p) => PLAN_SUMMARY.cluster(p) },
+        { label: 'Progress', num: true, value: (p) => fmt.percent(PLAN_SUMMARY.progress(p), 0) },
+        { label: 'Created', value: (p) => fmt.instant(PLAN_SUMMARY.createdAt(p)) },
       ],
       rows: plans,
     }),
