@@ -9,6 +9,7 @@ import dev.trainingplanner.engine.plan.PlanRequest;
 import dev.trainingplanner.engine.plan.SearchOptions;
 import dev.trainingplanner.engine.profile.ClusterConverter;
 import dev.trainingplanner.engine.profile.ClusterProfile;
+import dev.trainingplanner.engine.profile.ClusterProfile.GpuProfile;
 import dev.trainingplanner.engine.profile.ClusterProfile.IntraNodeProfile;
 import dev.trainingplanner.engine.profile.ClusterProfile.NodeProfile;
 import dev.trainingplanner.engine.profile.ProfiledCluster;
@@ -22,7 +23,11 @@ public final class TestProblems {
     private TestProblems() {}
 
     public static ProfiledCluster cluster(SyntheticClusters.Spec spec) {
-        return new ClusterConverter().convert(SyntheticClusters.generate(spec), Set.of(), Set.of());
+        return convert(SyntheticClusters.generate(spec));
+    }
+
+    public static ProfiledCluster convert(ClusterProfile profile) {
+        return new ClusterConverter().convert(profile, Set.of(), Set.of());
     }
 
     /**
@@ -30,7 +35,12 @@ public final class TestProblems {
      * the GPU order inside a node decides whether a tensor-parallel group of 4 stays on one island.
      */
     public static ProfiledCluster islands(int nodeCount) {
-        ClusterProfile base = SyntheticClusters.generate(SyntheticClusters.Spec.healthy("islands", nodeCount, 8));
+        return convert(islandsProfile(SyntheticClusters.Spec.healthy("islands", nodeCount, 8)));
+    }
+
+    /** The nodes and links of {@code spec} (8 GPUs per node), each node with the two NVLink islands above. */
+    public static ClusterProfile islandsProfile(SyntheticClusters.Spec spec) {
+        ClusterProfile base = SyntheticClusters.generate(spec);
         List<List<Double>> bandwidth = new ArrayList<>();
         for (int a = 0; a < 8; a++) {
             List<Double> row = new ArrayList<>();
@@ -40,13 +50,32 @@ public final class TestProblems {
             bandwidth.add(row);
         }
         List<NodeProfile> nodes = base.nodes().stream()
-                .map(n -> new NodeProfile(n.name(), n.gpus(), new IntraNodeProfile(bandwidth, null, null), null, null))
+                .map(n -> new NodeProfile(
+                        n.name(), n.gpus(), new IntraNodeProfile(bandwidth, null, null), n.compute(), null))
                 .toList();
-        return new ClusterConverter()
-                .convert(
-                        new ClusterProfile("islands", null, nodes, base.links(), base.defaultLink()),
-                        Set.of(),
-                        Set.of());
+        return new ClusterProfile(base.name(), null, nodes, base.links(), base.defaultLink());
+    }
+
+    /** {@code profile} with {@code usedBytes} of memory taken by other processes on GPUs 0..gpus−1 of {@code node}. */
+    public static ClusterProfile occupied(ClusterProfile profile, int node, int gpus, long usedBytes) {
+        List<NodeProfile> nodes = new ArrayList<>(profile.nodes());
+        NodeProfile changed = nodes.get(node);
+        List<GpuProfile> gpuList = changed.gpus().stream()
+                .map(g -> g.index() < gpus
+                        ? new GpuProfile(
+                                g.index(),
+                                g.type(),
+                                g.memoryBytes(),
+                                usedBytes,
+                                g.relativeSpeed(),
+                                g.peakTflops(),
+                                g.source())
+                        : g)
+                .toList();
+        nodes.set(
+                node,
+                new NodeProfile(changed.name(), gpuList, changed.intraNode(), changed.compute(), changed.measuredAt()));
+        return new ClusterProfile(profile.name(), profile.measuredAt(), nodes, profile.links(), profile.defaultLink());
     }
 
     public static PlanRequest request(ProfiledCluster cluster, String model, int seqLen, int globalBatch, int gpus) {

@@ -86,47 +86,12 @@ public final class PlacementSearch {
             Duration timeLimit,
             Consumer<Improvement> onImprovement) {
         PlacementSolution problem = PlacementProblem.create(layouts, space);
-        TerminationConfig localSearchTermination = new TerminationConfig();
-        if (timeLimit != null) {
-            localSearchTermination.setSpentLimit(timeLimit);
-        }
-        if (steps != null) {
-            localSearchTermination.setStepCountLimit(steps);
-            localSearchTermination.setMoveCountLimit(MOVES_PER_STEP_LIMIT * steps);
-        } else if (timeLimit == null) {
-            int defaultSteps = defaultSteps(space.nodesUsed());
-            localSearchTermination.setStepCountLimit(defaultSteps);
-            localSearchTermination.setUnimprovedStepCountLimit(defaultUnimprovedSteps(space.nodesUsed()));
-            localSearchTermination.setMoveCountLimit(MOVES_PER_STEP_LIMIT * defaultSteps);
-        }
-        SolverConfig config = new SolverConfig()
-                .withSolutionClass(PlacementSolution.class)
-                .withEntityClasses(LayoutSelection.class, NodeSlot.class, GpuPosition.class)
-                .withScoreDirectorFactory(new ScoreDirectorFactoryConfig()
-                        .withIncrementalScoreCalculatorClass(PlacementScoreCalculator.class))
-                .withEnvironmentMode(EnvironmentMode.NO_ASSERT)
-                .withRandomSeed(seed)
-                .withPhases(
-                        new CustomPhaseConfig().withCustomPhaseCommandClassList(List.of(GoodOrderConstruction.class)),
-                        new ConstructionHeuristicPhaseConfig()
-                                .withEntityPlacerConfig(new QueuedEntityPlacerConfig()
-                                        .withEntitySelectorConfig(
-                                                new EntitySelectorConfig(LayoutSelection.class).withId(LAYOUT_ENTITY))
-                                        .withMoveSelectorConfigList(List.of(new ChangeMoveSelectorConfig()
-                                                .withEntitySelectorConfig(
-                                                        new EntitySelectorConfig().withMimicSelectorRef(LAYOUT_ENTITY))
-                                                .withValueSelectorConfig(
-                                                        new ValueSelectorConfig(LayoutSelection.LAYOUT))))),
-                        new CustomPhaseConfig().withCustomPhaseCommandClassList(List.of(GpuOrderPhase.class)),
-                        new LocalSearchPhaseConfig()
-                                .withMoveSelectorConfig(moves(
-                                        layouts.size(),
-                                        !problem.getGpuPositions().isEmpty()))
-                                .withAcceptorConfig(new LocalSearchAcceptorConfig()
-                                        .withSimulatedAnnealingStartingTemperature(startingTemperature(layouts)))
-                                .withForagerConfig(new LocalSearchForagerConfig().withAcceptedCountLimit(1))
-                                .withTerminationConfig(localSearchTermination),
-                        new CustomPhaseConfig().withCustomPhaseCommandClassList(List.of(GpuOrderPhase.class)));
+        SolverConfig config = solverConfig(
+                layouts,
+                !problem.getGpuPositions().isEmpty(),
+                seed,
+                localSearchTermination(space, steps, timeLimit),
+                EnvironmentMode.NO_ASSERT);
         Solver<PlacementSolution> solver =
                 SolverFactory.<PlacementSolution>create(config).buildSolver();
         List<Progress> curve = new ArrayList<>();
@@ -149,6 +114,68 @@ public final class PlacementSearch {
         long total = (System.nanoTime() - start) / 1_000_000;
         long calculations = ((DefaultSolver<PlacementSolution>) solver).getScoreCalculationCount();
         return new Result(best, firstFeasible[0], total, calculations, curve);
+    }
+
+    /**
+     * The local-search termination: a step budget (with the evaluated moves capped too), a wall-clock limit, or, with
+     * neither, the default step budget with an early stop.
+     */
+    static TerminationConfig localSearchTermination(SearchSpace space, Integer steps, Duration timeLimit) {
+        TerminationConfig termination = new TerminationConfig();
+        if (timeLimit != null) {
+            termination.setSpentLimit(timeLimit);
+        }
+        if (steps != null) {
+            termination.setStepCountLimit(steps);
+            termination.setMoveCountLimit(MOVES_PER_STEP_LIMIT * steps);
+        } else if (timeLimit == null) {
+            int defaultSteps = defaultSteps(space.nodesUsed());
+            termination.setStepCountLimit(defaultSteps);
+            termination.setUnimprovedStepCountLimit(defaultUnimprovedSteps(space.nodesUsed()));
+            termination.setMoveCountLimit(MOVES_PER_STEP_LIMIT * defaultSteps);
+        }
+        return termination;
+    }
+
+    /**
+     * The solver configuration of the search. Planning runs in {@link EnvironmentMode#NO_ASSERT}; the tests run the
+     * same configuration in {@link EnvironmentMode#FULL_ASSERT}, which recalculates the score from scratch after every
+     * move and its undo.
+     *
+     * @param gpuOrders whether some node's GPU order is a decision (then GPU swaps are selected)
+     */
+    static SolverConfig solverConfig(
+            List<LayoutCandidate> layouts,
+            boolean gpuOrders,
+            long seed,
+            TerminationConfig localSearchTermination,
+            EnvironmentMode environmentMode) {
+        return new SolverConfig()
+                .withSolutionClass(PlacementSolution.class)
+                .withEntityClasses(LayoutSelection.class, NodeSlot.class, GpuPosition.class)
+                .withScoreDirectorFactory(new ScoreDirectorFactoryConfig()
+                        .withIncrementalScoreCalculatorClass(PlacementScoreCalculator.class))
+                .withEnvironmentMode(environmentMode)
+                .withRandomSeed(seed)
+                .withPhases(
+                        new CustomPhaseConfig().withCustomPhaseCommandClassList(List.of(GoodOrderConstruction.class)),
+                        new ConstructionHeuristicPhaseConfig()
+                                .withEntityPlacerConfig(new QueuedEntityPlacerConfig()
+                                        .withEntitySelectorConfig(
+                                                new EntitySelectorConfig(LayoutSelection.class).withId(LAYOUT_ENTITY))
+                                        .withMoveSelectorConfigList(List.of(new ChangeMoveSelectorConfig()
+                                                .withEntitySelectorConfig(
+                                                        new EntitySelectorConfig().withMimicSelectorRef(LAYOUT_ENTITY))
+                                                .withValueSelectorConfig(
+                                                        new ValueSelectorConfig(LayoutSelection.LAYOUT))))),
+                        new CustomPhaseConfig().withCustomPhaseCommandClassList(List.of(GpuOrderPhase.class)),
+                        new LocalSearchPhaseConfig()
+                                .withMoveSelectorConfig(moves(layouts.size(), gpuOrders))
+                                .withAcceptorConfig(new LocalSearchAcceptorConfig()
+                                        .withSimulatedAnnealingStartingTemperature(startingTemperature(layouts)))
+                                .withForagerConfig(new LocalSearchForagerConfig().withAcceptedCountLimit(1))
+                                .withTerminationConfig(localSearchTermination),
+                        new CustomPhaseConfig().withCustomPhaseCommandClassList(List.of(GpuOrderPhase.class)));
     }
 
     /**
