@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.trainingplanner.api.job.PlanningGoal;
 import dev.trainingplanner.api.job.PlanningOptions;
 import dev.trainingplanner.costmodel.model.ModelSpec;
-import dev.trainingplanner.engine.profile.ClusterProfile;
+import dev.trainingplanner.profile.ClusterProfile;
 
 /** Runs one solve on the planner engine; the REST layer stores what it reports. */
 public interface PlanSolver {
