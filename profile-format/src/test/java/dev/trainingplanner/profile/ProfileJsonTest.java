@@ -16,9 +16,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The JSON text of the format. {@code every-key.json} uses every key and was written by the profiler agent's own
- * writer before the format had one home (the planner's writer of that time wrote the same bytes): agents, stored
- * profiles and scripts depend on that text, so it must not change.
+ * The JSON text of the format. {@code every-key.json} uses every key, in the text profiles have always been written
+ * in (agent 0.1.0's {@code once} output): agents, stored profiles and scripts depend on that text, so it must not
+ * change.
  */
 class ProfileJsonTest {
 
