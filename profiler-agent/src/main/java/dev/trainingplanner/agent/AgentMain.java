@@ -4,11 +4,12 @@ import dev.trainingplanner.agent.cli.AgentOptions;
 import dev.trainingplanner.agent.cli.UsageException;
 import dev.trainingplanner.agent.network.MeasurementServer;
 import dev.trainingplanner.agent.network.PeerDirectory;
-import dev.trainingplanner.agent.profile.ClusterProfile;
-import dev.trainingplanner.agent.profile.ProfileJson;
 import dev.trainingplanner.agent.profile.ProfileMerger;
 import dev.trainingplanner.agent.upload.ProfileUploader;
 import dev.trainingplanner.agent.upload.Spool;
+import dev.trainingplanner.profile.ClusterProfile;
+import dev.trainingplanner.profile.InvalidProfileException;
+import dev.trainingplanner.profile.ProfileJson;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -188,8 +189,8 @@ public final class AgentMain {
 
     private static ClusterProfile readProfile(Path file) {
         try {
-            return ProfileJson.read(Files.readString(file));
-        } catch (IOException e) {
+            return ProfileJson.parse(Files.readString(file));
+        } catch (IOException | InvalidProfileException e) {
             throw new IllegalArgumentException(file + " is not a readable profile: " + e.getMessage());
         }
     }

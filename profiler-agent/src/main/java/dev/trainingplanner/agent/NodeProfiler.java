@@ -14,10 +14,10 @@ import dev.trainingplanner.agent.gpu.NvidiaSmiProbe;
 import dev.trainingplanner.agent.network.MeasurementServer;
 import dev.trainingplanner.agent.network.NetworkMeasurement;
 import dev.trainingplanner.agent.network.PeerDirectory;
-import dev.trainingplanner.agent.profile.ClusterProfile;
-import dev.trainingplanner.agent.profile.ComputeStats;
-import dev.trainingplanner.agent.profile.LinkProfile;
-import dev.trainingplanner.agent.profile.NodeProfile;
+import dev.trainingplanner.profile.ClusterProfile;
+import dev.trainingplanner.profile.ClusterProfile.ComputeStatistics;
+import dev.trainingplanner.profile.ClusterProfile.LinkProfile;
+import dev.trainingplanner.profile.ClusterProfile.NodeProfile;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -81,16 +81,16 @@ final class NodeProfiler {
                 fastestSeconds = Math.min(fastestSeconds, peerSeconds);
             }
         }
-        ComputeStats compute = null;
+        ComputeStatistics compute = null;
         if (straggling != null) {
             // Relative to the fastest node this one exchanged medians with (itself when alone).
             double relativeSpeed = Math.round(fastestSeconds / computeSeconds * 10000.0) / 10000.0;
-            compute = new ComputeStats(
+            compute = new ComputeStatistics(
                     relativeSpeed,
                     Math.round(straggling.slowProbability() * 10000.0) / 10000.0,
                     Math.round(straggling.slowdown() * 10000.0) / 10000.0);
         }
-        Instant now = Instant.now();
+        String now = Instant.now().toString();
         NodeProfile node = new NodeProfile(options.node(), gpus.gpus(), gpus.intraNode(), compute, now);
         return new Measurement(new ClusterProfile(options.cluster(), now, List.of(node), links, null), problems);
     }

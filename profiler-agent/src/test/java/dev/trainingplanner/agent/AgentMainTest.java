@@ -3,9 +3,9 @@ package dev.trainingplanner.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.trainingplanner.agent.profile.ClusterProfile;
-import dev.trainingplanner.agent.profile.GpuProfile;
-import dev.trainingplanner.agent.profile.ProfileJson;
+import dev.trainingplanner.profile.ClusterProfile;
+import dev.trainingplanner.profile.ClusterProfile.GpuProfile;
+import dev.trainingplanner.profile.ProfileJson;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -119,7 +119,7 @@ class AgentMainTest {
                 "0"));
 
         assertThat(code).isZero();
-        ClusterProfile profile = ProfileJson.read(Files.readString(profileFile));
+        ClusterProfile profile = ProfileJson.parse(Files.readString(profileFile));
         assertThat(profile.name()).isEqualTo("lab");
         assertThat(profile.measuredAt()).isNotNull();
         assertThat(profile.links()).isEmpty();
@@ -148,7 +148,7 @@ class AgentMainTest {
                 "0"));
 
         assertThat(code).isZero();
-        ClusterProfile profile = ProfileJson.read(out.toString(StandardCharsets.UTF_8));
+        ClusterProfile profile = ProfileJson.parse(out.toString(StandardCharsets.UTF_8));
         assertThat(profile.nodes().get(0).gpus()).isEmpty();
         assertThat(profile.nodes().get(0).compute()).isNull();
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("nvidia-smi not found");
@@ -192,7 +192,7 @@ class AgentMainTest {
 
             assertThat(code).isZero();
             assertThat(bodies).hasSize(2);
-            assertThat(ProfileJson.read(bodies.get(1)).nodes().get(0).name()).isEqualTo("cpu-1");
+            assertThat(ProfileJson.parse(bodies.get(1)).nodes().get(0).name()).isEqualTo("cpu-1");
         } finally {
             planner.stop(0);
         }
@@ -228,7 +228,7 @@ class AgentMainTest {
 
         assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isEqualTo(3);
         assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(15));
-        assertThat(ProfileJson.read(Files.readString(profileFile)).links()).isEmpty();
+        assertThat(ProfileJson.parse(Files.readString(profileFile)).links()).isEmpty();
         assertThat(err.toString(StandardCharsets.UTF_8))
                 .contains("not measured: peer b (127.0.0.1:" + closedPort + ") unreachable");
     }
@@ -262,7 +262,7 @@ class AgentMainTest {
                 dir.resolve("b.json").toString()));
 
         assertThat(code).isZero();
-        assertThat(ProfileJson.read(Files.readString(merged)).nodes()).hasSize(2);
+        assertThat(ProfileJson.parse(Files.readString(merged)).nodes()).hasSize(2);
         assertThat(run(List.of(
                         "merge",
                         "--out",

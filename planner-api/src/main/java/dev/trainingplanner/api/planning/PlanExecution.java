@@ -8,7 +8,7 @@ import dev.trainingplanner.api.model.Models;
 import dev.trainingplanner.api.problem.ClientMistake;
 import dev.trainingplanner.api.profile.ProfileStore;
 import dev.trainingplanner.costmodel.InvalidInputException;
-import dev.trainingplanner.engine.profile.InvalidProfileException;
+import dev.trainingplanner.profile.InvalidProfileException;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

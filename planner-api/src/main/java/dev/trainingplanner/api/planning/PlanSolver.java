@@ -5,7 +5,7 @@ import dev.trainingplanner.api.job.PlanningGoal;
 import dev.trainingplanner.api.job.PlanningOptions;
 import dev.trainingplanner.costmodel.model.ModelSpec;
 import dev.trainingplanner.engine.output.PlanDocument;
-import dev.trainingplanner.engine.profile.ClusterProfile;
+import dev.trainingplanner.profile.ClusterProfile;
 import io.swagger.v3.oas.annotations.media.Schema;
 
 /** Runs one solve on the planner engine; the REST layer stores what it reports. */

@@ -6,7 +6,8 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.trainingplanner.costmodel.InvalidInputException;
-import dev.trainingplanner.engine.profile.InvalidProfileException;
+import dev.trainingplanner.profile.InvalidProfileException;
+import dev.trainingplanner.profile.JsonPlace;
 import java.net.URI;
 import java.util.List;
 import org.springframework.dao.DataAccessResourceFailureException;
@@ -172,17 +173,7 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     }
 
     static String path(List<JsonMappingException.Reference> references) {
-        StringBuilder where = new StringBuilder();
-        for (JsonMappingException.Reference reference : references) {
-            if (reference.getFieldName() != null) {
-                if (!where.isEmpty()) {
-                    where.append('.');
-                }
-                where.append(reference.getFieldName());
-            } else if (reference.getIndex() >= 0) {
-                where.append('[').append(reference.getIndex()).append(']');
-            }
-        }
-        return where.isEmpty() ? "(body)" : where.toString();
+        String place = JsonPlace.of(references);
+        return place.isEmpty() ? "(body)" : place;
     }
 }

@@ -1,10 +1,10 @@
 package dev.trainingplanner.api.profile;
 
 import dev.trainingplanner.api.problem.ClientMistake;
-import dev.trainingplanner.engine.profile.ClusterProfile;
-import dev.trainingplanner.engine.profile.ClusterProfile.GpuProfile;
-import dev.trainingplanner.engine.profile.ClusterProfile.LinkProfile;
-import dev.trainingplanner.engine.profile.ClusterProfile.NodeProfile;
+import dev.trainingplanner.profile.ClusterProfile;
+import dev.trainingplanner.profile.ClusterProfile.GpuProfile;
+import dev.trainingplanner.profile.ClusterProfile.LinkProfile;
+import dev.trainingplanner.profile.ClusterProfile.NodeProfile;
 
 /**
  * Upper bounds that no real cluster reaches, so that a unit mix-up (bits for bytes, ns for µs) or a corrupted number

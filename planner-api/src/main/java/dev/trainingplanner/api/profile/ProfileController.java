@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.trainingplanner.api.problem.ApiExceptionHandler;
 import dev.trainingplanner.api.problem.ClientMistake;
 import dev.trainingplanner.api.security.Caller;
-import dev.trainingplanner.engine.profile.ClusterProfile;
+import dev.trainingplanner.profile.ClusterProfile;
+import dev.trainingplanner.profile.ProfileJson;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,7 +68,7 @@ class ProfileController {
                         m.measuredAt(),
                         m.receivedAt(),
                         m.stale(),
-                        ProfileJson.MAPPER.readTree(m.body()));
+                        ProfileJson.reader(JsonNode.class).readTree(m.body()));
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException("stored measurement of " + m.subject() + " is not JSON", e);
             }
@@ -116,7 +117,7 @@ class ProfileController {
 
     private static ClusterProfile parse(String body) {
         try {
-            ClusterProfile profile = ProfileJson.MAPPER.readValue(body, ClusterProfile.class);
+            ClusterProfile profile = ProfileJson.reader(ClusterProfile.class).readValue(body);
             if (profile == null) {
                 throw ClientMistake.invalid("(body)", "the body must be a cluster-profile JSON object");
             }

@@ -1,13 +1,15 @@
 package dev.trainingplanner.api.profile;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.trainingplanner.api.cluster.Cluster;
 import dev.trainingplanner.api.cluster.Clusters;
 import dev.trainingplanner.api.problem.ClientMistake;
-import dev.trainingplanner.engine.profile.ClusterProfile;
-import dev.trainingplanner.engine.profile.ClusterProfile.DefaultLink;
-import dev.trainingplanner.engine.profile.ClusterProfile.LinkProfile;
-import dev.trainingplanner.engine.profile.ClusterProfile.NodeProfile;
-import dev.trainingplanner.engine.profile.ClusterProfileReader;
+import dev.trainingplanner.profile.ClusterProfile;
+import dev.trainingplanner.profile.ClusterProfile.DefaultLink;
+import dev.trainingplanner.profile.ClusterProfile.LinkProfile;
+import dev.trainingplanner.profile.ClusterProfile.NodeProfile;
+import dev.trainingplanner.profile.ClusterProfileValidator;
+import dev.trainingplanner.profile.ProfileJson;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,7 +41,7 @@ public class ProfileStore {
 
     private final JdbcTemplate jdbc;
     private final Clusters clusters;
-    private final ClusterProfileReader reader = new ClusterProfileReader();
+    private final ClusterProfileValidator validator = new ClusterProfileValidator();
     private final Duration staleAfter;
 
     ProfileStore(
@@ -85,7 +87,7 @@ public class ProfileStore {
         PlausibilityLimits.check(upload);
         Instant now = Instant.now();
         Instant uploadMeasuredAt = instant(upload.measuredAt(), "measuredAt", now);
-        reader.read(reader.write(validationProfile(upload, cluster)));
+        validator.check(validationProfile(upload, cluster));
 
         List<Long> inserted = jdbc.query(
                 """
@@ -171,9 +173,9 @@ public class ProfileStore {
         Instant newest = null;
         for (Measurement m : latest) {
             switch (m.kind()) {
-                case NODE -> nodes.add(ProfileJson.read(m.body(), NodeProfile.class));
-                case LINK -> links.add(ProfileJson.read(m.body(), LinkProfile.class));
-                default -> defaultLink = ProfileJson.read(m.body(), DefaultLink.class);
+                case NODE -> nodes.add(stored(m.body(), NodeProfile.class));
+                case LINK -> links.add(stored(m.body(), LinkProfile.class));
+                default -> defaultLink = stored(m.body(), DefaultLink.class);
             }
             newest = newest == null || m.measuredAt().isAfter(newest) ? m.measuredAt() : newest;
         }
@@ -183,7 +185,7 @@ public class ProfileStore {
     }
 
     /**
-     * What the engine's validator must see to judge this upload against the stored profile: the upload itself plus the
+     * What the profile validator must see to judge this upload against the stored profile: the upload itself plus the
      * stored nodes its links refer to (stored parts were valid when they arrived, and nodes are never removed, so
      * nothing else can become invalid). This keeps an upload's cost independent of the cluster's size.
      */
@@ -206,14 +208,14 @@ public class ProfileStore {
                 select distinct on (subject) body from profile_measurement
                 where cluster_id = ? and kind = 'node' and subject = any (?)
                 order by subject, measured_at desc, id desc""",
-                (rs, i) -> ProfileJson.read(rs.getString(1), NodeProfile.class),
+                (rs, i) -> stored(rs.getString(1), NodeProfile.class),
                 cluster.id(),
                 referenced.toArray(String[]::new)));
         if (nodes.isEmpty()) {
             // A links-free, nodes-free upload (only a defaultLink) is valid once the cluster has any node.
             nodes.addAll(jdbc.query(
                     "select body from profile_measurement where cluster_id = ? and kind = 'node' limit 1",
-                    (rs, i) -> ProfileJson.read(rs.getString(1), NodeProfile.class),
+                    (rs, i) -> stored(rs.getString(1), NodeProfile.class),
                     cluster.id()));
         }
         return new ClusterProfile(cluster.name(), upload.measuredAt(), nodes, upload.links(), upload.defaultLink());
@@ -260,14 +262,26 @@ public class ProfileStore {
     private static Object[] row(
             Cluster cluster, long uploadId, String kind, String subject, Instant measuredAt, Instant now, Object part) {
         return new Object[] {
-            cluster.id(),
-            uploadId,
-            kind,
-            subject,
-            Timestamp.from(measuredAt),
-            Timestamp.from(now),
-            ProfileJson.write(part)
+            cluster.id(), uploadId, kind, subject, Timestamp.from(measuredAt), Timestamp.from(now), storable(part)
         };
+    }
+
+    /** A part as stored in {@code profile_measurement.body}: one line of the profile format. */
+    private static String storable(Object part) {
+        try {
+            return ProfileJson.writer().writeValueAsString(part);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a profile part could not be serialised", e);
+        }
+    }
+
+    /** A stored part read back; it was valid when stored, so a failure here is not the client's. */
+    private static <T> T stored(String body, Class<T> type) {
+        try {
+            return ProfileJson.reader(type).readValue(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a stored profile part could not be read back", e);
+        }
     }
 
     private static Instant instant(String value, String field, Instant fallback) {

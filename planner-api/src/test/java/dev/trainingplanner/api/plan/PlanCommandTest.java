@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trainingplanner.engine.bench.SyntheticClusters;
-import dev.trainingplanner.engine.profile.ClusterProfileReader;
+import dev.trainingplanner.profile.ProfileJson;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +35,7 @@ class PlanCommandTest {
 
     private Path cluster(SyntheticClusters.Spec spec) throws Exception {
         Path file = dir.resolve(spec.name() + ".json");
-        Files.writeString(file, new ClusterProfileReader().write(SyntheticClusters.generate(spec)));
+        Files.writeString(file, ProfileJson.write(SyntheticClusters.generate(spec)));
         return file;
     }
 

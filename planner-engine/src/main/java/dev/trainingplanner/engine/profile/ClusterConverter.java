@@ -5,9 +5,12 @@ import dev.trainingplanner.costmodel.cluster.Cluster;
 import dev.trainingplanner.costmodel.cluster.GpuCatalog;
 import dev.trainingplanner.costmodel.cluster.GpuType;
 import dev.trainingplanner.costmodel.cluster.StragglerModel;
-import dev.trainingplanner.engine.profile.ClusterProfile.GpuProfile;
-import dev.trainingplanner.engine.profile.ClusterProfile.LinkProfile;
-import dev.trainingplanner.engine.profile.ClusterProfile.NodeProfile;
+import dev.trainingplanner.profile.ClusterProfile;
+import dev.trainingplanner.profile.ClusterProfile.GpuProfile;
+import dev.trainingplanner.profile.ClusterProfile.LinkProfile;
+import dev.trainingplanner.profile.ClusterProfile.NodeProfile;
+import dev.trainingplanner.profile.GpuCatalogNames;
+import dev.trainingplanner.profile.InvalidProfileException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -172,7 +175,7 @@ public final class ClusterConverter {
             message.append("; exclude the nodes of the other types (--exclude-nodes)");
             throw new InvalidProfileException(message.toString().replace(" ;", ";"));
         }
-        if (GpuTypes.isCatalogType(first.type())) {
+        if (GpuCatalogNames.isCatalogType(first.type())) {
             return GpuCatalog.byName(first.type());
         }
         GpuType reference = GpuCatalog.byName("H100-80GB");

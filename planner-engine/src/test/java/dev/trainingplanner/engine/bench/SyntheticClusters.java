@@ -1,11 +1,11 @@
 package dev.trainingplanner.engine.bench;
 
-import dev.trainingplanner.engine.profile.ClusterProfile;
-import dev.trainingplanner.engine.profile.ClusterProfile.ComputeStatistics;
-import dev.trainingplanner.engine.profile.ClusterProfile.DefaultLink;
-import dev.trainingplanner.engine.profile.ClusterProfile.GpuProfile;
-import dev.trainingplanner.engine.profile.ClusterProfile.LinkProfile;
-import dev.trainingplanner.engine.profile.ClusterProfile.NodeProfile;
+import dev.trainingplanner.profile.ClusterProfile;
+import dev.trainingplanner.profile.ClusterProfile.ComputeStatistics;
+import dev.trainingplanner.profile.ClusterProfile.DefaultLink;
+import dev.trainingplanner.profile.ClusterProfile.GpuProfile;
+import dev.trainingplanner.profile.ClusterProfile.LinkProfile;
+import dev.trainingplanner.profile.ClusterProfile.NodeProfile;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;

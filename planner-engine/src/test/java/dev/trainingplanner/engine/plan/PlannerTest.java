@@ -186,10 +186,10 @@ class PlannerTest {
         var small = nodes.get(1);
         nodes.set(
                 1,
-                new dev.trainingplanner.engine.profile.ClusterProfile.NodeProfile(
+                new dev.trainingplanner.profile.ClusterProfile.NodeProfile(
                         small.name(),
                         small.gpus().stream()
-                                .map(g -> new dev.trainingplanner.engine.profile.ClusterProfile.GpuProfile(
+                                .map(g -> new dev.trainingplanner.profile.ClusterProfile.GpuProfile(
                                         g.index(), g.type(), null, 80_000_000_000L, null, null, null))
                                 .toList(),
                         null,
@@ -197,7 +197,7 @@ class PlannerTest {
                         null));
         ProfiledCluster cluster = new dev.trainingplanner.engine.profile.ClusterConverter()
                 .convert(
-                        new dev.trainingplanner.engine.profile.ClusterProfile(
+                        new dev.trainingplanner.profile.ClusterProfile(
                                 "mixed", null, nodes, profile.links(), profile.defaultLink()),
                         java.util.Set.of(),
                         java.util.Set.of());

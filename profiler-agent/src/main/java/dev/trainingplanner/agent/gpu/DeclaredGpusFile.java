@@ -1,6 +1,6 @@
 package dev.trainingplanner.agent.gpu;
 
-import dev.trainingplanner.agent.profile.GpuProfile;
+import dev.trainingplanner.profile.ClusterProfile.GpuProfile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

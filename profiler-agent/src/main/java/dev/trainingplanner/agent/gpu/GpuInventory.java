@@ -1,11 +1,11 @@
 package dev.trainingplanner.agent.gpu;
 
-import dev.trainingplanner.agent.profile.GpuProfile;
-import dev.trainingplanner.agent.profile.IntraNode;
+import dev.trainingplanner.profile.ClusterProfile.GpuProfile;
+import dev.trainingplanner.profile.ClusterProfile.IntraNodeProfile;
 import java.util.List;
 
 /** The GPUs of this node, their intra-node links where measured, and notes on what could not be read. */
-public record GpuInventory(List<GpuProfile> gpus, IntraNode intraNode, List<String> notes) {
+public record GpuInventory(List<GpuProfile> gpus, IntraNodeProfile intraNode, List<String> notes) {
 
     public GpuInventory {
         gpus = List.copyOf(gpus);

@@ -1,7 +1,8 @@
 package dev.trainingplanner.agent.gpu;
 
-import dev.trainingplanner.agent.profile.GpuProfile;
-import dev.trainingplanner.agent.profile.IntraNode;
+import dev.trainingplanner.profile.ClusterProfile.GpuProfile;
+import dev.trainingplanner.profile.ClusterProfile.IntraNodeProfile;
+import dev.trainingplanner.profile.GpuCatalogNames;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,9 +53,9 @@ public final class NvidiaSmiProbe implements GpuInventoryProbe {
         }
         List<List<String>> topology = topology(gpus.size(), notes);
         NcclPairBandwidthProbe.PairLinks pairs = ncclProbe == null ? null : ncclProbe.measure(gpus.size(), notes);
-        IntraNode intraNode = topology == null && pairs == null
+        IntraNodeProfile intraNode = topology == null && pairs == null
                 ? null
-                : new IntraNode(
+                : new IntraNodeProfile(
                         pairs == null ? null : pairs.bandwidthGBps(),
                         pairs == null ? null : pairs.latencyUs(),
                         topology);

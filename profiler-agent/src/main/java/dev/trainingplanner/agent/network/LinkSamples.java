@@ -1,6 +1,6 @@
 package dev.trainingplanner.agent.network;
 
-import dev.trainingplanner.agent.profile.LinkProfile;
+import dev.trainingplanner.profile.ClusterProfile.LinkProfile;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +36,7 @@ public record LinkSamples(List<Double> bandwidthGbps, Map<Integer, List<Double>>
                 round(Percentiles.median(latencyUs())),
                 round(Percentiles.of(bandwidthGbps, 5)),
                 round(Percentiles.of(latencyUs(), 95)),
-                measuredAt);
+                measuredAt.toString());
     }
 
     public LatencyBandwidthFit fit() {

@@ -1,6 +1,6 @@
 package dev.trainingplanner.agent.network;
 
-import dev.trainingplanner.agent.profile.LinkProfile;
+import dev.trainingplanner.profile.ClusterProfile.LinkProfile;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,6 +1,11 @@
 package dev.trainingplanner.agent.profile;
 
+import dev.trainingplanner.profile.ClusterProfile;
+import dev.trainingplanner.profile.ClusterProfile.DefaultLink;
+import dev.trainingplanner.profile.ClusterProfile.LinkProfile;
+import dev.trainingplanner.profile.ClusterProfile.NodeProfile;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -39,9 +44,11 @@ public final class ProfileMerger {
                 }
                 links.add(link);
             }
-            if (part.measuredAt() != null
-                    && (measuredAt == null || part.measuredAt().isAfter(measuredAt))) {
-                measuredAt = part.measuredAt();
+            if (part.measuredAt() != null) {
+                Instant partMeasuredAt = instant(part.measuredAt());
+                if (measuredAt == null || partMeasuredAt.isAfter(measuredAt)) {
+                    measuredAt = partMeasuredAt;
+                }
             }
         }
         nodes.sort(Comparator.comparing(NodeProfile::name));
@@ -51,6 +58,16 @@ public final class ProfileMerger {
                 .filter(Objects::nonNull)
                 .findFirst()
                 .orElse(null);
-        return new ClusterProfile(clusterName, measuredAt, nodes, links, defaultLink);
+        return new ClusterProfile(
+                clusterName, measuredAt == null ? null : measuredAt.toString(), nodes, links, defaultLink);
+    }
+
+    private static Instant instant(String measuredAt) {
+        try {
+            return Instant.parse(measuredAt);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(
+                    "measuredAt is not an ISO-8601 instant (e.g. 2026-11-28T05:00:00Z): '" + measuredAt + "'");
+        }
     }
 }

@@ -3,7 +3,7 @@ package dev.trainingplanner.agent.gpu;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.trainingplanner.agent.profile.GpuProfile;
+import dev.trainingplanner.profile.ClusterProfile.GpuProfile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

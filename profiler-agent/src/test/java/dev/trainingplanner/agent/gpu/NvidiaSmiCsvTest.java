@@ -3,8 +3,8 @@ package dev.trainingplanner.agent.gpu;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.trainingplanner.agent.profile.GpuProfile;
 import dev.trainingplanner.agent.support.Fixtures;
+import dev.trainingplanner.profile.ClusterProfile.GpuProfile;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

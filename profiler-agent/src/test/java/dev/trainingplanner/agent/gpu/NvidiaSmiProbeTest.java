@@ -2,8 +2,8 @@ package dev.trainingplanner.agent.gpu;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.trainingplanner.agent.profile.GpuProfile;
 import dev.trainingplanner.agent.support.Fixtures;
+import dev.trainingplanner.profile.ClusterProfile.GpuProfile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

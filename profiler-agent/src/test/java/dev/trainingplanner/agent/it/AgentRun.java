@@ -2,8 +2,8 @@ package dev.trainingplanner.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.trainingplanner.agent.profile.ClusterProfile;
-import dev.trainingplanner.agent.profile.ProfileJson;
+import dev.trainingplanner.profile.ClusterProfile;
+import dev.trainingplanner.profile.ProfileJson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,7 +93,7 @@ final class AgentRun {
             Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
             List<ClusterProfile> profiles = new ArrayList<>();
             for (Path file : files) {
-                profiles.add(ProfileJson.read(Files.readString(file)));
+                profiles.add(ProfileJson.parse(Files.readString(file)));
             }
             return new Result(profiles, files, elapsed);
         } finally {

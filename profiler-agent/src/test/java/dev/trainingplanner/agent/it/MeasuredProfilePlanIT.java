@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.trainingplanner.agent.profile.ClusterProfile;
-import dev.trainingplanner.agent.profile.LinkProfile;
-import dev.trainingplanner.agent.profile.ProfileJson;
+import dev.trainingplanner.profile.ClusterProfile;
+import dev.trainingplanner.profile.ClusterProfile.LinkProfile;
+import dev.trainingplanner.profile.ProfileJson;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,7 +95,7 @@ class MeasuredProfilePlanIT {
         assertThat(execute(merge, work.resolve("merge.log")))
                 .as(Files.readString(work.resolve("merge.log")))
                 .isZero();
-        assertThat(ProfileJson.read(Files.readString(cluster)).links()).hasSize(12);
+        assertThat(ProfileJson.parse(Files.readString(cluster)).links()).hasSize(12);
 
         Path plan = work.resolve("plan.json");
         List<String> planCommand = List.of(

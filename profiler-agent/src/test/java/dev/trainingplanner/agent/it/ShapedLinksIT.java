@@ -2,8 +2,8 @@ package dev.trainingplanner.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.trainingplanner.agent.profile.ClusterProfile;
-import dev.trainingplanner.agent.profile.LinkProfile;
+import dev.trainingplanner.profile.ClusterProfile;
+import dev.trainingplanner.profile.ClusterProfile.LinkProfile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,7 +2,7 @@ package dev.trainingplanner.agent.network;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.trainingplanner.agent.profile.LinkProfile;
+import dev.trainingplanner.profile.ClusterProfile.LinkProfile;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;

@@ -3,7 +3,7 @@ package dev.trainingplanner.agent.network;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.trainingplanner.agent.profile.LinkProfile;
+import dev.trainingplanner.profile.ClusterProfile.LinkProfile;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

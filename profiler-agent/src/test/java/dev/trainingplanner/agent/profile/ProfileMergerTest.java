@@ -3,14 +3,18 @@ package dev.trainingplanner.agent.profile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Instant;
+import dev.trainingplanner.profile.ClusterProfile;
+import dev.trainingplanner.profile.ClusterProfile.ComputeStatistics;
+import dev.trainingplanner.profile.ClusterProfile.GpuProfile;
+import dev.trainingplanner.profile.ClusterProfile.LinkProfile;
+import dev.trainingplanner.profile.ClusterProfile.NodeProfile;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ProfileMergerTest {
 
-    private static final Instant EARLY = Instant.parse("2026-11-28T05:00:00Z");
-    private static final Instant LATE = Instant.parse("2026-11-28T05:01:00Z");
+    private static final String EARLY = "2026-11-28T05:00:00Z";
+    private static final String LATE = "2026-11-28T05:01:00Z";
 
     @Test
     void nodesAndLinksOfAllAgentsAreJoined() {
@@ -30,26 +34,25 @@ class ProfileMergerTest {
     }
 
     @Test
-    void jsonRoundTripKeepsTheSharedKeysOnly() throws Exception {
-        ClusterProfile profile = part("a", "b", EARLY);
+    void theNewestPartGivesTheClusterItsTimeAndAnUnparsableOneIsNamed() {
+        ClusterProfile merged = ProfileMerger.merge(
+                "c", List.of(part("a", "b", "2026-11-28T06:00:00.5Z"), part("b", "a", "2026-11-28T05:59:59Z")));
+        assertThat(merged.measuredAt()).isEqualTo("2026-11-28T06:00:00.500Z");
 
-        String json = ProfileJson.write(profile);
-
-        assertThat(ProfileJson.read(json)).isEqualTo(profile);
-        assertThat(json)
-                .contains("\"bandwidthGbps\"", "\"p95BandwidthGbps\"", "\"latencyUs\"", "\"memoryBytes\"", "\"source\"")
-                .doesNotContain("null");
+        assertThatThrownBy(() -> ProfileMerger.merge("c", List.of(part("a", "b", "yesterday"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("measuredAt is not an ISO-8601 instant (e.g. 2026-11-28T05:00:00Z): 'yesterday'");
     }
 
-    private static ClusterProfile part(String node, String peer, Instant at) {
+    private static ClusterProfile part(String node, String peer, String at) {
         return new ClusterProfile(
                 "c",
                 at,
                 List.of(new NodeProfile(
                         node,
-                        List.of(new GpuProfile(0, "A100-80GB", 85899345920L, 0L, null, null, "measured")),
+                        List.of(new GpuProfile(0, "A100-80GB", 85899345920L, 0L, null, null, GpuProfile.MEASURED)),
                         null,
-                        new ComputeStats(1.0, 0.0, 1.0),
+                        new ComputeStatistics(1.0, 0.0, 1.0),
                         at)),
                 List.of(new LinkProfile(node, peer, 0.1, 20.0, 0.09, 30.0, at)),
                 null);

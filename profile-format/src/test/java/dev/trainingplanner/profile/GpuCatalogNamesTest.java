@@ -1,7 +1,8 @@
-package dev.trainingplanner.agent.gpu;
+package dev.trainingplanner.profile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -32,5 +33,13 @@ class GpuCatalogNamesTest {
     @CsvSource({"NVIDIA A800-SXM4-80GB, 81920", "Tesla V100-SXM2-16GB, 16384", "NVIDIA L40S, 46068", "Tesla T4, 15360"})
     void otherModelsAreNotGuessed(String reportedName, long memoryMiB) {
         assertThat(GpuCatalogNames.catalogType(reportedName, memoryMiB * MIB)).isEmpty();
+    }
+
+    @Test
+    void catalogTypesAreRecognisedInAnyCaseAndOthersAreNot() {
+        assertThat(GpuCatalogNames.isCatalogType(" h100-80gb ")).isTrue();
+        assertThat(GpuCatalogNames.names()).allMatch(GpuCatalogNames::isCatalogType);
+        assertThat(GpuCatalogNames.isCatalogType("H100")).isFalse();
+        assertThat(GpuCatalogNames.isCatalogType("L40S")).isFalse();
     }
 }

@@ -1,10 +1,12 @@
-package dev.trainingplanner.engine.profile;
+package dev.trainingplanner.profile;
 
 import java.util.List;
 
 /**
  * A measured (or declared) cluster as exchanged between the profiler agent, the REST API and the CLI. The JSON keys
- * are the record components; see the module README for the format.
+ * are the record components, in this order; see the module README for the format. Values are boxed so that a missing
+ * key stays distinguishable from zero and is reported by {@link ClusterProfileValidator}; instants are the ISO-8601
+ * text of {@link java.time.Instant#toString()} so that an unparsable one gets its own message.
  *
  * @param measuredAt ISO-8601 instant, or null
  * @param links one entry per direction; a missing reverse direction is taken as symmetric
@@ -47,7 +49,14 @@ public record ClusterProfile(
             Long memoryUsedBytes,
             Double relativeSpeed,
             Double peakTflops,
-            String source) {}
+            String source) {
+
+        /** {@code source} of a GPU the agent found with {@code nvidia-smi}. */
+        public static final String MEASURED = "measured";
+
+        /** {@code source} of a GPU the operator declared ({@code --gpus-file}). */
+        public static final String DECLARED = "declared";
+    }
 
     /**
      * Per-direction GPU-pair measurements inside one node; row = from GPU index, column = to.

@@ -1,33 +1,35 @@
-package dev.trainingplanner.engine.profile;
+package dev.trainingplanner.profile;
 
-import dev.trainingplanner.engine.profile.ClusterProfile.ComputeStatistics;
-import dev.trainingplanner.engine.profile.ClusterProfile.DefaultLink;
-import dev.trainingplanner.engine.profile.ClusterProfile.GpuProfile;
-import dev.trainingplanner.engine.profile.ClusterProfile.IntraNodeProfile;
-import dev.trainingplanner.engine.profile.ClusterProfile.LinkProfile;
-import dev.trainingplanner.engine.profile.ClusterProfile.NodeProfile;
+import dev.trainingplanner.profile.ClusterProfile.ComputeStatistics;
+import dev.trainingplanner.profile.ClusterProfile.DefaultLink;
+import dev.trainingplanner.profile.ClusterProfile.GpuProfile;
+import dev.trainingplanner.profile.ClusterProfile.IntraNodeProfile;
+import dev.trainingplanner.profile.ClusterProfile.LinkProfile;
+import dev.trainingplanner.profile.ClusterProfile.NodeProfile;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Predicate;
 
-/** Checks a parsed profile and returns one specific message per problem (empty when the profile is usable). */
-final class ClusterProfileValidator {
+/**
+ * Checks a parsed profile: one specific message per problem, each naming where it is (for example
+ * {@code nodes[1] ('node-1').gpus[0].index 3 is outside 0..1}).
+ */
+public final class ClusterProfileValidator {
 
-    private final Predicate<String> isCatalogType;
-
-    ClusterProfileValidator() {
-        this(GpuTypes::isCatalogType);
+    /** Throws {@link InvalidProfileException} listing every problem; returns the profile when it is usable. */
+    public ClusterProfile check(ClusterProfile profile) {
+        List<String> problems = problems(profile);
+        if (!problems.isEmpty()) {
+            throw new InvalidProfileException(problems);
+        }
+        return profile;
     }
 
-    ClusterProfileValidator(Predicate<String> isCatalogType) {
-        this.isCatalogType = isCatalogType;
-    }
-
-    List<String> problems(ClusterProfile profile) {
+    /** Every problem of the profile; empty when it is usable. */
+    public List<String> problems(ClusterProfile profile) {
         List<String> problems = new ArrayList<>();
         if (profile.name() == null || profile.name().isBlank()) {
             problems.add("cluster 'name' is missing");
@@ -111,8 +113,9 @@ final class ClusterProfileValidator {
         }
         if (gpu.type() == null || gpu.type().isBlank()) {
             problems.add(where + ".type is missing");
-        } else if (!isCatalogType.test(gpu.type()) && (gpu.memoryBytes() == null || gpu.peakTflops() == null)) {
-            problems.add(where + ": unknown GPU type '" + gpu.type() + "' (catalog: " + GpuTypes.catalogNames()
+        } else if (!GpuCatalogNames.isCatalogType(gpu.type())
+                && (gpu.memoryBytes() == null || gpu.peakTflops() == null)) {
+            problems.add(where + ": unknown GPU type '" + gpu.type() + "' (catalog: " + GpuCatalogNames.names()
                     + "); an unknown type needs both memoryBytes and peakTflops");
         }
         if (gpu.memoryBytes() != null && gpu.memoryBytes() <= 0) {
@@ -129,8 +132,8 @@ final class ClusterProfileValidator {
         positive(gpu.relativeSpeed(), where + ".relativeSpeed", problems);
         positive(gpu.peakTflops(), where + ".peakTflops", problems);
         if (gpu.source() != null
-                && !gpu.source().equals("measured")
-                && !gpu.source().equals("declared")) {
+                && !gpu.source().equals(GpuProfile.MEASURED)
+                && !gpu.source().equals(GpuProfile.DECLARED)) {
             problems.add(where + ".source must be 'measured' or 'declared', got '" + gpu.source() + "'");
         }
     }

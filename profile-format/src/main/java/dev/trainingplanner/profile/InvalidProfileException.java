@@ -1,4 +1,4 @@
-package dev.trainingplanner.engine.profile;
+package dev.trainingplanner.profile;
 
 import java.util.List;
 
