@@ -28,7 +28,8 @@ public final class GemmKernelTable {
     /**
      * A100 fp16, every constant fitted on the G1a–e and G2 rows (torch 1.13 / cuBLAS of 2023; the benchmarks
      * synchronise after every call, hence the launch time). Timing is the mean (G1a–c) or the maximum (G1d–e, G2) per
-     * iteration, so the ceiling is slightly pessimistic.
+     * iteration, so the ceiling is slightly pessimistic. The HBM efficiency is relative to the A100-80GB catalog
+     * bandwidth (2,039 GB/s; the sources do not say which A100 they ran).
      */
     static final GemmKernelParameters A100 = new GemmKernelParameters(
             0.82, 34, 160, 0.56, 13, 0.68, 0.42, "fitted: A100 fp16 rows of G1a-e and G2 (1,927 rows)");
@@ -36,7 +37,8 @@ public final class GemmKernelTable {
     /**
      * H100 16-bit: the ceiling fitted on the six G5 rows (torch.bmm fp16, 4096×4096 output, reduction 10,848–11,008);
      * they cannot separate the other constants, which are A100's. G5 reaches 40% of the peak where G4's best shape
-     * reaches 80% on torch 2.7: G5's software stack runs Hopper at half the rate that current stacks do.
+     * reaches 80% (torch 2.7); G5 does not name its torch/cuBLAS version, so this ceiling is that of G5's software
+     * stack and about half of what G4 measured (module README, "GEMM shape model").
      */
     static final GemmKernelParameters H100 = A100.withMaxEfficiency(0.42, "fitted: ceiling on G5 H100 fp16 rows (6)");
 

@@ -20,7 +20,8 @@ import dev.trainingplanner.costmodel.training.Precision;
  *       loads are unusable and the rate drops by the partial (4/8-byte) or narrow (1/2-byte) alignment factor.
  * </ul>
  *
- * Compute time is {@code waves · 2·TM·TN·k_padded / (peak/SMs · efficiency)}. The GEMM also cannot run faster than
+ * Compute time is {@code waves · 2·TM·TN·(k_padded + k₀) / (peak/SMs · efficiency)}, where {@code k₀} is a tile's
+ * fixed work (pipeline fill and writing the output tile) in reduction elements. The GEMM also cannot run faster than
  * streaming its operands once through HBM ({@code bytes·(mk + kn)} in, 2 bytes·mn out, at the fitted fraction of the
  * catalog bandwidth), which is what limits skinny GEMMs and the score matrices of unfused attention. A fixed launch time
  * is added. Sources of the effects: NVIDIA's "Matrix Multiplication Background" guide (tile and wave quantization,
@@ -30,10 +31,13 @@ import dev.trainingplanner.costmodel.training.Precision;
  */
 public final class GemmTimeModel {
 
-    /** Output tiles of the CUTLASS/cuBLAS tensor-core kernels for Ampere and Hopper (M×N per thread block). */
-    private static final int[] TILE_M = {256, 128, 128, 128, 64, 64};
+    /**
+     * Output tiles of the CUTLASS/cuBLAS tensor-core kernels for Ampere and Hopper (M×N per thread block), as log2 so
+     * that tile counts are shifts: 256×128, 128×256, 128×128, 128×64, 64×128, 64×64.
+     */
+    private static final int[] LOG2_TILE_M = {8, 7, 7, 7, 6, 6};
 
-    private static final int[] TILE_N = {128, 256, 128, 64, 128, 64};
+    private static final int[] LOG2_TILE_N = {7, 8, 7, 6, 7, 6};
 
     /** Reduction step of one main-loop iteration: 32 fp16 / 64 fp8 elements. */
     private static final int K_TILE_BYTES = 64;
@@ -46,21 +50,23 @@ public final class GemmTimeModel {
 
     private final GemmKernelParameters parameters;
     private final int streamingMultiprocessors;
+    private final double inverseSms;
     private final int elementBytes;
-    private final long kTileElements;
+    private final int log2KTileElements;
     private final double tileOverheadElements;
     private final double launchSeconds;
     private final double hbmBytesPerSecond;
     private final double partialAlignment;
     private final double narrowAlignment;
     /** Per tile shape: seconds one SM needs per reduction element of one tile, {@code 2·TM·TN / (rate per SM)}. */
-    private final double[] tileSecondsPerReductionElement = new double[TILE_M.length];
+    private final double[] tileSecondsPerReductionElement = new double[LOG2_TILE_M.length];
 
     public GemmTimeModel(GpuType gpu, Precision precision, GemmKernelParameters parameters) {
         this.parameters = parameters;
         this.streamingMultiprocessors = gpu.streamingMultiprocessors();
+        this.inverseSms = 1.0 / streamingMultiprocessors;
         this.elementBytes = precision == Precision.FP8 ? 1 : 2;
-        this.kTileElements = K_TILE_BYTES / elementBytes;
+        this.log2KTileElements = Integer.numberOfTrailingZeros(K_TILE_BYTES / elementBytes);
         this.tileOverheadElements = parameters.tileOverheadReductionElements();
         this.launchSeconds = parameters.launchMicroseconds() * 1e-6;
         this.hbmBytesPerSecond = gpu.hbmBandwidthBytesPerSecond() * parameters.hbmEfficiency();
@@ -69,10 +75,10 @@ public final class GemmTimeModel {
         double flopsPerSecondPerSm = gpu.peakFlopsPerSecond(precision) / streamingMultiprocessors;
         double largestReuse = reuse(0);
         double largestRelative = largestReuse / (largestReuse + parameters.tileHalfIntensityElements());
-        for (int t = 0; t < TILE_M.length; t++) {
+        for (int t = 0; t < LOG2_TILE_M.length; t++) {
             double relative = reuse(t) / (reuse(t) + parameters.tileHalfIntensityElements()) / largestRelative;
             double tileRate = flopsPerSecondPerSm * parameters.maxEfficiency() * relative;
-            tileSecondsPerReductionElement[t] = 2.0 * TILE_M[t] * TILE_N[t] / tileRate;
+            tileSecondsPerReductionElement[t] = 2.0 * (1 << LOG2_TILE_M[t]) * (1 << LOG2_TILE_N[t]) / tileRate;
         }
     }
 
@@ -82,7 +88,9 @@ public final class GemmTimeModel {
     }
 
     private static double reuse(int tile) {
-        return (double) TILE_M[tile] * TILE_N[tile] / (TILE_M[tile] + TILE_N[tile]);
+        double m = 1 << LOG2_TILE_M[tile];
+        double n = 1 << LOG2_TILE_N[tile];
+        return m * n / (m + n);
     }
 
     public GemmKernelParameters parameters() {
@@ -99,11 +107,11 @@ public final class GemmTimeModel {
             throw new InvalidInputException(
                     "GEMM dimensions must be above 0, got m=" + m + " n=" + n + " k=" + k + " batch=" + batch);
         }
-        double tileReduction = (double) ceilDiv(k, kTileElements) * kTileElements + tileOverheadElements;
+        double tileReduction = (double) (ceilShift(k, log2KTileElements) << log2KTileElements) + tileOverheadElements;
         double fastest = Double.POSITIVE_INFINITY;
-        for (int t = 0; t < TILE_M.length; t++) {
-            long tiles = batch * ceilDiv(m, TILE_M[t]) * ceilDiv(n, TILE_N[t]);
-            long waves = ceilDiv(tiles, streamingMultiprocessors);
+        for (int t = 0; t < LOG2_TILE_M.length; t++) {
+            long tiles = batch * ceilShift(m, LOG2_TILE_M[t]) * ceilShift(n, LOG2_TILE_N[t]);
+            long waves = waves(tiles);
             fastest = Math.min(fastest, waves * tileSecondsPerReductionElement[t] * tileReduction);
         }
         double compute = fastest / alignmentEfficiency(m, n, k);
@@ -131,7 +139,20 @@ public final class GemmTimeModel {
         return Math.min(VECTOR_BYTES, Long.lowestOneBit(elements * elementBytes));
     }
 
-    private static long ceilDiv(long a, long b) {
-        return (a + b - 1) / b;
+    /** {@code ⌈tiles / SMs⌉} by a multiply with the reciprocal, corrected to the exact integer. */
+    private long waves(long tiles) {
+        long waves = (long) (tiles * inverseSms);
+        while (waves * streamingMultiprocessors < tiles) {
+            waves++;
+        }
+        while (waves > 0 && (waves - 1) * streamingMultiprocessors >= tiles) {
+            waves--;
+        }
+        return waves;
+    }
+
+    /** {@code ⌈a / 2^log2⌉}: tile counts by shifts, since this runs once per GEMM of every prepared layout. */
+    private static long ceilShift(long a, int log2) {
+        return (a + (1L << log2) - 1) >> log2;
     }
 }
