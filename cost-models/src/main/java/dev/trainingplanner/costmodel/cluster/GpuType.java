@@ -22,6 +22,8 @@ import dev.trainingplanner.costmodel.training.Precision;
  *     there is none
  * @param nodeNetworkBandwidthBytesPerSecond default aggregate NIC bandwidth of one node of the reference system
  * @param defaultGpusPerNode GPUs per node of the reference system
+ * @param streamingMultiprocessors SMs (AMD: compute units) that run GEMM tiles concurrently; sets the wave size of
+ *     the GEMM shape model ({@code compute.GemmTimeModel})
  */
 public record GpuType(
         String name,
@@ -33,7 +35,8 @@ public record GpuType(
         double intraNodeBandwidthBytesPerSecond,
         double pairedGpuBandwidthBytesPerSecond,
         double nodeNetworkBandwidthBytesPerSecond,
-        int defaultGpusPerNode) {
+        int defaultGpusPerNode,
+        int streamingMultiprocessors) {
 
     public GpuType {
         require(name != null && !name.isBlank(), "GPU type name must not be blank");
@@ -46,6 +49,7 @@ public record GpuType(
         nonNegative("GPU " + name + ": pairedGpuBandwidthBytesPerSecond", pairedGpuBandwidthBytesPerSecond);
         positive("GPU " + name + ": nodeNetworkBandwidthBytesPerSecond", nodeNetworkBandwidthBytesPerSecond);
         positive("GPU " + name + ": defaultGpusPerNode", defaultGpusPerNode);
+        positive("GPU " + name + ": streamingMultiprocessors", streamingMultiprocessors);
     }
 
     public boolean supports(Precision precision) {

@@ -190,7 +190,8 @@ public final class ClusterConverter {
                     reference.intraNodeBandwidthBytesPerSecond(),
                     0,
                     reference.nodeNetworkBandwidthBytesPerSecond(),
-                    usable.get(nodes.get(0)).size());
+                    usable.get(nodes.get(0)).size(),
+                    reference.streamingMultiprocessors());
         } catch (InvalidInputException e) {
             throw new InvalidProfileException("GPU type '" + first.type() + "': " + e.getMessage());
         }
