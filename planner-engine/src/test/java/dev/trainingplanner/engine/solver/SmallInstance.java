@@ -32,7 +32,7 @@ record SmallInstance(SearchSpace space, List<LayoutCandidate> layouts, Candidate
     /**
      * Four nodes with two NVLink islands each, one of them on slow links and one (node 1) with 70 GB of GPUs 0..2
      * taken by other processes; Llama-2 7B on three nodes, one spare, and the first three layouts with tensor and
-     * pipeline parallelism. The first stage of the second layout does not fit on the busy GPUs, the later stages do.
+     * pipeline parallelism and an even stage split. The first stage of the second layout does not fit on the busy GPUs, the later stages do.
      * Node order, GPU order and layout all change the score here, the soft and the hard part.
      */
     static SmallInstance islandsWithBusyGpus() {
@@ -41,7 +41,9 @@ record SmallInstance(SearchSpace space, List<LayoutCandidate> layouts, Candidate
                 TestProblems.convert(TestProblems.occupied(TestProblems.islandsProfile(spec), 1, 3, 70_000_000_000L));
         SmallInstance all = of(cluster, "llama2-7b", 4096, 192, 3, Integer.MAX_VALUE);
         List<LayoutCandidate> layouts = all.layouts().stream()
-                .filter(c -> c.layout().tp() >= 2 && c.layout().pp() >= 2)
+                .filter(c -> c.layout().tp() >= 2
+                        && c.layout().pp() >= 2
+                        && c.layout().stageLayerCounts().isEmpty())
                 .limit(3)
                 .toList();
         return new SmallInstance(all.space(), layouts, all.pool());
