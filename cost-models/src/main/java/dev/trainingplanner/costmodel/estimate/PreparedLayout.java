@@ -12,11 +12,13 @@ import dev.trainingplanner.costmodel.layout.ZeroPlusPlus;
 import dev.trainingplanner.costmodel.memory.ActivationMemory;
 import dev.trainingplanner.costmodel.memory.InFlightMicroBatches;
 import dev.trainingplanner.costmodel.memory.ModelStateBytes;
+import dev.trainingplanner.costmodel.memory.RuntimeMemory;
+import dev.trainingplanner.costmodel.memory.StageModelStates;
 import dev.trainingplanner.costmodel.model.ModelSpec;
 import dev.trainingplanner.costmodel.placement.Placement;
 import dev.trainingplanner.costmodel.time.CollectiveTime;
+import dev.trainingplanner.costmodel.time.ComputeTime;
 import dev.trainingplanner.costmodel.time.GradientCodingTime;
-import dev.trainingplanner.costmodel.training.Precision;
 import dev.trainingplanner.costmodel.training.TrainingSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,8 +32,6 @@ public final class PreparedLayout {
 
     /** Compute slowdown of a module while a ladder collective runs concurrently (cost-models.md §9.3, κ). */
     static final double LADDER_CONTENTION = 0.1;
-    /** Bytes read and written per parameter of the optimizer shard by a fused Adam step (§3, "Optimizer step"). */
-    static final double OPTIMIZER_BYTES_PER_PARAMETER = 30;
     /** TP collectives below this fraction of the GPU type's NVLink bandwidth are "across a slow link". */
     static final double SLOW_TP_LINK_FRACTION = 0.25;
 
@@ -112,67 +112,17 @@ public final class PreparedLayout {
         checkStructure(violations, gpu);
         this.stageLayers = splitLayers(violations);
 
-        long paddedVocab = model.paddedVocabulary(tp);
-        double h = model.hiddenSize();
-        double perLayerParams = model.parametersPerLayer();
         this.stageParameters = new double[pp];
         for (int i = 0; i < pp; i++) {
-            double params = stageLayers[i] * perLayerParams / tp;
-            if (i == 0) {
-                params += paddedVocab * h / tp;
-            }
-            if (i == pp - 1) {
-                params += model.norm().parametersPerChannel() * h;
-                if (!model.tiedEmbeddings() || pp > 1) {
-                    params += paddedVocab * h / tp;
-                }
-            }
-            stageParameters[i] = params;
+            stageParameters[i] = model.stageParameters(i, pp, stageLayers[i], tp);
         }
 
         // --- compute per micro-batch (cost-models.md §1.2, §3) ---
-        Precision precision = training.precision();
-        boolean precisionOk = gpu.supports(precision);
-        double gemmPeak = precisionOk ? gpu.peakFlopsPerSecond(precision) : gpu.peakFlopsPerSecond(Precision.FP16);
-        double halfPeak = gpu.peakFlopsPerSecond(gpu.halfPrecision());
-        this.peakFlopsPerGpu = gemmPeak;
-        double maxEff = precision == Precision.FP8 ? efficiency.fp8GemmEfficiency() : efficiency.gemmEfficiency();
-        // A TP-sharded GEMM keeps K = h and splits N by t: its size is the geometric mean of the two (§3,
-        // shape-dependent η).
-        double gemmWidth = h / Math.sqrt(tp);
-        double gemmRate = gemmPeak * efficiency.gemmEfficiencyAt(maxEff, gemmWidth);
-        double hbmRate = gpu.hbmBandwidthBytesPerSecond() * efficiency.hbmEfficiency();
-        double s = model.sequenceLength();
-        double tokens = b * s / cp;
-        double gemmFlopsFwd = tokens
-                * (4 * h * h * (1 + model.kvRatio())
-                        + 4 * h * model.ffnHiddenSize() * model.mlp().gatedFactor())
-                / tp;
-        double attnFlopsFwdFull = 4.0 * b * (s / cp) * s * h / tp;
-        double attnFwd;
-        double attnBwd;
-        if (model.flashAttention()) {
-            // Causal flash attention does half of Megatron's s² count; backward ≈ 2.5× forward (recomputes scores).
-            attnFwd = 0.5 * attnFlopsFwdFull / (halfPeak * efficiency.attentionEfficiency());
-            attnBwd = 2.5 * attnFwd;
-        } else {
-            double scoreBytes = (double) model.attentionHeads() / tp * b * (s / cp) * s * 10;
-            attnFwd =
-                    attnFlopsFwdFull / (halfPeak * efficiency.gemmEfficiencyAt(efficiency.gemmEfficiency(), gemmWidth))
-                            + scoreBytes / hbmRate;
-            attnBwd = 2 * attnFwd;
-        }
-        double elementwiseShare = layout.sequenceParallel() ? 1.0 / tp : 0.5 + 0.5 / tp;
-        double elementFwd = efficiency.memoryBoundBytesPerToken() * tokens * h * elementwiseShare / hbmRate;
-        double layerFwd = gemmFlopsFwd / gemmRate + attnFwd + elementFwd;
-        double layerBwd = 2 * gemmFlopsFwd / gemmRate + attnBwd + 2 * elementFwd;
-        double layerRecompute =
-                switch (layout.recompute()) {
-                    case NONE -> 0;
-                    case SELECTIVE -> attnFwd;
-                    case FULL -> layerFwd;
-                };
-        double logitsFwd = 2 * tokens * h * paddedVocab / tp / gemmRate + tokens * paddedVocab / tp * 12 / hbmRate;
+        ComputeTime compute = ComputeTime.of(model, training, layout, gpu, efficiency);
+        this.peakFlopsPerGpu = ComputeTime.gemmPeakFlopsPerSecond(gpu, training.precision());
+        double hbmRate = ComputeTime.hbmBytesPerSecond(gpu, efficiency);
+        double layerFwd = compute.layerForwardSeconds();
+        double layerBwd = compute.layerBackwardSeconds();
 
         this.forwardSeconds = new double[pp];
         this.backwardSeconds = new double[pp];
@@ -185,10 +135,10 @@ public final class PreparedLayout {
         int firstLayer = 0;
         for (int i = 0; i < pp; i++) {
             int layers = stageLayers[i];
-            forwardSeconds[i] = layers * layerFwd + (i == pp - 1 ? logitsFwd : 0);
-            backwardSeconds[i] = layers * layerBwd + (i == pp - 1 ? 2 * logitsFwd : 0);
-            recomputeSeconds[i] = layers * layerRecompute;
-            attentionForwardSeconds[i] = layers * attnFwd;
+            forwardSeconds[i] = compute.stageForwardSeconds(layers, i == pp - 1);
+            backwardSeconds[i] = compute.stageBackwardSeconds(layers, i == pp - 1);
+            recomputeSeconds[i] = layers * compute.layerRecomputeSeconds();
+            attentionForwardSeconds[i] = layers * compute.attentionForwardSeconds();
             tpCollectives[i] = tp > 1 ? layers * (4.0 + (layout.recompute() == Recompute.FULL ? 2 : 0)) : 0;
             moduleForwardSeconds[i] = layerFwd / 2;
             moduleBackwardSeconds[i] = layerBwd / 2;
@@ -202,6 +152,9 @@ public final class PreparedLayout {
             firstLayer += layers;
         }
 
+        double h = model.hiddenSize();
+        double s = model.sequenceLength();
+        double tokens = b * s / cp;
         this.tpMessageBytes = tokens * h * 2;
         this.cpStepBytes = 2 * tokens * h * model.kvRatio() * 2 / tp;
         this.cpStepsPerLayer = cp - 1;
@@ -209,74 +162,28 @@ public final class PreparedLayout {
 
         // --- memory per stage (cost-models.md §2) ---
         int shards = dp * cp;
-        int zero = layout.zeroStage();
-        PartitionGroups groups = layout.partitionGroups();
         ZeroPlusPlus zpp = layout.zeroPlusPlus();
         this.dpGradientBytes = new double[pp];
         this.stageMemory = new StageMemory[pp];
         int mCeil = (int) Math.max(1, Math.ceil(microBatches));
         double optimizerMax = 0;
-        int communicators = (tp > 1 ? 1 : 0) + (cp > 1 ? 1 : 0) + (pp > 1 ? 3 : 0) + (shards > 1 ? 1 : 0);
+        int communicators = RuntimeMemory.communicators(tp, cp, pp, shards);
         for (int i = 0; i < pp; i++) {
             double params = stageParameters[i];
-            double weights;
-            double grads;
-            double optimizer;
-            double optimizerShard;
-            if (zero == 3 && !groups.isDefault()) {
-                int kw = groups.weightsGroupSize();
-                int kg = groups.gradientsGroupSize() > 0 ? groups.gradientsGroupSize() : shards;
-                int kos = groups.optimizerStatesGroupSize() > 0 ? groups.optimizerStatesGroupSize() : shards;
-                weights = params
-                        * (ModelStateBytes.WEIGHT_BYTES / shards + (kw > 0 ? ModelStateBytes.WEIGHT_BYTES / kw : 0));
-                grads = params * ModelStateBytes.GRADIENT_BYTES / kg;
-                optimizer = params * ModelStateBytes.OPTIMIZER_BYTES / kos;
-                optimizerShard = params / kos;
-            } else {
-                weights = params * ModelStateBytes.weights(zero, shards);
-                grads = params * ModelStateBytes.gradients(zero, shards);
-                optimizer = params * ModelStateBytes.optimizerStates(zero, shards);
-                optimizerShard = zero == 0 ? params : params / shards;
-            }
-            if (zero == 3) {
-                if (zpp.hpzGroupSize() > 1) {
-                    weights += params * ModelStateBytes.WEIGHT_BYTES / zpp.hpzGroupSize();
-                }
-                // Live gathered parameters: the current and the prefetched unit (a layer, or the output layer), plus
-                // the unsharded fp32 gradient of one unit before its reduce-scatter (§2.1 implementation extras).
-                double unit = Math.max(perLayerParams / tp, (i == 0 || i == pp - 1) ? paddedVocab * h / tp : 0);
-                weights += 2 * unit * ModelStateBytes.WEIGHT_BYTES;
-                grads += unit * 4;
-                if (pp > 1) {
-                    // FSDP under pipelining keeps the stage's parameters gathered and its fp32 gradients unsharded
-                    // while
-                    // micro-batches accumulate (no reshard after forward).
-                    weights += params * ModelStateBytes.WEIGHT_BYTES;
-                    grads += params * 4;
-                }
-            }
-            double perLayerAct =
-                    ActivationMemory.perLayerBytes(model, b, tp, cp, layout.sequenceParallel(), layout.recompute());
-            double layerEquivalents = InFlightMicroBatches.layerEquivalents(i, pp, chunks, mCeil, stageLayers[i]);
-            int inFlight = chunks <= 1
-                    ? InFlightMicroBatches.oneFOneB(i, pp, mCeil)
-                    : InFlightMicroBatches.interleavedChunks(i, pp, chunks, mCeil);
-            double activations = layerEquivalents * perLayerAct
-                    + ActivationMemory.transientBytes(model, b, tp, cp, layout.sequenceParallel(), layout.recompute());
-            if (i == 0) {
-                activations += Math.min(mCeil, pp)
-                        * ActivationMemory.embeddingBytes(model, b, tp, cp, layout.sequenceParallel());
-            }
-            if (i == pp - 1) {
-                activations += ActivationMemory.logitsBytes(model, paddedVocab, b, tp, cp);
-            }
-            double buffers = communicators * efficiency.ncclBytesPerCommunicator();
+            StageModelStates states = ModelStateBytes.ofStage(model, layout, i, params);
+            double weights = states.weightsBytes();
+            double grads = states.gradientsBytes();
+            double optimizer = states.optimizerStatesBytes();
+            double activations = ActivationMemory.stageBytes(model, b, layout, i, stageLayers[i], mCeil);
+            int inFlight = InFlightMicroBatches.atPeak(i, pp, chunks, mCeil);
+            double buffers = RuntimeMemory.communicationBufferBytes(communicators, efficiency);
             double tensors = weights + grads + optimizer + activations;
-            double runtime = efficiency.contextBytes() + efficiency.allocatorReserveFraction() * tensors;
+            double runtime = RuntimeMemory.overheadBytes(tensors, efficiency);
             stageMemory[i] = new StageMemory(
                     i, stageLayers[i], weights, grads, optimizer, activations, inFlight, buffers, runtime);
             dpGradientBytes[i] = params * 2;
-            optimizerMax = Math.max(optimizerMax, optimizerShard * OPTIMIZER_BYTES_PER_PARAMETER / hbmRate);
+            optimizerMax = Math.max(
+                    optimizerMax, ComputeTime.optimizerStepSeconds(states.optimizerShardParameters(), hbmRate));
         }
         this.optimizerSeconds = optimizerMax;
 
