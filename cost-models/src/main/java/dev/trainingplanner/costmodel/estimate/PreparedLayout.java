@@ -7,7 +7,6 @@ import dev.trainingplanner.costmodel.cluster.GpuType;
 import dev.trainingplanner.costmodel.layout.GradientCoding;
 import dev.trainingplanner.costmodel.layout.Layout;
 import dev.trainingplanner.costmodel.layout.PartitionGroups;
-import dev.trainingplanner.costmodel.layout.Recompute;
 import dev.trainingplanner.costmodel.layout.ZeroPlusPlus;
 import dev.trainingplanner.costmodel.memory.ActivationMemory;
 import dev.trainingplanner.costmodel.memory.InFlightMicroBatches;
@@ -18,7 +17,13 @@ import dev.trainingplanner.costmodel.model.ModelSpec;
 import dev.trainingplanner.costmodel.placement.Placement;
 import dev.trainingplanner.costmodel.time.CollectiveTime;
 import dev.trainingplanner.costmodel.time.ComputeTime;
+import dev.trainingplanner.costmodel.time.ContextParallelTime;
+import dev.trainingplanner.costmodel.time.DataParallelTime;
 import dev.trainingplanner.costmodel.time.GradientCodingTime;
+import dev.trainingplanner.costmodel.time.LadderResidual;
+import dev.trainingplanner.costmodel.time.PipelineSchedule;
+import dev.trainingplanner.costmodel.time.TensorParallelTime;
+import dev.trainingplanner.costmodel.time.ZeroTime;
 import dev.trainingplanner.costmodel.training.TrainingSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,8 +35,6 @@ import java.util.List;
  */
 public final class PreparedLayout {
 
-    /** Compute slowdown of a module while a ladder collective runs concurrently (cost-models.md §9.3, κ). */
-    static final double LADDER_CONTENTION = 0.1;
     /** TP collectives below this fraction of the GPU type's NVLink bandwidth are "across a slow link". */
     static final double SLOW_TP_LINK_FRACTION = 0.25;
 
@@ -59,13 +62,14 @@ public final class PreparedLayout {
     final double[] recomputeSeconds;
     final double[] attentionForwardSeconds;
     final double[] tpCollectives;
-    final double[] ladderModules;
-    final double[] moduleForwardSeconds;
-    final double[] moduleBackwardSeconds;
+    final double[] ladderLayers;
+    /** One module (attention or MLP) of a layer, forward and backward, for Ladder Residual. */
+    final double moduleForwardSeconds;
+
+    final double moduleBackwardSeconds;
 
     final double tpMessageBytes;
     final double cpStepBytes;
-    final double cpStepsPerLayer;
     final double p2pBytes;
     final double[] dpGradientBytes;
     final double optimizerSeconds;
@@ -76,7 +80,8 @@ public final class PreparedLayout {
      */
     final RingShapes ringShapes;
 
-    final int hpzGroup;
+    /** ZeRO-3 / ZeRO++ / partition-group communication of the layout. */
+    final ZeroTime zeroTime;
 
     // Per-layout constants of the placement-dependent part, so that an evaluation only combines them.
     /** Forward + backward + recompute per micro-batch and stage, at relative speed 1. */
@@ -121,17 +126,15 @@ public final class PreparedLayout {
         ComputeTime compute = ComputeTime.of(model, training, layout, gpu, efficiency);
         this.peakFlopsPerGpu = ComputeTime.gemmPeakFlopsPerSecond(gpu, training.precision());
         double hbmRate = ComputeTime.hbmBytesPerSecond(gpu, efficiency);
-        double layerFwd = compute.layerForwardSeconds();
-        double layerBwd = compute.layerBackwardSeconds();
 
         this.forwardSeconds = new double[pp];
         this.backwardSeconds = new double[pp];
         this.recomputeSeconds = new double[pp];
         this.attentionForwardSeconds = new double[pp];
         this.tpCollectives = new double[pp];
-        this.ladderModules = new double[pp];
-        this.moduleForwardSeconds = new double[pp];
-        this.moduleBackwardSeconds = new double[pp];
+        this.ladderLayers = new double[pp];
+        this.moduleForwardSeconds = LadderResidual.moduleSeconds(compute.layerForwardSeconds());
+        this.moduleBackwardSeconds = LadderResidual.moduleSeconds(compute.layerBackwardSeconds());
         int firstLayer = 0;
         for (int i = 0; i < pp; i++) {
             int layers = stageLayers[i];
@@ -139,30 +142,20 @@ public final class PreparedLayout {
             backwardSeconds[i] = compute.stageBackwardSeconds(layers, i == pp - 1);
             recomputeSeconds[i] = layers * compute.layerRecomputeSeconds();
             attentionForwardSeconds[i] = layers * compute.attentionForwardSeconds();
-            tpCollectives[i] = tp > 1 ? layers * (4.0 + (layout.recompute() == Recompute.FULL ? 2 : 0)) : 0;
-            moduleForwardSeconds[i] = layerFwd / 2;
-            moduleBackwardSeconds[i] = layerBwd / 2;
-            int ladder = 0;
-            for (int layer : layout.ladderLayers()) {
-                if (layer >= firstLayer && layer < firstLayer + layers) {
-                    ladder++;
-                }
-            }
-            ladderModules[i] = ladder;
+            tpCollectives[i] = TensorParallelTime.collectivesPerStage(tp, layers, layout.recompute());
+            ladderLayers[i] = LadderResidual.layersOnStage(layout.ladderLayers(), firstLayer, layers);
             firstLayer += layers;
         }
 
+        // --- collective sizes (cost-models.md §3, §4.2, §5.2) ---
         double h = model.hiddenSize();
-        double s = model.sequenceLength();
-        double tokens = b * s / cp;
-        this.tpMessageBytes = tokens * h * 2;
-        this.cpStepBytes = 2 * tokens * h * model.kvRatio() * 2 / tp;
-        this.cpStepsPerLayer = cp - 1;
-        this.p2pBytes = tokens * h * 2 / tp;
+        double tokens = ComputeTime.localTokens(model, b, cp);
+        this.tpMessageBytes = TensorParallelTime.messageBytes(tokens, h);
+        this.cpStepBytes = ContextParallelTime.stepBytes(tokens, h, model.kvRatio(), tp);
+        this.p2pBytes = PipelineSchedule.sendBytes(tokens, h, tp);
 
         // --- memory per stage (cost-models.md §2) ---
         int shards = dp * cp;
-        ZeroPlusPlus zpp = layout.zeroPlusPlus();
         this.dpGradientBytes = new double[pp];
         this.stageMemory = new StageMemory[pp];
         int mCeil = (int) Math.max(1, Math.ceil(microBatches));
@@ -181,15 +174,16 @@ public final class PreparedLayout {
             double runtime = RuntimeMemory.overheadBytes(tensors, efficiency);
             stageMemory[i] = new StageMemory(
                     i, stageLayers[i], weights, grads, optimizer, activations, inFlight, buffers, runtime);
-            dpGradientBytes[i] = params * 2;
+            dpGradientBytes[i] = DataParallelTime.gradientBytes(params);
             optimizerMax = Math.max(
                     optimizerMax, ComputeTime.optimizerStepSeconds(states.optimizerShardParameters(), hbmRate));
         }
         this.optimizerSeconds = optimizerMax;
 
         // --- ring shapes ---
-        this.ringShapes = RingShapes.of(Math.min(cluster.gpusPerNode(), worldSize), tp, shards);
-        this.hpzGroup = Math.min(Math.max(1, zpp.hpzGroupSize()), shards);
+        this.zeroTime = new ZeroTime(layout, gpu, efficiency, microBatches);
+        this.ringShapes =
+                RingShapes.of(Math.min(cluster.gpusPerNode(), worldSize), tp, shards, zeroTime.secondaryGroupSize());
 
         this.stageComputeSeconds = new double[pp];
         for (int i = 0; i < pp; i++) {
@@ -198,7 +192,8 @@ public final class PreparedLayout {
         double defaultBandwidth = cluster.defaultIntraBandwidthBytesPerSecond();
         double defaultLatency = cluster.defaultIntraLatencySeconds();
         // No inter-node term: a group inside one node has no inter-node hop (infinite bandwidth, zero latency).
-        this.uniformTpCollectiveSeconds = CollectiveTime.hierarchical(
+        this.uniformTpCollectiveSeconds = TensorParallelTime.exposedSeconds(
+                CollectiveTime.hierarchical(
                         CollectiveTime.Ring.ALL_REDUCE,
                         ringShapes.tpMembersPerSlot(),
                         ringShapes.tpSlots(),
@@ -206,13 +201,13 @@ public final class PreparedLayout {
                         defaultBandwidth,
                         defaultLatency,
                         Double.POSITIVE_INFINITY,
-                        0)
-                * efficiency.tensorParallelExposedFraction();
-        this.uniformIntraP2pSeconds = CollectiveTime.pointToPoint(
-                p2pBytes, Math.min(defaultBandwidth, Double.POSITIVE_INFINITY), Math.max(defaultLatency, 0));
-        this.p2pExposedPerHopSecond = 2.0 * chunks * efficiency.pipelineP2pExposedFraction();
+                        0),
+                efficiency.tensorParallelExposedFraction());
+        this.uniformIntraP2pSeconds = CollectiveTime.pointToPoint(p2pBytes, defaultBandwidth, defaultLatency);
+        this.p2pExposedPerHopSecond =
+                PipelineSchedule.exposedPerHopSecond(chunks, efficiency.pipelineP2pExposedFraction());
 
-        this.tokensPerIteration = (double) training.globalBatchSequences() * s;
+        this.tokensPerIteration = (double) training.globalBatchSequences() * model.sequenceLength();
         this.modelFlopsPerIteration = tokensPerIteration * model.trainingFlopsPerToken();
 
         this.staticViolations = List.copyOf(violations);
@@ -221,7 +216,9 @@ public final class PreparedLayout {
     /** The ring shapes on nodes of {@code gpusPerNodeUsed} GPUs. */
     RingShapes ringShapesFor(int gpusPerNodeUsed) {
         int g = Math.min(gpusPerNodeUsed, worldSize);
-        return g == ringShapes.gpusPerSlot() ? ringShapes : RingShapes.of(g, tp, dp * cp);
+        return g == ringShapes.gpusPerSlot()
+                ? ringShapes
+                : RingShapes.of(g, tp, dp * cp, zeroTime.secondaryGroupSize());
     }
 
     private void checkStructure(List<Violation> violations, GpuType gpu) {

@@ -70,7 +70,7 @@ public record ComputeTime(
         double gemmRate = gemmPeakFlopsPerSecond(gpu, precision) * efficiency.gemmEfficiencyAt(maxEff, gemmWidth);
         double hbmRate = hbmBytesPerSecond(gpu, efficiency);
         double s = model.sequenceLength();
-        double tokens = b * s / cp;
+        double tokens = localTokens(model, b, cp);
         double gemmFlopsFwd = tokens
                 * (4 * h * h * (1 + model.kvRatio())
                         + 4 * h * model.ffnHiddenSize() * model.mlp().gatedFactor())
@@ -103,6 +103,11 @@ public record ComputeTime(
         double logitsFwd = 2 * tokens * h * paddedVocab / tp / gemmRate
                 + tokens * paddedVocab / tp * ActivationMemory.LOGIT_BYTES / hbmRate;
         return new ComputeTime(layerFwd, layerBwd, layerRecompute, attnFwd, logitsFwd);
+    }
+
+    /** T = b·s/cp: tokens of one micro-batch on one rank of a CP ring. */
+    public static double localTokens(ModelSpec model, int microBatch, int cp) {
+        return microBatch * (double) model.sequenceLength() / cp;
     }
 
     /** Dense GEMM peak of {@code gpu} in {@code precision}, or its FP16 peak when it lacks that precision. */
