@@ -1,15 +1,13 @@
 package dev.trainingplanner.costmodel.estimate;
 
 import dev.trainingplanner.costmodel.cluster.Cluster;
-import dev.trainingplanner.costmodel.cluster.StragglerModel;
-import dev.trainingplanner.costmodel.layout.GradientCoding;
 import dev.trainingplanner.costmodel.placement.Placement;
 import dev.trainingplanner.costmodel.time.CollectiveTime;
 import dev.trainingplanner.costmodel.time.ContextParallelTime;
 import dev.trainingplanner.costmodel.time.DataParallelTime;
-import dev.trainingplanner.costmodel.time.GradientCodingTime;
 import dev.trainingplanner.costmodel.time.LadderResidual;
 import dev.trainingplanner.costmodel.time.PipelineSchedule;
+import dev.trainingplanner.costmodel.time.StragglerFactor;
 import dev.trainingplanner.costmodel.time.TensorParallelTime;
 import dev.trainingplanner.costmodel.time.ZeroTime;
 import java.util.ArrayList;
@@ -416,51 +414,9 @@ final class PlacementEvaluator {
 
     // ---------------------------------------------------------------- stragglers
 
-    /** Expected slowdown of the pipeline part from stragglers, after gradient coding (cost-models.md §8.3). */
+    /** Expected slowdown of the pipeline part from stragglers, after gradient coding ({@link StragglerFactor}). */
     double stragglerFactor() {
-        GradientCoding coding = prep.layout.gradientCoding();
-        if (!cluster.hasStragglers()) {
-            return coding.isNone() ? 1 : prep.codedComputeFactor(0, 1);
-        }
-        int nodes = placement.nodesUsed();
-        double noneSlow = 1;
-        double slowdown = 1;
-        double shiftSum = 0;
-        double rateSum = 0;
-        int exponential = 0;
-        for (int slot = 0; slot < nodes; slot++) {
-            StragglerModel model = cluster.straggler(placement.nodeAt(slot));
-            if (model.kind() == StragglerModel.Kind.BERNOULLI) {
-                noneSlow *= 1 - model.probability();
-                slowdown = Math.max(slowdown, model.slowdown());
-            } else if (model.kind() == StragglerModel.Kind.SHIFTED_EXPONENTIAL) {
-                shiftSum += model.shift();
-                rateSum += model.rate();
-                exponential++;
-            }
-        }
-        double factor;
-        if (exponential > 0) {
-            double shift = shiftSum / exponential;
-            double rate = rateSum / exponential;
-            if (coding.scheme() == GradientCoding.Scheme.FRACTIONAL_REPETITION
-                    || coding.scheme() == GradientCoding.Scheme.CYCLIC_REPETITION) {
-                factor = GradientCodingTime.shiftedExponentialCoded(dp, dp, coding.stragglersTolerated(), shift, rate);
-            } else {
-                factor = GradientCodingTime.shiftedExponentialUncoded(nodes, nodes, shift, rate);
-            }
-        } else if (coding.isNone()) {
-            // Uncoded, every replica waits for the slowest node: the iteration is slow when any node used is slow.
-            factor = 1 + (slowdown - 1) * (1 - noneSlow);
-        } else {
-            // A replica is slow when one of its nodes is slow. Replicas that share a node share its fate, so a replica
-            // never has a smaller slow probability than a single node (the §8.3 (a) formulas then treat the dp
-            // replicas as the n independent workers).
-            double nodesPerReplica = Math.max(1.0, (double) nodes / dp);
-            double replicaFast = Math.pow(noneSlow, nodesPerReplica / nodes);
-            factor = prep.codedComputeFactor(1 - replicaFast, slowdown);
-        }
-        return Math.max(factor, 0);
+        return StragglerFactor.expected(prep.layout.gradientCoding(), dp, cluster, placement);
     }
 
     // ---------------------------------------------------------------- results

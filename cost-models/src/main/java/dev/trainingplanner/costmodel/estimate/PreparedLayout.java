@@ -19,7 +19,6 @@ import dev.trainingplanner.costmodel.time.CollectiveTime;
 import dev.trainingplanner.costmodel.time.ComputeTime;
 import dev.trainingplanner.costmodel.time.ContextParallelTime;
 import dev.trainingplanner.costmodel.time.DataParallelTime;
-import dev.trainingplanner.costmodel.time.GradientCodingTime;
 import dev.trainingplanner.costmodel.time.LadderResidual;
 import dev.trainingplanner.costmodel.time.PipelineSchedule;
 import dev.trainingplanner.costmodel.time.TensorParallelTime;
@@ -475,45 +474,5 @@ public final class PreparedLayout {
                     + "tp*cp*dp*pp = " + worldSize);
         }
         return placement;
-    }
-
-    /** Expected straggler factor inputs for gradient coding (used by the evaluator). */
-    double codedComputeFactor(double replicaSlowProbability, double slowdown) {
-        GradientCoding coding = layout.gradientCoding();
-        int n = dp;
-        return switch (coding.scheme()) {
-            case NONE -> 1 + (slowdown - 1) * (1 - Math.pow(1 - replicaSlowProbability, n));
-            case FRACTIONAL_REPETITION -> GradientCodingTime.bernoulliFractional(
-                    n, n, coding.stragglersTolerated(), replicaSlowProbability, slowdown);
-            case CYCLIC_REPETITION -> GradientCodingTime.bernoulliCyclic(
-                    n, n, coding.stragglersTolerated(), replicaSlowProbability, slowdown);
-            case SELECTIVE_REPEAT_SGC -> {
-                // A round is slow only when more than s workers straggle and the window breaks the (B, W, λ) model
-                // (otherwise selective repetition recovers the job B rounds later); the smaller of the two
-                // probabilities bounds that joint event.
-                int s = Math.min(
-                        n - 1,
-                        GradientCodingTime.selectiveRepeatStragglers(
-                                coding.burstLength(), coding.window(), coding.maxStragglersInWindow()));
-                double slow = Math.min(
-                        GradientCodingTime.binomialTailAbove(n, replicaSlowProbability, s),
-                        1 - sequentialConforms(coding, n, replicaSlowProbability));
-                yield (s + 1) * (1 + (slowdown - 1) * slow);
-            }
-            case MULTIPLEXED_SGC -> {
-                double load = GradientCodingTime.multiplexedLoadTimesN(
-                        n, coding.burstLength(), coding.window(), coding.maxStragglersInWindow());
-                yield load * (1 + (slowdown - 1) * (1 - sequentialConforms(coding, n, replicaSlowProbability)));
-            }
-        };
-    }
-
-    private static double sequentialConforms(GradientCoding coding, int n, double replicaSlowProbability) {
-        return GradientCodingTime.sequentialWindowConforms(
-                n,
-                replicaSlowProbability,
-                coding.burstLength(),
-                coding.window(),
-                Math.min(coding.maxStragglersInWindow(), n - 1));
     }
 }
