@@ -10,7 +10,7 @@ import dev.trainingplanner.costmodel.training.TrainingSpec;
 
 /**
  * Compute time of one transformer layer for one micro-batch on one GPU at relative speed 1 (cost-models.md §1.2 FLOP
- * counts, §3 compute time; formulas in {@code cost-models/docs/formulas.md}, "Compute"). With T = b·s/cp tokens:
+ * counts, §3 compute time). With T = b·s/cp tokens:
  *
  * <pre>
  * GEMM forward      T·(4h²(1 + k/a) + 4hf·gated)/t  at  peak(precision)·η·w/(w + w½),  w = h/√t
