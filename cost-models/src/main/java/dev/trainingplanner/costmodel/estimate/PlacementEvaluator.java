@@ -350,27 +350,25 @@ final class PlacementEvaluator {
      */
     private double zero3ExposedPerMicroBatch(int stage, int base, double bytes) {
         ZeroTime zero = prep.zeroTime;
-        int k = shapes.dpMembersPerSlot();
-        int n = shapes.dpSlots();
-        double intraBw = links.minIntraBandwidth();
-        double intraLat = links.maxIntraLatency();
-        double interBw = links.minInterBandwidth();
-        double interLat = links.maxInterLatency();
-        double forwardGather = zero.forwardGatherSeconds(k, n, bytes, intraBw, intraLat, interBw, interLat);
-        double backwardGather;
+        double secondaryGather = 0;
         if (zero.secondaryGroupSize() > 0) {
             if (subgroupLinks == null) {
                 subgroupLinks = new LinkScan(cluster, g);
             }
             scanRing(subgroupLinks, base, tp, zero.secondaryGroupSize());
-            backwardGather = subgroupLinks.hierarchicalAllGather(
+            secondaryGather = subgroupLinks.hierarchicalAllGather(
                     shapes.secondaryMembersPerSlot(), shapes.secondarySlots(), bytes);
-        } else {
-            backwardGather = forwardGather;
         }
-        double reduce = zero.reduceSeconds(k, n, bytes, intraBw, intraLat, interBw, interLat);
         return zero.exposedPerMicroBatch(
-                forwardGather, backwardGather, reduce, prep.forwardSeconds[stage] + prep.backwardSeconds[stage]);
+                shapes.dpMembersPerSlot(),
+                shapes.dpSlots(),
+                bytes,
+                links.minIntraBandwidth(),
+                links.maxIntraLatency(),
+                links.minInterBandwidth(),
+                links.maxInterLatency(),
+                secondaryGather,
+                prep.forwardSeconds[stage] + prep.backwardSeconds[stage]);
     }
 
     /** Stage time per micro-batch τ_i of replica {@code data}, including exposed TP/CP and p2p. */

@@ -72,56 +72,53 @@ public final class ZeroTime {
         return secondaryGroupSize;
     }
 
-    /** T_fwdAG of {@code bytes} on a ring with the given slowest links (intra-node, and per GPU between nodes). */
-    public double forwardGatherSeconds(
+    /**
+     * Exposed time per micro-batch of the forward all-gather, backward all-gather and gradient reduction of
+     * {@code bytes} on a DP ring of {@code perSlot} members on each of {@code slots} nodes, with the ring's slowest
+     * links (intra-node, and per GPU between nodes), beyond the {@code computeSeconds} of forward and backward that hide
+     * them. {@code secondaryGatherSeconds} is the backward all-gather in the secondary group, read only when there is
+     * one ({@link #secondaryGroupSize()} above 0).
+     */
+    public double exposedPerMicroBatch(
             int perSlot,
             int slots,
             double bytes,
             double intraBandwidth,
             double intraLatency,
             double interBandwidth,
-            double interLatency) {
-        double wireBytes = quantizedWeights ? bytes * QWZ_WIRE_FRACTION * QWZ_SCALE_OVERHEAD : bytes;
+            double interLatency,
+            double secondaryGatherSeconds,
+            double computeSeconds) {
+        // T_AG(P, M), which is also T_RS(P, M): the same ring traffic.
         double gather = CollectiveTime.hierarchical(
                 CollectiveTime.Ring.ALL_GATHER,
                 perSlot,
                 slots,
-                wireBytes,
+                bytes,
                 intraBandwidth,
                 intraLatency,
                 interBandwidth,
                 interLatency);
+        double forwardGather = gather;
         if (quantizedWeights) {
-            gather += QWZ_QUANTIZATION_TRAFFIC * bytes / quantizationBytesPerSecond;
+            forwardGather = CollectiveTime.hierarchical(
+                            CollectiveTime.Ring.ALL_GATHER,
+                            perSlot,
+                            slots,
+                            bytes * QWZ_WIRE_FRACTION * QWZ_SCALE_OVERHEAD,
+                            intraBandwidth,
+                            intraLatency,
+                            interBandwidth,
+                            interLatency)
+                    + QWZ_QUANTIZATION_TRAFFIC * bytes / quantizationBytesPerSecond;
         }
-        return gather;
-    }
-
-    /** T_RS of {@code bytes}, with the optimizer-state replicas' all-reduce, on a ring with the given slowest links. */
-    public double reduceSeconds(
-            int perSlot,
-            int slots,
-            double bytes,
-            double intraBandwidth,
-            double intraLatency,
-            double interBandwidth,
-            double interLatency) {
-        double reduce;
+        double backwardGather = secondaryGroupSize > 0 ? secondaryGatherSeconds : forwardGather;
+        double reduce = gather;
         if (quantizedGradients && slots > 1) {
             // qgZ: int4 intra-node all-to-all, then inter-node all-to-all of M/(4g).
             reduce = CollectiveTime.allToAll(perSlot, bytes / QGZ_COMPRESSION, intraBandwidth, intraLatency)
                     + CollectiveTime.allToAll(slots, bytes / (QGZ_COMPRESSION * perSlot), interBandwidth, interLatency)
                     + QGZ_QUANTIZATION_PASSES * bytes / quantizationBytesPerSecond;
-        } else {
-            reduce = CollectiveTime.hierarchical(
-                    CollectiveTime.Ring.ALL_GATHER,
-                    perSlot,
-                    slots,
-                    bytes,
-                    intraBandwidth,
-                    intraLatency,
-                    interBandwidth,
-                    interLatency);
         }
         if (optimizerStatesGroupSize > 0) {
             // Optimizer shards replicated across P/k_OS groups: all-reduce of the M/k_OS shard once per step, on the
@@ -135,13 +132,6 @@ public final class ZeroTime {
                             Math.max(interLatency, intraLatency))
                     / microBatches;
         }
-        return reduce;
-    }
-
-    /** Exposed time per micro-batch of the three collectives, beyond the compute that hides them. */
-    public double exposedPerMicroBatch(
-            double forwardGatherSeconds, double backwardGatherSeconds, double reduceSeconds, double computeSeconds) {
-        return Math.max(
-                0, forwardGatherSeconds + backwardGatherSeconds + reduceSeconds - overlapFraction * computeSeconds);
+        return Math.max(0, forwardGather + backwardGather + reduce - overlapFraction * computeSeconds);
     }
 }

@@ -66,34 +66,40 @@ class FormulaTermsTest {
     }
 
     @Test
-    void qwzHalvesTheForwardGatherAndPaysForQuantisation() {
+    void qwzHalvesBothGathersAndPaysForQuantisation() {
         ZeroTime qwz = zero(new ZeroPlusPlus(true, 1, false), PartitionGroups.DEFAULT);
         double hbm = H100.hbmBandwidthBytesPerSecond() * 0.5;
-        // One node of 4: AG of 0.5·1.001 GB at 100 GB/s, plus 1.5 GB through HBM at half its bandwidth.
-        assertThat(qwz.forwardGatherSeconds(4, 1, 1e9, 100e9, 0, Double.POSITIVE_INFINITY, 0))
-                .isCloseTo(0.75 * 0.5005e9 / 100e9 + 1.5e9 / hbm, within(1e-15));
+        // One node of 4, M = 1 GB at 100 GB/s: each gather is an AG of 0.5·1.001 GB plus 1.5 GB through HBM at half
+        // its bandwidth (no hpZ group: the backward gather runs like the forward one); the reduce-scatter is plain.
+        double gather = 0.75 * 0.5005e9 / 100e9 + 1.5e9 / hbm;
+        assertThat(qwz.exposedPerMicroBatch(4, 1, 1e9, 100e9, 0, Double.POSITIVE_INFINITY, 0, 99, 0))
+                .isCloseTo(2 * gather + 0.75 * 1e9 / 100e9, within(1e-15));
         assertThat(qwz.secondaryGroupSize()).isZero();
     }
 
     @Test
-    void qgzReplacesTheReduceScatterByTwoInt4AllToAlls() {
-        ZeroTime qgz = zero(new ZeroPlusPlus(false, 4, true), PartitionGroups.DEFAULT);
+    void hpzAndQgzReplaceTheBackwardGatherAndTheReduceScatter() {
+        ZeroTime hpzQgz = zero(new ZeroPlusPlus(false, 4, true), PartitionGroups.DEFAULT);
         double hbm = H100.hbmBandwidthBytesPerSecond() * 0.5;
-        // 2 nodes of 8: intra A2A of M/4 = 2 GB, inter A2A of M/(4·8) = 0.25 GB, 3 passes over M through HBM.
-        double expected = 7.0 / 8 * 2e9 / 100e9 + 0.5 * 0.25e9 / 10e9 + 3 * 8e9 / hbm;
-        assertThat(qgz.reduceSeconds(8, 2, 8e9, 100e9, 0, 10e9, 0)).isCloseTo(expected, within(1e-15));
-        assertThat(qgz.secondaryGroupSize()).isEqualTo(4);
+        // 2 nodes of 8, M = 8 GB: plain forward AG; backward AG in the hpZ group (given: 0.125 s); qgZ: intra A2A of
+        // M/4 = 2 GB, inter A2A of M/(4·8) = 0.25 GB, 3 passes over M through HBM.
+        double forward = CollectiveTime.hierarchical(CollectiveTime.Ring.ALL_GATHER, 8, 2, 8e9, 100e9, 0, 10e9, 0);
+        double reduce = 7.0 / 8 * 2e9 / 100e9 + 0.5 * 0.25e9 / 10e9 + 3 * 8e9 / hbm;
+        assertThat(hpzQgz.exposedPerMicroBatch(8, 2, 8e9, 100e9, 0, 10e9, 0, 0.125, 0))
+                .isCloseTo(forward + 0.125 + reduce, within(1e-15));
+        assertThat(hpzQgz.secondaryGroupSize()).isEqualTo(4);
     }
 
     @Test
-    void narrowOptimizerGroupsAddAnAllReduceOfTheirShardPerStep() {
+    void narrowOptimizerGroupsAddAnAllReduceOfTheirShardPerStepAndComputeHidesPart() {
         // k_OS = 4 of P = 16: 4 replicas all-reduce M/4 on the slowest link once per step of m = 2 micro-batches.
         ZeroTime tiered = zero(ZeroPlusPlus.NONE, new PartitionGroups(0, 0, 4));
-        double plain = CollectiveTime.hierarchical(CollectiveTime.Ring.ALL_GATHER, 8, 2, 8e9, 100e9, 0, 10e9, 0);
-        assertThat(tiered.reduceSeconds(8, 2, 8e9, 100e9, 0, 10e9, 0))
-                .isCloseTo(plain + CollectiveTime.allReduce(4, 2e9, 10e9, 0) / 2, within(1e-15));
-        assertThat(tiered.exposedPerMicroBatch(1, 1, 1, 2))
-                .isCloseTo(Math.max(0, 3 - EFFICIENCY.zero3OverlapFraction() * 2), within(1e-15));
+        double gather = CollectiveTime.hierarchical(CollectiveTime.Ring.ALL_GATHER, 8, 2, 8e9, 100e9, 0, 10e9, 0);
+        double total = 3 * gather + CollectiveTime.allReduce(4, 2e9, 10e9, 0) / 2;
+        assertThat(tiered.exposedPerMicroBatch(8, 2, 8e9, 100e9, 0, 10e9, 0, 99, 0))
+                .isCloseTo(total, within(1e-15));
+        assertThat(tiered.exposedPerMicroBatch(8, 2, 8e9, 100e9, 0, 10e9, 0, 99, total))
+                .isCloseTo(total * (1 - EFFICIENCY.zero3OverlapFraction()), within(1e-15));
     }
 
     @Test
