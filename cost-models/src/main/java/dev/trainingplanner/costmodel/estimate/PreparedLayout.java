@@ -116,10 +116,7 @@ public final class PreparedLayout {
         checkStructure(violations, gpu);
         this.stageLayers = splitLayers(violations);
 
-        this.stageParameters = new double[pp];
-        for (int i = 0; i < pp; i++) {
-            stageParameters[i] = model.stageParameters(i, pp, stageLayers[i], tp);
-        }
+        this.stageParameters = model.stageParameters(stageLayers, tp);
 
         // --- compute per micro-batch (cost-models.md §1.2, §3) ---
         ComputeTime compute = ComputeTime.of(model, training, layout, gpu, efficiency);
