@@ -1,13 +1,15 @@
 package dev.trainingplanner.costmodel.estimate;
 
 import dev.trainingplanner.costmodel.cluster.Cluster;
-import dev.trainingplanner.costmodel.cluster.StragglerModel;
-import dev.trainingplanner.costmodel.layout.GradientCoding;
-import dev.trainingplanner.costmodel.layout.PartitionGroups;
-import dev.trainingplanner.costmodel.layout.ZeroPlusPlus;
 import dev.trainingplanner.costmodel.placement.Placement;
 import dev.trainingplanner.costmodel.time.CollectiveTime;
-import dev.trainingplanner.costmodel.time.GradientCodingTime;
+import dev.trainingplanner.costmodel.time.ContextParallelTime;
+import dev.trainingplanner.costmodel.time.DataParallelTime;
+import dev.trainingplanner.costmodel.time.LadderResidual;
+import dev.trainingplanner.costmodel.time.PipelineSchedule;
+import dev.trainingplanner.costmodel.time.StragglerFactor;
+import dev.trainingplanner.costmodel.time.TensorParallelTime;
+import dev.trainingplanner.costmodel.time.ZeroTime;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -190,9 +192,9 @@ final class PlacementEvaluator {
             setTensorGroup(index, stage, speed, 0, Double.POSITIVE_INFINITY);
             return;
         }
-        double perCollective =
-                links.hierarchicalAllReduce(shapes.tpMembersPerSlot(), shapes.tpSlots(), prep.tpMessageBytes)
-                        * prep.efficiency.tensorParallelExposedFraction();
+        double perCollective = TensorParallelTime.exposedSeconds(
+                links.hierarchicalAllReduce(shapes.tpMembersPerSlot(), shapes.tpSlots(), prep.tpMessageBytes),
+                prep.efficiency.tensorParallelExposedFraction());
         setTensorGroup(index, stage, speed, perCollective, links.bottleneckBandwidth());
     }
 
@@ -239,18 +241,15 @@ final class PlacementEvaluator {
     /** Exposed TP time per micro-batch of a stage whose group's collectives take {@code perCollective} each. */
     private double exposedTensorSeconds(int stage, double perCollective, double speed) {
         double exposed = prep.tpCollectives[stage] * perCollective;
-        return prep.ladderModules[stage] > 0 ? withLadderOverlap(stage, exposed, perCollective, speed) : exposed;
-    }
-
-    /** Ladder Residual (cost-models.md §9.3): each ladder module's collective overlaps the next module. */
-    private double withLadderOverlap(int stage, double exposed, double perCollective, double speed) {
-        double cf = prep.moduleForwardSeconds[stage] / speed;
-        double cb = prep.moduleBackwardSeconds[stage] / speed;
-        double saving = 2
-                * prep.ladderModules[stage]
-                * (Math.max(0, Math.min(perCollective, cf) - PreparedLayout.LADDER_CONTENTION * cf)
-                        + Math.max(0, Math.min(perCollective, cb) - PreparedLayout.LADDER_CONTENTION * cb));
-        return Math.max(0, exposed - saving);
+        if (prep.ladderLayers[stage] == 0) {
+            return exposed;
+        }
+        return LadderResidual.exposedSeconds(
+                exposed,
+                perCollective,
+                prep.ladderLayers[stage],
+                prep.moduleForwardSeconds / speed,
+                prep.moduleBackwardSeconds / speed);
     }
 
     void priceContextGroup(int stage, int data, int tensor) {
@@ -259,15 +258,10 @@ final class PlacementEvaluator {
         }
         int index = (stage * dp + data) * tp + tensor;
         scanRing(links, rank(tensor, 0, data, stage), tp, cp);
-        double bw = links.bottleneckBandwidth();
-        double lat = links.worstLatency();
-        // Ring attention (cost-models.md §4.2 p2p): cp−1 KV block exchanges per layer, overlapped with the attention
-        // of the block in hand; backward exchanges KV and dKV.
-        double forwardComm = prep.cpStepsPerLayer * CollectiveTime.pointToPoint(prep.cpStepBytes, bw, lat);
-        int layers = prep.stageLayers[stage];
-        double attention = layers > 0 ? prep.attentionForwardSeconds[stage] / layers : 0;
-        double exposedPerLayer = Math.max(0, forwardComm - attention) + Math.max(0, 2 * forwardComm - 2.5 * attention);
-        cpExposed[index] = layers * exposedPerLayer;
+        double forwardPerLayer = ContextParallelTime.forwardSecondsPerLayer(
+                cp, prep.cpStepBytes, links.bottleneckBandwidth(), links.worstLatency());
+        cpExposed[index] = ContextParallelTime.exposedStageSeconds(
+                prep.stageLayers[stage], prep.attentionForwardSeconds[stage], forwardPerLayer);
     }
 
     /** Slowest send of any (TP, CP) rank of replica {@code data} from {@code stage} to the next stage. */
@@ -338,9 +332,10 @@ final class PlacementEvaluator {
         double bytes = prep.dpGradientBytes[stage];
         double exposed;
         if (prep.layout.zeroStage() < 3) {
-            double allReduce = links.hierarchicalAllReduce(shapes.dpMembersPerSlot(), shapes.dpSlots(), bytes);
-            double window = prep.efficiency.dataParallelOverlapFraction() * prep.backwardSeconds[stage];
-            exposed = Math.max(0, allReduce - window);
+            exposed = DataParallelTime.exposedSeconds(
+                    links.hierarchicalAllReduce(shapes.dpMembersPerSlot(), shapes.dpSlots(), bytes),
+                    prep.efficiency.dataParallelOverlapFraction(),
+                    prep.backwardSeconds[stage]);
         } else {
             exposed = prep.microBatches * zero3ExposedPerMicroBatch(stage, base, bytes);
         }
@@ -349,58 +344,31 @@ final class PlacementEvaluator {
     }
 
     /**
-     * ZeRO-3 / ZeRO++ / hierarchical partitioning per micro-batch (cost-models.md §7.3, §7.5), on the ring that
-     * {@link #links} has just scanned.
+     * ZeRO-3 / ZeRO++ / hierarchical partitioning per micro-batch ({@link ZeroTime}) on the DP ring from rank
+     * {@code base} whose links {@link #links} has just scanned; the backward all-gather of a secondary group is priced on
+     * that group's own links.
      */
     private double zero3ExposedPerMicroBatch(int stage, int base, double bytes) {
-        ZeroPlusPlus zpp = prep.layout.zeroPlusPlus();
-        PartitionGroups groups = prep.layout.partitionGroups();
-        int k = shapes.dpMembersPerSlot();
-        int n = shapes.dpSlots();
-        double intraBw = links.minIntraBandwidth();
-        double intraLat = links.maxIntraLatency();
-        double interBw = links.minInterBandwidth();
-        double interLat = links.maxInterLatency();
-        double hbm = cluster.gpuType().hbmBandwidthBytesPerSecond() * 0.5;
-        double forwardGather = links.hierarchicalAllGather(k, n, zpp.quantizedWeights() ? bytes * 0.5 * 1.001 : bytes);
-        if (zpp.quantizedWeights()) {
-            forwardGather += 1.5 * bytes / hbm;
-        }
-        int secondary = groups.weightsGroupSize() > 0 ? groups.weightsGroupSize() : prep.hpzGroup;
-        double backwardGather;
-        if (secondary > 1 && secondary < dp * cp) {
+        ZeroTime zero = prep.zeroTime;
+        double secondaryGather = 0;
+        if (zero.secondaryGroupSize() > 0) {
             if (subgroupLinks == null) {
                 subgroupLinks = new LinkScan(cluster, g);
             }
-            scanRing(subgroupLinks, base, tp, secondary);
-            int[] shape = subgroupShape(secondary);
-            backwardGather = subgroupLinks.hierarchicalAllGather(shape[0], shape[1], bytes);
-        } else {
-            backwardGather = forwardGather;
+            scanRing(subgroupLinks, base, tp, zero.secondaryGroupSize());
+            secondaryGather = subgroupLinks.hierarchicalAllGather(
+                    shapes.secondaryMembersPerSlot(), shapes.secondarySlots(), bytes);
         }
-        double reduce;
-        if (zpp.quantizedGradients() && n > 1) {
-            // qgZ: int4 intra-node all-to-all, then inter-node all-to-all of M/(4g) (§7.2).
-            reduce = CollectiveTime.allToAll(k, bytes / 4, intraBw, intraLat)
-                    + CollectiveTime.allToAll(n, bytes / (4.0 * k), interBw, interLat)
-                    + 3 * bytes / hbm;
-        } else {
-            reduce = links.hierarchicalAllGather(k, n, bytes);
-        }
-        if (groups.optimizerStatesGroupSize() > 0 && groups.optimizerStatesGroupSize() < dp * cp) {
-            int replicas = dp * cp / groups.optimizerStatesGroupSize();
-            double shard = bytes / groups.optimizerStatesGroupSize();
-            reduce +=
-                    CollectiveTime.allReduce(replicas, shard, Math.min(interBw, intraBw), Math.max(interLat, intraLat))
-                            / prep.microBatches;
-        }
-        double compute = prep.forwardSeconds[stage] + prep.backwardSeconds[stage];
-        return Math.max(0, forwardGather + backwardGather + reduce - prep.efficiency.zero3OverlapFraction() * compute);
-    }
-
-    private int[] subgroupShape(int members) {
-        int perSlot = Math.max(1, Math.min(members, g / Math.max(1, Math.min(g, tp))));
-        return new int[] {Math.min(perSlot, members), Math.max(1, (members + perSlot - 1) / perSlot)};
+        return zero.exposedPerMicroBatch(
+                shapes.dpMembersPerSlot(),
+                shapes.dpSlots(),
+                bytes,
+                links.minIntraBandwidth(),
+                links.maxIntraLatency(),
+                links.minInterBandwidth(),
+                links.maxInterLatency(),
+                secondaryGather,
+                prep.forwardSeconds[stage] + prep.backwardSeconds[stage]);
     }
 
     /** Stage time per micro-batch τ_i of replica {@code data}, including exposed TP/CP and p2p. */
@@ -428,7 +396,7 @@ final class PlacementEvaluator {
         return prep.p2pExposedPerHopSecond * hop;
     }
 
-    /** Pipeline time of one replica: m·τ_max + (Σ τ_i − τ_max)/v (cost-models.md §5.1 generalised to uneven stages). */
+    /** Pipeline time of one replica ({@link PipelineSchedule}, cost-models.md §5.1). */
     double replicaTime(int data) {
         double max = 0;
         double sum = 0;
@@ -437,58 +405,16 @@ final class PlacementEvaluator {
             max = Math.max(max, tau);
             sum += tau;
         }
-        double time = prep.microBatches * max + (sum - max) / prep.chunks;
+        double time = PipelineSchedule.replicaSeconds(prep.microBatches, max, sum, prep.chunks);
         replica[data] = time;
         return time;
     }
 
     // ---------------------------------------------------------------- stragglers
 
-    /** Expected slowdown of the pipeline part from stragglers, after gradient coding (cost-models.md §8.3). */
+    /** Expected slowdown of the pipeline part from stragglers, after gradient coding ({@link StragglerFactor}). */
     double stragglerFactor() {
-        GradientCoding coding = prep.layout.gradientCoding();
-        if (!cluster.hasStragglers()) {
-            return coding.isNone() ? 1 : prep.codedComputeFactor(0, 1);
-        }
-        int nodes = placement.nodesUsed();
-        double noneSlow = 1;
-        double slowdown = 1;
-        double shiftSum = 0;
-        double rateSum = 0;
-        int exponential = 0;
-        for (int slot = 0; slot < nodes; slot++) {
-            StragglerModel model = cluster.straggler(placement.nodeAt(slot));
-            if (model.kind() == StragglerModel.Kind.BERNOULLI) {
-                noneSlow *= 1 - model.probability();
-                slowdown = Math.max(slowdown, model.slowdown());
-            } else if (model.kind() == StragglerModel.Kind.SHIFTED_EXPONENTIAL) {
-                shiftSum += model.shift();
-                rateSum += model.rate();
-                exponential++;
-            }
-        }
-        double factor;
-        if (exponential > 0) {
-            double shift = shiftSum / exponential;
-            double rate = rateSum / exponential;
-            if (coding.scheme() == GradientCoding.Scheme.FRACTIONAL_REPETITION
-                    || coding.scheme() == GradientCoding.Scheme.CYCLIC_REPETITION) {
-                factor = GradientCodingTime.shiftedExponentialCoded(dp, dp, coding.stragglersTolerated(), shift, rate);
-            } else {
-                factor = GradientCodingTime.shiftedExponentialUncoded(nodes, nodes, shift, rate);
-            }
-        } else if (coding.isNone()) {
-            // Uncoded, every replica waits for the slowest node: the iteration is slow when any node used is slow.
-            factor = 1 + (slowdown - 1) * (1 - noneSlow);
-        } else {
-            // A replica is slow when one of its nodes is slow. Replicas that share a node share its fate, so a replica
-            // never has a smaller slow probability than a single node (the §8.3 (a) formulas then treat the dp
-            // replicas as the n independent workers).
-            double nodesPerReplica = Math.max(1.0, (double) nodes / dp);
-            double replicaFast = Math.pow(noneSlow, nodesPerReplica / nodes);
-            factor = prep.codedComputeFactor(1 - replicaFast, slowdown);
-        }
-        return Math.max(factor, 0);
+        return StragglerFactor.expected(prep.layout.gradientCoding(), dp, cluster, placement);
     }
 
     // ---------------------------------------------------------------- results

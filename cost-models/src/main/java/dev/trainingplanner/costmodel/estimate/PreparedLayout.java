@@ -7,16 +7,22 @@ import dev.trainingplanner.costmodel.cluster.GpuType;
 import dev.trainingplanner.costmodel.layout.GradientCoding;
 import dev.trainingplanner.costmodel.layout.Layout;
 import dev.trainingplanner.costmodel.layout.PartitionGroups;
-import dev.trainingplanner.costmodel.layout.Recompute;
 import dev.trainingplanner.costmodel.layout.ZeroPlusPlus;
 import dev.trainingplanner.costmodel.memory.ActivationMemory;
 import dev.trainingplanner.costmodel.memory.InFlightMicroBatches;
 import dev.trainingplanner.costmodel.memory.ModelStateBytes;
+import dev.trainingplanner.costmodel.memory.RuntimeMemory;
+import dev.trainingplanner.costmodel.memory.StageModelStates;
 import dev.trainingplanner.costmodel.model.ModelSpec;
 import dev.trainingplanner.costmodel.placement.Placement;
 import dev.trainingplanner.costmodel.time.CollectiveTime;
-import dev.trainingplanner.costmodel.time.GradientCodingTime;
-import dev.trainingplanner.costmodel.training.Precision;
+import dev.trainingplanner.costmodel.time.ComputeTime;
+import dev.trainingplanner.costmodel.time.ContextParallelTime;
+import dev.trainingplanner.costmodel.time.DataParallelTime;
+import dev.trainingplanner.costmodel.time.LadderResidual;
+import dev.trainingplanner.costmodel.time.PipelineSchedule;
+import dev.trainingplanner.costmodel.time.TensorParallelTime;
+import dev.trainingplanner.costmodel.time.ZeroTime;
 import dev.trainingplanner.costmodel.training.TrainingSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,10 +34,6 @@ import java.util.List;
  */
 public final class PreparedLayout {
 
-    /** Compute slowdown of a module while a ladder collective runs concurrently (cost-models.md §9.3, κ). */
-    static final double LADDER_CONTENTION = 0.1;
-    /** Bytes read and written per parameter of the optimizer shard by a fused Adam step (§3, "Optimizer step"). */
-    static final double OPTIMIZER_BYTES_PER_PARAMETER = 30;
     /** TP collectives below this fraction of the GPU type's NVLink bandwidth are "across a slow link". */
     static final double SLOW_TP_LINK_FRACTION = 0.25;
 
@@ -59,13 +61,14 @@ public final class PreparedLayout {
     final double[] recomputeSeconds;
     final double[] attentionForwardSeconds;
     final double[] tpCollectives;
-    final double[] ladderModules;
-    final double[] moduleForwardSeconds;
-    final double[] moduleBackwardSeconds;
+    final double[] ladderLayers;
+    /** One module (attention or MLP) of a layer, forward and backward, for Ladder Residual. */
+    final double moduleForwardSeconds;
+
+    final double moduleBackwardSeconds;
 
     final double tpMessageBytes;
     final double cpStepBytes;
-    final double cpStepsPerLayer;
     final double p2pBytes;
     final double[] dpGradientBytes;
     final double optimizerSeconds;
@@ -76,7 +79,8 @@ public final class PreparedLayout {
      */
     final RingShapes ringShapes;
 
-    final int hpzGroup;
+    /** ZeRO-3 / ZeRO++ / partition-group communication of the layout. */
+    final ZeroTime zeroTime;
 
     // Per-layout constants of the placement-dependent part, so that an evaluation only combines them.
     /** Forward + backward + recompute per micro-batch and stage, at relative speed 1. */
@@ -112,177 +116,70 @@ public final class PreparedLayout {
         checkStructure(violations, gpu);
         this.stageLayers = splitLayers(violations);
 
-        long paddedVocab = model.paddedVocabulary(tp);
-        double h = model.hiddenSize();
-        double perLayerParams = model.parametersPerLayer();
-        this.stageParameters = new double[pp];
-        for (int i = 0; i < pp; i++) {
-            double params = stageLayers[i] * perLayerParams / tp;
-            if (i == 0) {
-                params += paddedVocab * h / tp;
-            }
-            if (i == pp - 1) {
-                params += model.norm().parametersPerChannel() * h;
-                if (!model.tiedEmbeddings() || pp > 1) {
-                    params += paddedVocab * h / tp;
-                }
-            }
-            stageParameters[i] = params;
-        }
+        this.stageParameters = model.stageParameters(stageLayers, tp);
 
         // --- compute per micro-batch (cost-models.md §1.2, §3) ---
-        Precision precision = training.precision();
-        boolean precisionOk = gpu.supports(precision);
-        double gemmPeak = precisionOk ? gpu.peakFlopsPerSecond(precision) : gpu.peakFlopsPerSecond(Precision.FP16);
-        double halfPeak = gpu.peakFlopsPerSecond(gpu.halfPrecision());
-        this.peakFlopsPerGpu = gemmPeak;
-        double maxEff = precision == Precision.FP8 ? efficiency.fp8GemmEfficiency() : efficiency.gemmEfficiency();
-        // A TP-sharded GEMM keeps K = h and splits N by t: its size is the geometric mean of the two (§3,
-        // shape-dependent η).
-        double gemmWidth = h / Math.sqrt(tp);
-        double gemmRate = gemmPeak * efficiency.gemmEfficiencyAt(maxEff, gemmWidth);
-        double hbmRate = gpu.hbmBandwidthBytesPerSecond() * efficiency.hbmEfficiency();
-        double s = model.sequenceLength();
-        double tokens = b * s / cp;
-        double gemmFlopsFwd = tokens
-                * (4 * h * h * (1 + model.kvRatio())
-                        + 4 * h * model.ffnHiddenSize() * model.mlp().gatedFactor())
-                / tp;
-        double attnFlopsFwdFull = 4.0 * b * (s / cp) * s * h / tp;
-        double attnFwd;
-        double attnBwd;
-        if (model.flashAttention()) {
-            // Causal flash attention does half of Megatron's s² count; backward ≈ 2.5× forward (recomputes scores).
-            attnFwd = 0.5 * attnFlopsFwdFull / (halfPeak * efficiency.attentionEfficiency());
-            attnBwd = 2.5 * attnFwd;
-        } else {
-            double scoreBytes = (double) model.attentionHeads() / tp * b * (s / cp) * s * 10;
-            attnFwd =
-                    attnFlopsFwdFull / (halfPeak * efficiency.gemmEfficiencyAt(efficiency.gemmEfficiency(), gemmWidth))
-                            + scoreBytes / hbmRate;
-            attnBwd = 2 * attnFwd;
-        }
-        double elementwiseShare = layout.sequenceParallel() ? 1.0 / tp : 0.5 + 0.5 / tp;
-        double elementFwd = efficiency.memoryBoundBytesPerToken() * tokens * h * elementwiseShare / hbmRate;
-        double layerFwd = gemmFlopsFwd / gemmRate + attnFwd + elementFwd;
-        double layerBwd = 2 * gemmFlopsFwd / gemmRate + attnBwd + 2 * elementFwd;
-        double layerRecompute =
-                switch (layout.recompute()) {
-                    case NONE -> 0;
-                    case SELECTIVE -> attnFwd;
-                    case FULL -> layerFwd;
-                };
-        double logitsFwd = 2 * tokens * h * paddedVocab / tp / gemmRate + tokens * paddedVocab / tp * 12 / hbmRate;
+        ComputeTime compute = ComputeTime.of(model, training, layout, gpu, efficiency);
+        this.peakFlopsPerGpu = ComputeTime.gemmPeakFlopsPerSecond(gpu, training.precision());
+        double hbmRate = ComputeTime.hbmBytesPerSecond(gpu, efficiency);
 
         this.forwardSeconds = new double[pp];
         this.backwardSeconds = new double[pp];
         this.recomputeSeconds = new double[pp];
         this.attentionForwardSeconds = new double[pp];
         this.tpCollectives = new double[pp];
-        this.ladderModules = new double[pp];
-        this.moduleForwardSeconds = new double[pp];
-        this.moduleBackwardSeconds = new double[pp];
+        this.ladderLayers = new double[pp];
+        this.moduleForwardSeconds = LadderResidual.moduleSeconds(compute.layerForwardSeconds());
+        this.moduleBackwardSeconds = LadderResidual.moduleSeconds(compute.layerBackwardSeconds());
         int firstLayer = 0;
         for (int i = 0; i < pp; i++) {
             int layers = stageLayers[i];
-            forwardSeconds[i] = layers * layerFwd + (i == pp - 1 ? logitsFwd : 0);
-            backwardSeconds[i] = layers * layerBwd + (i == pp - 1 ? 2 * logitsFwd : 0);
-            recomputeSeconds[i] = layers * layerRecompute;
-            attentionForwardSeconds[i] = layers * attnFwd;
-            tpCollectives[i] = tp > 1 ? layers * (4.0 + (layout.recompute() == Recompute.FULL ? 2 : 0)) : 0;
-            moduleForwardSeconds[i] = layerFwd / 2;
-            moduleBackwardSeconds[i] = layerBwd / 2;
-            int ladder = 0;
-            for (int layer : layout.ladderLayers()) {
-                if (layer >= firstLayer && layer < firstLayer + layers) {
-                    ladder++;
-                }
-            }
-            ladderModules[i] = ladder;
+            forwardSeconds[i] = compute.stageForwardSeconds(layers, i == pp - 1);
+            backwardSeconds[i] = compute.stageBackwardSeconds(layers, i == pp - 1);
+            recomputeSeconds[i] = layers * compute.layerRecomputeSeconds();
+            attentionForwardSeconds[i] = layers * compute.attentionForwardSeconds();
+            tpCollectives[i] = TensorParallelTime.collectivesPerStage(tp, layers, layout.recompute());
+            ladderLayers[i] = LadderResidual.layersOnStage(layout.ladderLayers(), firstLayer, layers);
             firstLayer += layers;
         }
 
-        this.tpMessageBytes = tokens * h * 2;
-        this.cpStepBytes = 2 * tokens * h * model.kvRatio() * 2 / tp;
-        this.cpStepsPerLayer = cp - 1;
-        this.p2pBytes = tokens * h * 2 / tp;
+        // --- collective sizes (cost-models.md §3, §4.2, §5.2) ---
+        double h = model.hiddenSize();
+        double tokens = ComputeTime.localTokens(model, b, cp);
+        this.tpMessageBytes = TensorParallelTime.messageBytes(tokens, h);
+        this.cpStepBytes = ContextParallelTime.stepBytes(tokens, h, model.kvRatio(), tp);
+        this.p2pBytes = PipelineSchedule.sendBytes(tokens, h, tp);
 
         // --- memory per stage (cost-models.md §2) ---
         int shards = dp * cp;
-        int zero = layout.zeroStage();
-        PartitionGroups groups = layout.partitionGroups();
-        ZeroPlusPlus zpp = layout.zeroPlusPlus();
         this.dpGradientBytes = new double[pp];
         this.stageMemory = new StageMemory[pp];
         int mCeil = (int) Math.max(1, Math.ceil(microBatches));
         double optimizerMax = 0;
-        int communicators = (tp > 1 ? 1 : 0) + (cp > 1 ? 1 : 0) + (pp > 1 ? 3 : 0) + (shards > 1 ? 1 : 0);
+        int communicators = RuntimeMemory.communicators(tp, cp, pp, shards);
         for (int i = 0; i < pp; i++) {
             double params = stageParameters[i];
-            double weights;
-            double grads;
-            double optimizer;
-            double optimizerShard;
-            if (zero == 3 && !groups.isDefault()) {
-                int kw = groups.weightsGroupSize();
-                int kg = groups.gradientsGroupSize() > 0 ? groups.gradientsGroupSize() : shards;
-                int kos = groups.optimizerStatesGroupSize() > 0 ? groups.optimizerStatesGroupSize() : shards;
-                weights = params
-                        * (ModelStateBytes.WEIGHT_BYTES / shards + (kw > 0 ? ModelStateBytes.WEIGHT_BYTES / kw : 0));
-                grads = params * ModelStateBytes.GRADIENT_BYTES / kg;
-                optimizer = params * ModelStateBytes.OPTIMIZER_BYTES / kos;
-                optimizerShard = params / kos;
-            } else {
-                weights = params * ModelStateBytes.weights(zero, shards);
-                grads = params * ModelStateBytes.gradients(zero, shards);
-                optimizer = params * ModelStateBytes.optimizerStates(zero, shards);
-                optimizerShard = zero == 0 ? params : params / shards;
-            }
-            if (zero == 3) {
-                if (zpp.hpzGroupSize() > 1) {
-                    weights += params * ModelStateBytes.WEIGHT_BYTES / zpp.hpzGroupSize();
-                }
-                // Live gathered parameters: the current and the prefetched unit (a layer, or the output layer), plus
-                // the unsharded fp32 gradient of one unit before its reduce-scatter (§2.1 implementation extras).
-                double unit = Math.max(perLayerParams / tp, (i == 0 || i == pp - 1) ? paddedVocab * h / tp : 0);
-                weights += 2 * unit * ModelStateBytes.WEIGHT_BYTES;
-                grads += unit * 4;
-                if (pp > 1) {
-                    // FSDP under pipelining keeps the stage's parameters gathered and its fp32 gradients unsharded
-                    // while
-                    // micro-batches accumulate (no reshard after forward).
-                    weights += params * ModelStateBytes.WEIGHT_BYTES;
-                    grads += params * 4;
-                }
-            }
-            double perLayerAct =
-                    ActivationMemory.perLayerBytes(model, b, tp, cp, layout.sequenceParallel(), layout.recompute());
-            double layerEquivalents = InFlightMicroBatches.layerEquivalents(i, pp, chunks, mCeil, stageLayers[i]);
-            int inFlight = chunks <= 1
-                    ? InFlightMicroBatches.oneFOneB(i, pp, mCeil)
-                    : InFlightMicroBatches.interleavedChunks(i, pp, chunks, mCeil);
-            double activations = layerEquivalents * perLayerAct
-                    + ActivationMemory.transientBytes(model, b, tp, cp, layout.sequenceParallel(), layout.recompute());
-            if (i == 0) {
-                activations += Math.min(mCeil, pp)
-                        * ActivationMemory.embeddingBytes(model, b, tp, cp, layout.sequenceParallel());
-            }
-            if (i == pp - 1) {
-                activations += ActivationMemory.logitsBytes(model, paddedVocab, b, tp, cp);
-            }
-            double buffers = communicators * efficiency.ncclBytesPerCommunicator();
+            StageModelStates states = ModelStateBytes.ofStage(model, layout, i, params);
+            double weights = states.weightsBytes();
+            double grads = states.gradientsBytes();
+            double optimizer = states.optimizerStatesBytes();
+            double activations = ActivationMemory.stageBytes(model, b, layout, i, stageLayers[i], mCeil);
+            int inFlight = InFlightMicroBatches.atPeak(i, pp, chunks, mCeil);
+            double buffers = RuntimeMemory.communicationBufferBytes(communicators, efficiency);
             double tensors = weights + grads + optimizer + activations;
-            double runtime = efficiency.contextBytes() + efficiency.allocatorReserveFraction() * tensors;
+            double runtime = RuntimeMemory.overheadBytes(tensors, efficiency);
             stageMemory[i] = new StageMemory(
                     i, stageLayers[i], weights, grads, optimizer, activations, inFlight, buffers, runtime);
-            dpGradientBytes[i] = params * 2;
-            optimizerMax = Math.max(optimizerMax, optimizerShard * OPTIMIZER_BYTES_PER_PARAMETER / hbmRate);
+            dpGradientBytes[i] = DataParallelTime.gradientBytes(params);
+            optimizerMax = Math.max(
+                    optimizerMax, ComputeTime.optimizerStepSeconds(states.optimizerShardParameters(), hbmRate));
         }
         this.optimizerSeconds = optimizerMax;
 
         // --- ring shapes ---
-        this.ringShapes = RingShapes.of(Math.min(cluster.gpusPerNode(), worldSize), tp, shards);
-        this.hpzGroup = Math.min(Math.max(1, zpp.hpzGroupSize()), shards);
+        this.zeroTime = new ZeroTime(layout, gpu, efficiency, microBatches);
+        this.ringShapes =
+                RingShapes.of(Math.min(cluster.gpusPerNode(), worldSize), tp, shards, zeroTime.secondaryGroupSize());
 
         this.stageComputeSeconds = new double[pp];
         for (int i = 0; i < pp; i++) {
@@ -291,7 +188,8 @@ public final class PreparedLayout {
         double defaultBandwidth = cluster.defaultIntraBandwidthBytesPerSecond();
         double defaultLatency = cluster.defaultIntraLatencySeconds();
         // No inter-node term: a group inside one node has no inter-node hop (infinite bandwidth, zero latency).
-        this.uniformTpCollectiveSeconds = CollectiveTime.hierarchical(
+        this.uniformTpCollectiveSeconds = TensorParallelTime.exposedSeconds(
+                CollectiveTime.hierarchical(
                         CollectiveTime.Ring.ALL_REDUCE,
                         ringShapes.tpMembersPerSlot(),
                         ringShapes.tpSlots(),
@@ -299,13 +197,13 @@ public final class PreparedLayout {
                         defaultBandwidth,
                         defaultLatency,
                         Double.POSITIVE_INFINITY,
-                        0)
-                * efficiency.tensorParallelExposedFraction();
-        this.uniformIntraP2pSeconds = CollectiveTime.pointToPoint(
-                p2pBytes, Math.min(defaultBandwidth, Double.POSITIVE_INFINITY), Math.max(defaultLatency, 0));
-        this.p2pExposedPerHopSecond = 2.0 * chunks * efficiency.pipelineP2pExposedFraction();
+                        0),
+                efficiency.tensorParallelExposedFraction());
+        this.uniformIntraP2pSeconds = CollectiveTime.pointToPoint(p2pBytes, defaultBandwidth, defaultLatency);
+        this.p2pExposedPerHopSecond =
+                PipelineSchedule.exposedPerHopSecond(chunks, efficiency.pipelineP2pExposedFraction());
 
-        this.tokensPerIteration = (double) training.globalBatchSequences() * s;
+        this.tokensPerIteration = (double) training.globalBatchSequences() * model.sequenceLength();
         this.modelFlopsPerIteration = tokensPerIteration * model.trainingFlopsPerToken();
 
         this.staticViolations = List.copyOf(violations);
@@ -314,7 +212,9 @@ public final class PreparedLayout {
     /** The ring shapes on nodes of {@code gpusPerNodeUsed} GPUs. */
     RingShapes ringShapesFor(int gpusPerNodeUsed) {
         int g = Math.min(gpusPerNodeUsed, worldSize);
-        return g == ringShapes.gpusPerSlot() ? ringShapes : RingShapes.of(g, tp, dp * cp);
+        return g == ringShapes.gpusPerSlot()
+                ? ringShapes
+                : RingShapes.of(g, tp, dp * cp, zeroTime.secondaryGroupSize());
     }
 
     private void checkStructure(List<Violation> violations, GpuType gpu) {
@@ -571,45 +471,5 @@ public final class PreparedLayout {
                     + "tp*cp*dp*pp = " + worldSize);
         }
         return placement;
-    }
-
-    /** Expected straggler factor inputs for gradient coding (used by the evaluator). */
-    double codedComputeFactor(double replicaSlowProbability, double slowdown) {
-        GradientCoding coding = layout.gradientCoding();
-        int n = dp;
-        return switch (coding.scheme()) {
-            case NONE -> 1 + (slowdown - 1) * (1 - Math.pow(1 - replicaSlowProbability, n));
-            case FRACTIONAL_REPETITION -> GradientCodingTime.bernoulliFractional(
-                    n, n, coding.stragglersTolerated(), replicaSlowProbability, slowdown);
-            case CYCLIC_REPETITION -> GradientCodingTime.bernoulliCyclic(
-                    n, n, coding.stragglersTolerated(), replicaSlowProbability, slowdown);
-            case SELECTIVE_REPEAT_SGC -> {
-                // A round is slow only when more than s workers straggle and the window breaks the (B, W, λ) model
-                // (otherwise selective repetition recovers the job B rounds later); the smaller of the two
-                // probabilities bounds that joint event.
-                int s = Math.min(
-                        n - 1,
-                        GradientCodingTime.selectiveRepeatStragglers(
-                                coding.burstLength(), coding.window(), coding.maxStragglersInWindow()));
-                double slow = Math.min(
-                        GradientCodingTime.binomialTailAbove(n, replicaSlowProbability, s),
-                        1 - sequentialConforms(coding, n, replicaSlowProbability));
-                yield (s + 1) * (1 + (slowdown - 1) * slow);
-            }
-            case MULTIPLEXED_SGC -> {
-                double load = GradientCodingTime.multiplexedLoadTimesN(
-                        n, coding.burstLength(), coding.window(), coding.maxStragglersInWindow());
-                yield load * (1 + (slowdown - 1) * (1 - sequentialConforms(coding, n, replicaSlowProbability)));
-            }
-        };
-    }
-
-    private static double sequentialConforms(GradientCoding coding, int n, double replicaSlowProbability) {
-        return GradientCodingTime.sequentialWindowConforms(
-                n,
-                replicaSlowProbability,
-                coding.burstLength(),
-                coding.window(),
-                Math.min(coding.maxStragglersInWindow(), n - 1));
     }
 }

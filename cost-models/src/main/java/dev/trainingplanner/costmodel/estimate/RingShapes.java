@@ -5,13 +5,33 @@ package dev.trainingplanner.costmodel.estimate;
  * on the first member's node and the number of nodes the ring spans. The hierarchical collectives of cost-models.md
  * §4.4 are priced on these shapes, so they follow the GPUs the placement uses per node, not the cluster's.
  */
-record RingShapes(int gpusPerSlot, int tpMembersPerSlot, int tpSlots, int dpMembersPerSlot, int dpSlots) {
+record RingShapes(
+        int gpusPerSlot,
+        int tpMembersPerSlot,
+        int tpSlots,
+        int dpMembersPerSlot,
+        int dpSlots,
+        int secondaryMembersPerSlot,
+        int secondarySlots) {
 
-    /** The shapes of a layout with {@code tp}-wide TP groups and {@code shards} DP members of stride tp. */
-    static RingShapes of(int gpusPerSlot, int tp, int shards) {
+    /**
+     * The shapes of a layout with {@code tp}-wide TP groups, {@code shards} DP members of stride tp, and ZeRO-3
+     * backward all-gathers in subgroups of {@code secondary} of those members (0 when they run on the whole ring).
+     */
+    static RingShapes of(int gpusPerSlot, int tp, int shards, int secondary) {
         int[] tpShape = ringShape(0, 1, tp, gpusPerSlot);
         int[] dpShape = ringShape(0, tp, shards, gpusPerSlot);
-        return new RingShapes(gpusPerSlot, tpShape[0], tpShape[1], dpShape[0], dpShape[1]);
+        // A subgroup fills the DP members that share a node (a node holds g / tp of them), then spans nodes.
+        int members = Math.max(1, secondary);
+        int perSlot = Math.max(1, Math.min(members, gpusPerSlot / Math.max(1, Math.min(gpusPerSlot, tp))));
+        return new RingShapes(
+                gpusPerSlot,
+                tpShape[0],
+                tpShape[1],
+                dpShape[0],
+                dpShape[1],
+                Math.min(perSlot, members),
+                Math.max(1, (members + perSlot - 1) / perSlot));
     }
 
     /**

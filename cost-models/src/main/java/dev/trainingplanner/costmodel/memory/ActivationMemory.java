@@ -1,5 +1,6 @@
 package dev.trainingplanner.costmodel.memory;
 
+import dev.trainingplanner.costmodel.layout.Layout;
 import dev.trainingplanner.costmodel.layout.Recompute;
 import dev.trainingplanner.costmodel.model.MlpKind;
 import dev.trainingplanner.costmodel.model.ModelSpec;
@@ -18,6 +19,9 @@ import dev.trainingplanner.costmodel.model.ModelSpec;
  * Dropout follows the architecture family: GeLU (GPT-style) recipes train with dropout, SwiGLU (Llama-style) without.
  * With context parallelism s is the local sequence s/cp (ring attention processes one local block of queries and keys
  * at a time).
+ *
+ * <p>{@link #stageBytes} multiplies the per-layer bytes by the layers' worth a stage holds at its peak (§2.3,
+ * {@link InFlightMicroBatches}) and adds the transient backward buffer and the first- and last-stage terms (§2.4).
  */
 public final class ActivationMemory {
 
@@ -95,5 +99,30 @@ public final class ActivationMemory {
         double sb = (double) model.sequenceLength() / cp * microBatch;
         double out = sb * model.hiddenSize() * (usesDropout(model) ? 3 : 2);
         return (sequenceParallel ? out / tp : out) + 8 * sb;
+    }
+
+    /**
+     * Activations of every rank of pipeline stage {@code stage} (of {@code stageLayers} layers) at its peak, with
+     * {@code microBatches} micro-batches per step: the in-flight layers' stored activations, the transient backward
+     * buffer, the embedding output of {@code min(m, p)} micro-batches on the first stage and the logits on the last.
+     */
+    public static double stageBytes(
+            ModelSpec model, int microBatch, Layout layout, int stage, int stageLayers, int microBatches) {
+        int tp = layout.tp();
+        int cp = layout.cp();
+        int pp = layout.pp();
+        boolean sp = layout.sequenceParallel();
+        double perLayer = perLayerBytes(model, microBatch, tp, cp, sp, layout.recompute());
+        double layerEquivalents =
+                InFlightMicroBatches.layerEquivalents(stage, pp, layout.virtualStages(), microBatches, stageLayers);
+        double activations =
+                layerEquivalents * perLayer + transientBytes(model, microBatch, tp, cp, sp, layout.recompute());
+        if (stage == 0) {
+            activations += Math.min(microBatches, pp) * embeddingBytes(model, microBatch, tp, cp, sp);
+        }
+        if (stage == pp - 1) {
+            activations += logitsBytes(model, model.paddedVocabulary(tp), microBatch, tp, cp);
+        }
+        return activations;
     }
 }

@@ -22,6 +22,13 @@ public final class InFlightMicroBatches {
         return (int) Math.min((long) microBatches * chunks, warmup);
     }
 
+    /** Micro-batches (1F1B) or chunk-micro-batches (interleaved, {@code chunks > 1}) the stage holds at its peak. */
+    public static int atPeak(int stage, int stages, int chunks, int microBatches) {
+        return chunks <= 1
+                ? oneFOneB(stage, stages, microBatches)
+                : interleavedChunks(stage, stages, chunks, microBatches);
+    }
+
     /** Layers' worth of activations (in units of one layer of one micro-batch) held by the stage at its peak. */
     public static double layerEquivalents(int stage, int stages, int chunks, int microBatches, int stageLayers) {
         if (chunks <= 1) {

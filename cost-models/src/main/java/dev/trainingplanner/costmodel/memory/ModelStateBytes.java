@@ -1,17 +1,30 @@
 package dev.trainingplanner.costmodel.memory;
 
+import dev.trainingplanner.costmodel.layout.Layout;
+import dev.trainingplanner.costmodel.layout.PartitionGroups;
+import dev.trainingplanner.costmodel.layout.ZeroPlusPlus;
+import dev.trainingplanner.costmodel.model.ModelSpec;
+
 /**
  * Bytes per parameter of the model states under ZeRO (cost-models.md §2.1, Rajbhandari et al., arXiv:1910.02054 §3.1
  * and §5): 16-bit weight (2 B), 16-bit gradient (2 B) and K = 12 B of fp32 master weight and Adam moments, so 16 B per
  * parameter for stage 0, {@code 4 + 12/d} for stage 1 (Megatron's distributed optimizer), {@code 2 + 14/d} for stage 2
  * and {@code 16/d} for stage 3. Gradients are kept in the 16-bit format, as Megatron-Core's DDP does by default
  * ({@code grad_reduce_in_fp32 = false}); frameworks that accumulate fp32 main gradients need 2 B more per parameter.
+ *
+ * <p>{@link #ofStage} adds what stage 3 holds beyond the table: hpZ's secondary weight copy (ZeRO++, §7.2: 2Ψ/h_z),
+ * hierarchical partition groups (§7.5: each state sharded over its own group), the gathered working set and, under
+ * pipelining, the whole gathered stage (§2.1 implementation extras).
  */
 public final class ModelStateBytes {
 
     public static final double WEIGHT_BYTES = 2;
     public static final double GRADIENT_BYTES = 2;
     public static final double OPTIMIZER_BYTES = 12;
+    /** Unsharded fp32 gradient of a ZeRO-3 unit before its reduce-scatter. */
+    public static final double FP32_GRADIENT_BYTES = 4;
+    /** ZeRO-3 units gathered at once: the one in use and the prefetched next (a layer, or the output layer). */
+    public static final int GATHERED_UNITS = 2;
 
     private ModelStateBytes() {}
 
@@ -28,5 +41,60 @@ public final class ModelStateBytes {
     /** Optimizer-state bytes per parameter on one GPU. */
     public static double optimizerStates(int zeroStage, int optimizerShards) {
         return zeroStage == 0 ? OPTIMIZER_BYTES : OPTIMIZER_BYTES / optimizerShards;
+    }
+
+    /**
+     * Model states of every rank of pipeline stage {@code stage}, which holds {@code stageParameters} parameters per
+     * rank, sharded over the dp·cp ranks of its data-parallel ring as the layout's ZeRO stage, ZeRO++ options and
+     * partition groups say.
+     */
+    public static StageModelStates ofStage(ModelSpec model, Layout layout, int stage, double stageParameters) {
+        int tp = layout.tp();
+        int pp = layout.pp();
+        int shards = layout.dp() * layout.cp();
+        int zero = layout.zeroStage();
+        PartitionGroups groups = layout.partitionGroups();
+        ZeroPlusPlus zpp = layout.zeroPlusPlus();
+        double params = stageParameters;
+        double weights;
+        double grads;
+        double optimizer;
+        double optimizerShard;
+        if (zero == 3 && !groups.isDefault()) {
+            int kw = groups.weightsGroupSize();
+            int kg = groups.gradientsGroupSize() > 0 ? groups.gradientsGroupSize() : shards;
+            int kos = groups.optimizerStatesGroupSize() > 0 ? groups.optimizerStatesGroupSize() : shards;
+            weights = params * (WEIGHT_BYTES / shards + (kw > 0 ? WEIGHT_BYTES / kw : 0));
+            grads = params * GRADIENT_BYTES / kg;
+            optimizer = params * OPTIMIZER_BYTES / kos;
+            optimizerShard = params / kos;
+        } else {
+            weights = params * weights(zero, shards);
+            grads = params * gradients(zero, shards);
+            optimizer = params * optimizerStates(zero, shards);
+            optimizerShard = zero == 0 ? params : params / shards;
+        }
+        if (zero == 3) {
+            if (zpp.hpzGroupSize() > 1) {
+                weights += params * WEIGHT_BYTES / zpp.hpzGroupSize();
+            }
+            // Live gathered parameters: the current and the prefetched unit (a layer, or the output layer), plus the
+            // unsharded fp32 gradient of one unit before its reduce-scatter.
+            double perLayerParams = model.parametersPerLayer();
+            double unit = Math.max(
+                    perLayerParams / tp,
+                    (stage == 0 || stage == pp - 1)
+                            ? model.paddedVocabulary(tp) * (double) model.hiddenSize() / tp
+                            : 0);
+            weights += GATHERED_UNITS * unit * WEIGHT_BYTES;
+            grads += unit * FP32_GRADIENT_BYTES;
+            if (pp > 1) {
+                // FSDP under pipelining keeps the stage's parameters gathered and its fp32 gradients unsharded while
+                // micro-batches accumulate (no reshard after forward).
+                weights += params * WEIGHT_BYTES;
+                grads += params * FP32_GRADIENT_BYTES;
+            }
+        }
+        return new StageModelStates(weights, grads, optimizer, optimizerShard);
     }
 }

@@ -97,6 +97,33 @@ public record ModelSpec(
         return attention + mlpParams + norms;
     }
 
+    /**
+     * Parameters per rank of each pipeline stage, whose layer counts are {@code stageLayers}, with TP degree {@code tp}
+     * (cost-models.md §1.1): {@code L_i·P_layer/t}, plus the padded embedding {@code V_pad·h/t} on the first stage, and
+     * the final norm and output layer (untied, or the tied copy when pipelined) on the last.
+     */
+    public double[] stageParameters(int[] stageLayers, int tp) {
+        int stages = stageLayers.length;
+        long paddedVocab = paddedVocabulary(tp);
+        double h = hiddenSize;
+        double perLayerParams = parametersPerLayer();
+        double[] result = new double[stages];
+        for (int stage = 0; stage < stages; stage++) {
+            double params = stageLayers[stage] * perLayerParams / tp;
+            if (stage == 0) {
+                params += paddedVocab * h / tp;
+            }
+            if (stage == stages - 1) {
+                params += norm.parametersPerChannel() * h;
+                if (!tiedEmbeddings || stages > 1) {
+                    params += paddedVocab * h / tp;
+                }
+            }
+            result[stage] = params;
+        }
+        return result;
+    }
+
     /** V·h: one embedding matrix (the output layer has the same size). */
     public long embeddingParameters() {
         return (long) vocabularySize * hiddenSize;

@@ -1,0 +1,31 @@
+package dev.trainingplanner.costmodel.memory;
+
+import dev.trainingplanner.costmodel.calibration.GpuEfficiency;
+
+/**
+ * Memory a rank needs beyond its tensors (cost-models.md §2.5 runtime overheads, calibrated per GPU type in
+ * {@link GpuEfficiency}): NCCL buffers per communicator the rank belongs to, the CUDA context, and the caching
+ * allocator's reserve as a fraction of all tensor memory.
+ */
+public final class RuntimeMemory {
+
+    /** Communicators a rank joins for pipeline parallelism: Megatron's pipeline, embedding and position-embedding groups. */
+    public static final int PIPELINE_COMMUNICATORS = 3;
+
+    private RuntimeMemory() {}
+
+    /** Communicators of one rank: TP, CP, pipeline and data-parallel (over {@code shards} = dp·cp) where used. */
+    public static int communicators(int tp, int cp, int pp, int shards) {
+        return (tp > 1 ? 1 : 0) + (cp > 1 ? 1 : 0) + (pp > 1 ? PIPELINE_COMMUNICATORS : 0) + (shards > 1 ? 1 : 0);
+    }
+
+    /** NCCL buffers of {@code communicators} communicators. */
+    public static double communicationBufferBytes(int communicators, GpuEfficiency efficiency) {
+        return communicators * efficiency.ncclBytesPerCommunicator();
+    }
+
+    /** CUDA context plus the allocator reserve on {@code tensorBytes} of tensors. */
+    public static double overheadBytes(double tensorBytes, GpuEfficiency efficiency) {
+        return efficiency.contextBytes() + efficiency.allocatorReserveFraction() * tensorBytes;
+    }
+}
