@@ -2,8 +2,8 @@ package dev.trainingplanner.engine;
 
 import dev.trainingplanner.costmodel.model.ModelPresets;
 import dev.trainingplanner.costmodel.model.ModelSpec;
+import dev.trainingplanner.costmodel.training.Framework;
 import dev.trainingplanner.engine.bench.SyntheticClusters;
-import dev.trainingplanner.engine.plan.Framework;
 import dev.trainingplanner.engine.plan.ModelSpecs;
 import dev.trainingplanner.engine.plan.PlanRequest;
 import dev.trainingplanner.engine.plan.SearchOptions;

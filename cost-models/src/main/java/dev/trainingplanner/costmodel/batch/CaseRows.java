@@ -10,6 +10,7 @@ import dev.trainingplanner.costmodel.layout.ZeroPlusPlus;
 import dev.trainingplanner.costmodel.model.MlpKind;
 import dev.trainingplanner.costmodel.model.ModelSpec;
 import dev.trainingplanner.costmodel.placement.Placement;
+import dev.trainingplanner.costmodel.training.Framework;
 import dev.trainingplanner.costmodel.training.Precision;
 import dev.trainingplanner.costmodel.training.TrainingSpec;
 import java.util.List;
@@ -89,9 +90,6 @@ public final class CaseRows {
 
     /** Start of the error of a row that uses a feature the model does not price yet (as opposed to a bad value). */
     public static final String NOT_MODELLED_YET = "not modelled yet: ";
-
-    /** The training frameworks a row may name; blank means Megatron. */
-    static final List<String> FRAMEWORKS = List.of("megatron", "deepspeed", "fsdp");
 
     /** Columns without which no row can be estimated. */
     public static final List<String> REQUIRED_COLUMNS =
@@ -173,7 +171,7 @@ public final class CaseRows {
         int micro = optionalInt(row, "micro_batch", 1);
         int global = optionalInt(row, "global_batch", micro * dp);
         Precision precision = precision(row, gpu);
-        TrainingSpec training = new TrainingSpec(global, micro, precision);
+        TrainingSpec training = new TrainingSpec(global, micro, precision, framework(row));
 
         boolean sp = optionalFlag(row, "sp", tp > 1);
         int zero = optionalInt(row, "zero_stage", 1, 0);
@@ -200,7 +198,6 @@ public final class CaseRows {
         }
         int nodes = world / used;
         requireNodeLevelNvlink(row, perNode);
-        requireKnownFramework(row);
         Cluster.Builder cluster = Cluster.builder(gpu, nodes, perNode);
         String intra = text(row, "intra_node_GBps");
         if (!intra.isEmpty()) {
@@ -240,12 +237,9 @@ public final class CaseRows {
         }
     }
 
-    private static void requireKnownFramework(Map<String, String> row) {
-        String framework = text(row, "framework").toLowerCase(Locale.ROOT);
-        if (!framework.isEmpty() && !FRAMEWORKS.contains(framework)) {
-            throw new InvalidInputException("framework must be one of " + FRAMEWORKS + " or blank (megatron), got '"
-                    + text(row, "framework") + "'");
-        }
+    private static Framework framework(Map<String, String> row) {
+        String framework = text(row, "framework");
+        return framework.isEmpty() ? Framework.MEGATRON : Framework.parse(framework);
     }
 
     private static int gpuCountPerNode(Map<String, String> row, GpuType gpu) {

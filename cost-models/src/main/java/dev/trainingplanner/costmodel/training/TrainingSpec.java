@@ -9,13 +9,21 @@ import static dev.trainingplanner.costmodel.InvalidInputException.require;
  * @param globalBatchSequences sequences per optimizer step B_g
  * @param microBatchSequences sequences per micro-batch b
  * @param precision GEMM precision
+ * @param framework the framework that runs the step (how it issues collectives and holds memory)
  */
-public record TrainingSpec(int globalBatchSequences, int microBatchSequences, Precision precision) {
+public record TrainingSpec(
+        int globalBatchSequences, int microBatchSequences, Precision precision, Framework framework) {
+
+    /** A step run by Megatron-LM, the framework the calibration's reference rows mostly come from. */
+    public TrainingSpec(int globalBatchSequences, int microBatchSequences, Precision precision) {
+        this(globalBatchSequences, microBatchSequences, precision, Framework.MEGATRON);
+    }
 
     public TrainingSpec {
         positive("globalBatchSequences", globalBatchSequences);
         positive("microBatchSequences", microBatchSequences);
         require(precision != null, "precision must be fp16, bf16 or fp8");
+        require(framework != null, "framework must be megatron, deepspeed or fsdp");
         require(
                 microBatchSequences <= globalBatchSequences,
                 "microBatchSequences (" + microBatchSequences + ") must not exceed globalBatchSequences ("

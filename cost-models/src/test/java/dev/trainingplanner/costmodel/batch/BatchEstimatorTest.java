@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.trainingplanner.costmodel.InvalidInputException;
 import dev.trainingplanner.costmodel.estimate.CostModel;
 import dev.trainingplanner.costmodel.layout.Recompute;
+import dev.trainingplanner.costmodel.training.Framework;
 import dev.trainingplanner.costmodel.training.Precision;
 import java.util.HashMap;
 import java.util.List;
@@ -69,10 +70,12 @@ class BatchEstimatorTest {
         assertThatThrownBy(() -> CaseRows.parse(rack)).hasMessageContaining("nvlink_domain 72 spans several nodes");
 
         Map<String, String> framework = new HashMap<>(dense);
+        assertThat(CaseRows.parse(dense).training().framework()).isEqualTo(Framework.MEGATRON);
         framework.put("framework", "deepspeed");
-        assertThat(CaseRows.parse(framework).layout().tp()).isEqualTo(1);
+        assertThat(CaseRows.parse(framework).training().framework()).isEqualTo(Framework.DEEPSPEED);
         framework.put("framework", "jax");
-        assertThatThrownBy(() -> CaseRows.parse(framework)).hasMessageContaining("framework must be one of");
+        assertThatThrownBy(() -> CaseRows.parse(framework))
+                .hasMessageContaining("unknown framework 'jax'; use one of megatron, deepspeed, fsdp");
     }
 
     @Test

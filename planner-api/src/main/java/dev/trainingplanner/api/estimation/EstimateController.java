@@ -80,6 +80,8 @@ class EstimateController {
             @Positive @Max(10_000_000) Integer globalBatchSequences,
             @Positive @Max(4096) Integer microBatchSequences,
             @Pattern(regexp = "fp16|bf16|fp8", message = "must be fp16, bf16 or fp8") String precision,
+            @Pattern(regexp = "megatron|deepspeed|fsdp", message = "must be megatron, deepspeed or fsdp")
+                    String framework,
             @Valid LayoutBody layout,
             @Size(max = 1_048_576) List<@Valid @NotNull RankBody> placement) {}
 

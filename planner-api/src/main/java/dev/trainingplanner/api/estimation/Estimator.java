@@ -17,6 +17,7 @@ import dev.trainingplanner.costmodel.estimate.Estimate;
 import dev.trainingplanner.costmodel.layout.Layout;
 import dev.trainingplanner.costmodel.model.ModelSpec;
 import dev.trainingplanner.costmodel.placement.Placement;
+import dev.trainingplanner.costmodel.training.Framework;
 import dev.trainingplanner.costmodel.training.Precision;
 import dev.trainingplanner.costmodel.training.TrainingSpec;
 import dev.trainingplanner.engine.output.InvalidPlacementException;
@@ -67,6 +68,7 @@ public class Estimator {
         jobs.checkReferences(request.cluster(), request.model());
         int micro = or(request.microBatchSequences(), 1);
         String precision = or(request.precision(), "bf16");
+        Framework framework = Framework.parse(or(request.framework(), "megatron"));
         List<RankLocation> ranks = request.placement() == null
                 ? null
                 : request.placement().stream()
@@ -78,6 +80,7 @@ public class Estimator {
                 request.globalBatchSequences(),
                 micro,
                 precision,
+                framework,
                 request.layout().layout(),
                 ranks);
     }
@@ -115,6 +118,7 @@ public class Estimator {
                 plan.problem().globalBatchSequences(),
                 plan.layout().microBatchSequences(),
                 plan.problem().precision(),
+                Framework.parse(plan.problem().framework()),
                 LayoutCodec.layout(plan.layout()),
                 PlacementCodec.locations(plan.placement()));
     }
@@ -126,6 +130,7 @@ public class Estimator {
             int globalBatch,
             int microBatch,
             String precision,
+            Framework framework,
             Layout layout,
             List<RankLocation> ranks) {
         ProfileStore.EffectiveProfile effective = profiles.effective(clusterName);
@@ -134,8 +139,8 @@ public class Estimator {
                     HttpStatus.UNPROCESSABLE_ENTITY, "cluster", "cluster '" + clusterName + "' has no profile yet");
         }
         ProfiledCluster cluster = new ClusterConverter().convert(effective.profile(), Set.of(), Set.of());
-        TrainingSpec training =
-                new TrainingSpec(globalBatch, microBatch, Precision.valueOf(precision.toUpperCase(Locale.ROOT)));
+        TrainingSpec training = new TrainingSpec(
+                globalBatch, microBatch, Precision.valueOf(precision.toUpperCase(Locale.ROOT)), framework);
         if (layout.worldSize() > cluster.cluster().gpuCount()) {
             throw new ClientMistake(
                     HttpStatus.UNPROCESSABLE_ENTITY,

@@ -1,8 +1,9 @@
 package dev.trainingplanner.api.plan;
 
+import dev.trainingplanner.costmodel.InvalidInputException;
+import dev.trainingplanner.costmodel.training.Framework;
 import dev.trainingplanner.costmodel.training.Precision;
 import dev.trainingplanner.engine.plan.CostPerTokenGoal;
-import dev.trainingplanner.engine.plan.Framework;
 import dev.trainingplanner.engine.plan.SearchOptions;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -152,7 +153,7 @@ record PlanArguments(
         Framework framework;
         try {
             framework = Framework.parse(values.getOrDefault("--framework", "megatron"));
-        } catch (IllegalArgumentException e) {
+        } catch (InvalidInputException e) {
             throw new IllegalArgumentException("--framework: " + e.getMessage());
         }
         return new PlanArguments(

@@ -3,7 +3,7 @@ package dev.trainingplanner.api.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.trainingplanner.engine.plan.Framework;
+import dev.trainingplanner.costmodel.training.Framework;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

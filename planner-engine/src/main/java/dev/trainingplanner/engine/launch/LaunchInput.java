@@ -2,8 +2,8 @@ package dev.trainingplanner.engine.launch;
 
 import dev.trainingplanner.costmodel.layout.Layout;
 import dev.trainingplanner.costmodel.model.ModelSpec;
+import dev.trainingplanner.costmodel.training.Framework;
 import dev.trainingplanner.costmodel.training.Precision;
-import dev.trainingplanner.engine.plan.Framework;
 import java.util.List;
 
 /**

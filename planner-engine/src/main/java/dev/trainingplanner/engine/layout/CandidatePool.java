@@ -12,6 +12,8 @@ import dev.trainingplanner.costmodel.estimate.ViolationCode;
 import dev.trainingplanner.costmodel.layout.Layout;
 import dev.trainingplanner.costmodel.model.ModelSpec;
 import dev.trainingplanner.costmodel.placement.Placement;
+import dev.trainingplanner.costmodel.training.Framework;
+import dev.trainingplanner.costmodel.training.Precision;
 import dev.trainingplanner.costmodel.training.TrainingSpec;
 import dev.trainingplanner.engine.solver.SearchSpace;
 import java.util.ArrayList;
@@ -31,7 +33,8 @@ public final class CandidatePool {
     private final CostModel costModel;
     private final ModelSpec model;
     private final int globalBatch;
-    private final dev.trainingplanner.costmodel.training.Precision precision;
+    private final Precision precision;
+    private final Framework framework;
     private final SearchSpace space;
 
     private final List<LayoutCandidate> feasible = new ArrayList<>();
@@ -47,12 +50,14 @@ public final class CandidatePool {
             CostModel costModel,
             ModelSpec model,
             int globalBatch,
-            dev.trainingplanner.costmodel.training.Precision precision,
+            Precision precision,
+            Framework framework,
             SearchSpace space) {
         this.costModel = costModel;
         this.model = model;
         this.globalBatch = globalBatch;
         this.precision = precision;
+        this.framework = framework;
         this.space = space;
         this.largestCapacityBytes = largestCapacity(space.cluster());
     }
@@ -93,7 +98,7 @@ public final class CandidatePool {
         PreparedLayout prepared;
         try {
             prepared = costModel.prepare(
-                    model, new TrainingSpec(globalBatch, microBatch, precision), space.cluster(), layout);
+                    model, new TrainingSpec(globalBatch, microBatch, precision, framework), space.cluster(), layout);
         } catch (InvalidInputException e) {
             reject(ViolationCode.WORLD_SIZE_MISMATCH, e.getMessage());
             return null;
@@ -176,7 +181,7 @@ public final class CandidatePool {
         return costModel
                 .prepare(
                         model,
-                        new TrainingSpec(globalBatch, candidate.microBatchSequences(), precision),
+                        new TrainingSpec(globalBatch, candidate.microBatchSequences(), precision, framework),
                         space.cluster(),
                         candidate.layout())
                 .evaluate(placement);

@@ -5,7 +5,7 @@ import dev.trainingplanner.costmodel.layout.PartitionGroups;
 import dev.trainingplanner.costmodel.layout.Recompute;
 import dev.trainingplanner.costmodel.layout.ZeroPlusPlus;
 import dev.trainingplanner.costmodel.model.ModelSpec;
-import dev.trainingplanner.engine.plan.Framework;
+import dev.trainingplanner.costmodel.training.Framework;
 import dev.trainingplanner.engine.plan.SearchOptions;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,11 +2,11 @@ package dev.trainingplanner.engine.output;
 
 import dev.trainingplanner.costmodel.InvalidInputException;
 import dev.trainingplanner.costmodel.model.ModelSpec;
+import dev.trainingplanner.costmodel.training.Framework;
 import dev.trainingplanner.costmodel.training.Precision;
 import dev.trainingplanner.engine.launch.LaunchArtifacts;
 import dev.trainingplanner.engine.launch.LaunchInput;
 import dev.trainingplanner.engine.launch.NodeLaunch;
-import dev.trainingplanner.engine.plan.Framework;
 import dev.trainingplanner.engine.plan.ModelSpecs;
 import java.util.ArrayList;
 import java.util.List;

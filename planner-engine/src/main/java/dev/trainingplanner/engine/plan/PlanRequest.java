@@ -1,6 +1,7 @@
 package dev.trainingplanner.engine.plan;
 
 import dev.trainingplanner.costmodel.model.ModelSpec;
+import dev.trainingplanner.costmodel.training.Framework;
 import dev.trainingplanner.engine.profile.ProfiledCluster;
 
 /**

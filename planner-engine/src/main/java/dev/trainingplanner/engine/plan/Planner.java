@@ -199,6 +199,7 @@ public final class Planner {
                 request.model(),
                 request.globalBatchSequences(),
                 request.options().precision(),
+                request.framework(),
                 space);
     }
 

@@ -4,6 +4,7 @@ import dev.trainingplanner.costmodel.estimate.Estimate;
 import dev.trainingplanner.costmodel.layout.GradientCoding;
 import dev.trainingplanner.costmodel.layout.Layout;
 import dev.trainingplanner.costmodel.placement.Placement;
+import dev.trainingplanner.costmodel.training.Framework;
 import dev.trainingplanner.engine.layout.CandidatePool;
 import dev.trainingplanner.engine.layout.LayoutCandidate;
 import dev.trainingplanner.engine.layout.StageSplits;

@@ -2,7 +2,7 @@ package dev.trainingplanner.engine.bench;
 
 import dev.trainingplanner.costmodel.model.ModelPresets;
 import dev.trainingplanner.costmodel.model.ModelSpec;
-import dev.trainingplanner.engine.plan.Framework;
+import dev.trainingplanner.costmodel.training.Framework;
 import dev.trainingplanner.engine.plan.ModelSpecs;
 import dev.trainingplanner.engine.plan.PlanRequest;
 import dev.trainingplanner.engine.plan.PlanResult;

@@ -3,11 +3,11 @@ package dev.trainingplanner.engine.bench;
 import dev.trainingplanner.costmodel.estimate.CostModel;
 import dev.trainingplanner.costmodel.model.ModelPresets;
 import dev.trainingplanner.costmodel.model.ModelSpec;
+import dev.trainingplanner.costmodel.training.Framework;
 import dev.trainingplanner.engine.baseline.PipetteAnnealing;
 import dev.trainingplanner.engine.layout.CandidatePool;
 import dev.trainingplanner.engine.layout.LayoutCandidate;
 import dev.trainingplanner.engine.layout.LayoutSpace;
-import dev.trainingplanner.engine.plan.Framework;
 import dev.trainingplanner.engine.plan.ModelSpecs;
 import dev.trainingplanner.engine.plan.PlanResult;
 import dev.trainingplanner.engine.plan.SearchOptions;
@@ -63,6 +63,7 @@ final class DegradedBench {
                         model,
                         c.batch(),
                         SearchOptions.defaults().precision(),
+                        Framework.MEGATRON,
                         space);
                 List<LayoutCandidate> layouts = pool.screen(LayoutSpace.enumerate(
                         model, c.batch(), c.gpus(), 8, Framework.MEGATRON, SearchOptions.defaults()));

@@ -5,7 +5,7 @@ import dev.trainingplanner.costmodel.layout.Layout;
 import dev.trainingplanner.costmodel.model.ModelPresets;
 import dev.trainingplanner.costmodel.model.ModelSpec;
 import dev.trainingplanner.costmodel.time.GradientCodingTime;
-import dev.trainingplanner.engine.plan.Framework;
+import dev.trainingplanner.costmodel.training.Framework;
 import dev.trainingplanner.engine.plan.ModelSpecs;
 import dev.trainingplanner.engine.plan.PlanRequest;
 import dev.trainingplanner.engine.plan.PlanResult;

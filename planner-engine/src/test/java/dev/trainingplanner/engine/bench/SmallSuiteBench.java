@@ -5,11 +5,11 @@ import dev.trainingplanner.costmodel.layout.Layout;
 import dev.trainingplanner.costmodel.model.ModelPresets;
 import dev.trainingplanner.costmodel.model.ModelSpec;
 import dev.trainingplanner.costmodel.placement.Placement;
+import dev.trainingplanner.costmodel.training.Framework;
 import dev.trainingplanner.engine.baseline.ExhaustiveSearch;
 import dev.trainingplanner.engine.layout.CandidatePool;
 import dev.trainingplanner.engine.layout.LayoutCandidate;
 import dev.trainingplanner.engine.layout.LayoutSpace;
-import dev.trainingplanner.engine.plan.Framework;
 import dev.trainingplanner.engine.plan.ModelSpecs;
 import dev.trainingplanner.engine.plan.PlanResult;
 import dev.trainingplanner.engine.plan.SearchOptions;
@@ -80,6 +80,7 @@ final class SmallSuiteBench {
                     model,
                     instance.batch(),
                     SearchOptions.defaults().precision(),
+                    Framework.MEGATRON,
                     space);
             List<LayoutCandidate> layouts = pool.screen(LayoutSpace.enumerate(
                     model, instance.batch(), gpus, 8, Framework.MEGATRON, SearchOptions.defaults()));

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.trainingplanner.costmodel.layout.PartitionGroups;
 import dev.trainingplanner.costmodel.model.ModelPresets;
 import dev.trainingplanner.costmodel.model.ModelSpec;
-import dev.trainingplanner.engine.plan.Framework;
+import dev.trainingplanner.costmodel.training.Framework;
 import dev.trainingplanner.engine.plan.ModelSpecs;
 import dev.trainingplanner.engine.plan.SearchOptions;
 import java.util.List;

@@ -3,6 +3,7 @@ package dev.trainingplanner.engine.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.trainingplanner.costmodel.training.Framework;
 import dev.trainingplanner.engine.TestProblems;
 import dev.trainingplanner.engine.bench.SyntheticClusters;
 import dev.trainingplanner.engine.output.PlanDocuments;

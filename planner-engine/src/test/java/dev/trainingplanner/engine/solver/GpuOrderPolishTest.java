@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.trainingplanner.costmodel.estimate.CostModel;
 import dev.trainingplanner.costmodel.layout.Layout;
 import dev.trainingplanner.costmodel.model.ModelPresets;
+import dev.trainingplanner.costmodel.training.Framework;
 import dev.trainingplanner.costmodel.training.Precision;
 import dev.trainingplanner.engine.TestProblems;
 import dev.trainingplanner.engine.bench.SyntheticClusters;
@@ -27,6 +28,7 @@ class GpuOrderPolishTest {
                 ModelSpecs.withSequenceLength(ModelPresets.byName("llama2-13b"), 4096),
                 64,
                 Precision.BF16,
+                Framework.MEGATRON,
                 space);
         Layout layout = Layout.builder()
                 .tp(4)

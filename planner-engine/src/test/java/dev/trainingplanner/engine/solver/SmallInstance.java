@@ -3,13 +3,13 @@ package dev.trainingplanner.engine.solver;
 import dev.trainingplanner.costmodel.estimate.CostModel;
 import dev.trainingplanner.costmodel.model.ModelPresets;
 import dev.trainingplanner.costmodel.model.ModelSpec;
+import dev.trainingplanner.costmodel.training.Framework;
 import dev.trainingplanner.costmodel.training.Precision;
 import dev.trainingplanner.engine.TestProblems;
 import dev.trainingplanner.engine.bench.SyntheticClusters;
 import dev.trainingplanner.engine.layout.CandidatePool;
 import dev.trainingplanner.engine.layout.LayoutCandidate;
 import dev.trainingplanner.engine.layout.LayoutSpace;
-import dev.trainingplanner.engine.plan.Framework;
 import dev.trainingplanner.engine.plan.ModelSpecs;
 import dev.trainingplanner.engine.plan.SearchOptions;
 import dev.trainingplanner.engine.profile.ProfiledCluster;
@@ -23,7 +23,8 @@ record SmallInstance(SearchSpace space, List<LayoutCandidate> layouts, Candidate
         ModelSpec spec = ModelSpecs.withSequenceLength(ModelPresets.byName(model), seqLen);
         int g = cluster.cluster().gpusPerNode();
         SearchSpace space = new SearchSpace(cluster.cluster(), nodesUsed, g, 0.05);
-        CandidatePool candidates = new CandidatePool(new CostModel(), spec, globalBatch, Precision.BF16, space);
+        CandidatePool candidates =
+                new CandidatePool(new CostModel(), spec, globalBatch, Precision.BF16, Framework.MEGATRON, space);
         List<LayoutCandidate> all = candidates.screen(LayoutSpace.enumerate(
                 spec, globalBatch, nodesUsed * g, g, Framework.MEGATRON, SearchOptions.defaults()));
         return new SmallInstance(space, all.subList(0, Math.min(pool, all.size())), candidates);

@@ -1,10 +1,14 @@
-package dev.trainingplanner.engine.plan;
+package dev.trainingplanner.costmodel.training;
 
+import dev.trainingplanner.costmodel.InvalidInputException;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** The training framework that will launch the plan; it decides which layout knobs exist. */
+/**
+ * The training framework that runs the layout: it decides which layout knobs exist (the planner's enumeration) and how
+ * the framework issues its collectives and holds its memory (the cost model).
+ */
 public enum Framework {
     /** Megatron-LM: TP, PP, CP, DP, interleaving, SP; the distributed optimizer is ZeRO-1. */
     MEGATRON,
@@ -23,7 +27,7 @@ public enum Framework {
                 return framework;
             }
         }
-        throw new IllegalArgumentException("unknown framework '" + text + "'; use one of "
+        throw new InvalidInputException("unknown framework '" + text + "'; use one of "
                 + Arrays.stream(values()).map(Framework::cliName).collect(Collectors.joining(", ")));
     }
 }
