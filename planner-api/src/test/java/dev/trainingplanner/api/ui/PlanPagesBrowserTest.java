@@ -351,7 +351,7 @@ class PlanPagesBrowserTest {
         browser.awaitText(By.cssSelector("[data-testid='progress-status']"), "(TP ", Duration.ofSeconds(90));
         assertThat(browser.find(By.cssSelector("[data-testid='progress-status']"))
                         .getText())
-                .containsPattern("best iteration time so far: [0-9.,]+ ms \\(tp");
+                .containsPattern("best iteration time so far: [0-9.,]+ s \\(TP ");
         browser.screenshot("plan-progress-best-so-far");
         browser.await(By.cssSelector("[data-testid='cancel-plan']")).click();
         awaitStatus(id, "cancelled", Duration.ofSeconds(60));

@@ -95,7 +95,7 @@ function progressSection(plan, id, ctx) {
     const fraction = PLAN.progress(current) ?? 0;
     points.push({ elapsedSeconds: (Date.now() - opened) / 1000, progress: fraction, bestSeconds: best });
     bar.value = Math.round(fraction * 100);
-    statusLine.textContent = `${statusOf(current).toLowerCase()}, ${Math.round(fraction * 100)} % of the time limit; best iteration time so far: ${best !== undefined ? fmt.ms(best) : 'none yet'}${searching ? ` (${describeShortForm(SEARCH_BEST.layout(searching))})` : ''}`;
+    statusLine.textContent = `${statusOf(current).toLowerCase()}, ${Math.round(fraction * 100)} % of the time limit; best iteration time so far: ${best !== undefined ? fmt.seconds(best) : 'none yet'}${searching ? ` (${describeShortForm(SEARCH_BEST.layout(searching))})` : ''}`;
     const option = {
       grid: { left: 60, right: 60, top: 30, bottom: 40 },
       tooltip: { trigger: 'axis' },
@@ -103,11 +103,11 @@ function progressSection(plan, id, ctx) {
       xAxis: { type: 'value', name: 's on this page' },
       yAxis: [
         { type: 'value', name: '%', min: 0, max: 100 },
-        { type: 'value', name: 'ms', scale: true },
+        { type: 'value', name: 's', scale: true },
       ],
       series: [
         { name: 'progress', type: 'line', showSymbol: false, data: points.map((p) => [p.elapsedSeconds, p.progress * 100]) },
-        { name: 'best iteration time', type: 'line', step: 'end', yAxisIndex: 1, data: points.filter((p) => p.bestSeconds !== undefined).map((p) => [p.elapsedSeconds, p.bestSeconds * 1000]) },
+        { name: 'best iteration time', type: 'line', step: 'end', yAxisIndex: 1, data: points.filter((p) => p.bestSeconds !== undefined).map((p) => [p.elapsedSeconds, p.bestSeconds]) },
       ],
     };
     if (!instance) instance = chart(box, option, ctx, { label: 'Solve progress and best predicted iteration time over time; the status line above gives the latest values.' });
