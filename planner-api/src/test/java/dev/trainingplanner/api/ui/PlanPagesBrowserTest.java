@@ -531,6 +531,30 @@ class PlanPagesBrowserTest {
     }
 
     @Test
+    void numbersAndLayoutsReadTheSameEverywhere() {
+        browser.go("#/plans", "plans");
+        Object answers = browser.driver()
+                .executeAsyncScript("const done = arguments[arguments.length - 1];"
+                        + "Promise.all([import('./assets/js/dom.js'), import('./assets/js/layout.js')])"
+                        + ".then(([dom, layout]) => done(["
+                        + "dom.fmt.ms(-1e-12), dom.fmt.seconds(-1e-9), dom.fmt.percent(-1e-9),"
+                        + "layout.describeShortForm('tp2 pp4 dp4 cp1 sp mb1 zero1 none'),"
+                        + "layout.describeShortForm('tp2 pp4 dp4 cp1 sp mb1 zero1 recompute=selective'),"
+                        + "layout.describeLayout({tp: 2, pp: 4, dp: 4, cp: 1, virtualStages: 1,"
+                        + " sequenceParallel: true, microBatchSequences: 1, recompute: 'SELECTIVE', zeroStage: 1})"
+                        + "]), e => done(['failed: ' + e]));");
+        assertThat(answers)
+                .asList()
+                .containsExactly(
+                        "0.0 ms",
+                        "0.000 s",
+                        "0.0 %",
+                        "TP 2 x PP 4 x DP 4, sequence parallel, micro-batch 1, no recompute, ZeRO-1",
+                        "TP 2 x PP 4 x DP 4, sequence parallel, micro-batch 1, selective recompute, ZeRO-1",
+                        "TP 2 x PP 4 x DP 4, sequence parallel, micro-batch 1, selective recompute, ZeRO-1");
+    }
+
+    @Test
     void theNewPlanFormStartsFromTheServiceDefaults() {
         JsonNode defaults = json(scheduler.ok("GET", "/plans/defaults", null).body());
 
