@@ -73,7 +73,9 @@ export function heatmap(container, { labels, cells, maxValue, onSelect, describe
     }
     // Each cell's value as text where it fits (up to about 40 nodes on a wide screen); the hover and the tables give it
     // everywhere else.
-    if (cellW >= 30 && cellH >= 14) {
+    const showValues = cellW >= 30 && cellH >= 14;
+    container.dataset.valuesShown = String(showValues);
+    if (showValues) {
       g.font = '10px system-ui, sans-serif';
       g.textAlign = 'center';
       g.textBaseline = 'middle';

@@ -116,6 +116,9 @@ class ClusterPagesBrowserTest {
         assertThat(browser.findAll(By.cssSelector("#bandwidth-heatmap canvas"))).isNotEmpty();
         assertThat(browser.find(By.id("bandwidth-heatmap")).getAttribute("aria-label"))
                 .contains("1 degraded link");
+        assertThat(browser.find(By.id("bandwidth-heatmap")).getAttribute("data-values-shown"))
+                .as("a 4-node heatmap writes each link's Gbit/s in its cell")
+                .isEqualTo("true");
         List<WebElement> nodes = browser.findAll(By.cssSelector("table[data-testid='gpu-table'] tbody tr"));
         assertThat(nodes).hasSize(4);
         assertThat(nodes.get(0).getText())
