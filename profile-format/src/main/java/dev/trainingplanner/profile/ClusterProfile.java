@@ -71,8 +71,16 @@ public record ClusterProfile(
     /**
      * Straggler statistics of a node: with probability {@code slowProbability} an iteration's compute on this node is
      * {@code slowdown} times slower (cost-models.md §8.3 (a)).
+     *
+     * @param source what measured them: {@value #GPU_COMMAND} (a GPU compute probe) or {@value #CPU_BENCHMARK} (the
+     *     agent's built-in CPU benchmark, which measures host noise and so carries no straggler statistics); null when
+     *     unknown (written by hand, or by an older agent)
      */
-    public record ComputeStatistics(Double relativeSpeed, Double slowProbability, Double slowdown) {}
+    public record ComputeStatistics(Double relativeSpeed, Double slowProbability, Double slowdown, String source) {
+
+        public static final String GPU_COMMAND = "gpu-command";
+        public static final String CPU_BENCHMARK = "cpu-benchmark";
+    }
 
     /** One direction of an inter-node link; bandwidths in gigabits per second (median of repeated tests). */
     public record LinkProfile(

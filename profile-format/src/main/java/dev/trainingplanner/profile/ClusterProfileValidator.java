@@ -100,6 +100,13 @@ public final class ClusterProfileValidator {
             if (slowdown != null && !(slowdown >= 1.0 && Double.isFinite(slowdown))) {
                 problems.add(where + ".compute.slowdown must be a finite factor >= 1, got " + slowdown);
             }
+            String source = compute.source();
+            if (source != null
+                    && !source.equals(ComputeStatistics.GPU_COMMAND)
+                    && !source.equals(ComputeStatistics.CPU_BENCHMARK)) {
+                problems.add(where + ".compute.source must be " + ComputeStatistics.GPU_COMMAND + " or "
+                        + ComputeStatistics.CPU_BENCHMARK + ", got '" + source + "'");
+            }
         }
     }
 

@@ -4,6 +4,7 @@ import dev.trainingplanner.agent.cli.AgentOptions;
 import dev.trainingplanner.agent.compute.ComputeBenchmark;
 import dev.trainingplanner.agent.compute.CpuMatrixBenchmark;
 import dev.trainingplanner.agent.compute.ExternalComputeCommand;
+import dev.trainingplanner.agent.compute.StragglerEvidence;
 import dev.trainingplanner.agent.compute.StragglerStatistics;
 import dev.trainingplanner.agent.gpu.CommandRunner;
 import dev.trainingplanner.agent.gpu.DeclaredGpusFile;
@@ -14,6 +15,7 @@ import dev.trainingplanner.agent.gpu.NvidiaSmiProbe;
 import dev.trainingplanner.agent.network.MeasurementServer;
 import dev.trainingplanner.agent.network.NetworkMeasurement;
 import dev.trainingplanner.agent.network.PeerDirectory;
+import dev.trainingplanner.agent.profile.ProfileMerger;
 import dev.trainingplanner.profile.ClusterProfile;
 import dev.trainingplanner.profile.ClusterProfile.ComputeStatistics;
 import dev.trainingplanner.profile.ClusterProfile.LinkProfile;
@@ -58,11 +60,16 @@ final class NodeProfiler {
         List<String> problems = new ArrayList<>();
         GpuInventory gpus = gpuProbe().probe();
         gpus.notes().forEach(log);
+        if (gpus.gpus().isEmpty()) {
+            throw new IllegalArgumentException("no GPUs found on node " + options.node() + " ("
+                    + String.join("; ", gpus.notes()) + "): " + ProfileMerger.NO_GPUS_FIX);
+        }
         log.accept(gpus.gpus().size() + " GPU(s): "
                 + gpus.gpus().stream().map(gpu -> gpu.type()).toList());
 
-        StragglerStatistics straggling = computeRounds(problems);
-        double computeSeconds = straggling == null ? Double.NaN : straggling.medianSeconds();
+        ComputeRounds rounds = computeRounds(problems);
+        double computeSeconds =
+                rounds == null ? Double.NaN : rounds.statistics().medianSeconds();
 
         List<LinkProfile> links = List.of();
         double fastestSeconds = computeSeconds;
@@ -82,13 +89,9 @@ final class NodeProfiler {
             }
         }
         ComputeStatistics compute = null;
-        if (straggling != null) {
+        if (rounds != null) {
             // Relative to the fastest node this one exchanged medians with (itself when alone).
-            double relativeSpeed = Math.round(fastestSeconds / computeSeconds * 10000.0) / 10000.0;
-            compute = new ComputeStatistics(
-                    relativeSpeed,
-                    Math.round(straggling.slowProbability() * 10000.0) / 10000.0,
-                    Math.round(straggling.slowdown() * 10000.0) / 10000.0);
+            compute = rounds.upload(round4(fastestSeconds / computeSeconds));
         }
         String now = Instant.now().toString();
         NodeProfile node = new NodeProfile(options.node(), gpus.gpus(), gpus.intraNode(), compute, now);
@@ -104,13 +107,66 @@ final class NodeProfiler {
         return new NvidiaSmiProbe(runner, options.nvidiaSmi(), nccl);
     }
 
-    private StragglerStatistics computeRounds(List<String> problems) {
+    /**
+     * The compute rounds of one cycle and what they may claim: only a GPU compute probe ({@code --compute-command})
+     * measures what slows a training step, so only its rounds carry straggler statistics, and only when they are
+     * evidence of a straggler ({@link StragglerEvidence}). The built-in CPU benchmark measures host noise: it gives the
+     * node's relative speed and no straggler statistics.
+     */
+    private record ComputeRounds(StragglerStatistics statistics, int count, boolean gpuProbe) {
+
+        ComputeStatistics upload(double relativeSpeed) {
+            if (!gpuProbe) {
+                return new ComputeStatistics(relativeSpeed, null, null, ComputeStatistics.CPU_BENCHMARK);
+            }
+            if (!StragglerEvidence.enoughRounds(count)) {
+                return new ComputeStatistics(relativeSpeed, null, null, ComputeStatistics.GPU_COMMAND);
+            }
+            if (!StragglerEvidence.significant(slowRounds(), count)) {
+                return new ComputeStatistics(relativeSpeed, 0.0, 1.0, ComputeStatistics.GPU_COMMAND);
+            }
+            return new ComputeStatistics(
+                    relativeSpeed,
+                    round4(statistics.slowProbability()),
+                    round4(statistics.slowdown()),
+                    ComputeStatistics.GPU_COMMAND);
+        }
+
+        int slowRounds() {
+            return (int) Math.round(statistics.slowProbability() * count);
+        }
+
+        /** Why the upload carries no straggler statistics, or none when it does. */
+        String withoutStragglers() {
+            if (!gpuProbe) {
+                return "no GPU compute probe (--compute-command): the built-in CPU benchmark measures host noise, so"
+                        + " no straggler statistics are uploaded (compute.source " + ComputeStatistics.CPU_BENCHMARK
+                        + ")";
+            }
+            if (!StragglerEvidence.enoughRounds(count)) {
+                return count + " compute rounds are fewer than the " + StragglerEvidence.MIN_ROUNDS
+                        + " needed to judge stragglers: no straggler statistics are uploaded";
+            }
+            if (!StragglerEvidence.significant(slowRounds(), count)) {
+                return slowRounds() + " slow rounds of " + count + " are within a healthy GPU's jitter: not a"
+                        + " straggler (slow probability 0 uploaded)";
+            }
+            return null;
+        }
+    }
+
+    private static double round4(double value) {
+        return Math.round(value * 10000.0) / 10000.0;
+    }
+
+    private ComputeRounds computeRounds(List<String> problems) {
         if (options.computeRounds() == 0) {
             return null;
         }
-        ComputeBenchmark benchmark = options.computeCommand() == null
-                ? new CpuMatrixBenchmark()
-                : new ExternalComputeCommand(runner, options.computeCommand(), Duration.ofMinutes(10));
+        boolean gpuProbe = options.computeCommand() != null;
+        ComputeBenchmark benchmark = gpuProbe
+                ? new ExternalComputeCommand(runner, options.computeCommand(), Duration.ofMinutes(10))
+                : new CpuMatrixBenchmark();
         try {
             List<Double> seconds = benchmark.roundSeconds(options.computeRounds(), options.computePauseMillis());
             StragglerStatistics statistics = StragglerStatistics.of(seconds, options.slowThreshold());
@@ -122,7 +178,12 @@ final class NodeProfiler {
                     seconds.size(),
                     statistics.slowProbability(),
                     statistics.slowdown()));
-            return statistics;
+            ComputeRounds rounds = new ComputeRounds(statistics, seconds.size(), gpuProbe);
+            String without = rounds.withoutStragglers();
+            if (without != null) {
+                log.accept(without);
+            }
+            return rounds;
         } catch (IOException e) {
             problems.add("compute benchmark failed: " + e.getMessage());
             log.accept("compute benchmark failed: " + e.getMessage());

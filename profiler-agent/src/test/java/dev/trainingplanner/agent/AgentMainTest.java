@@ -127,15 +127,62 @@ class AgentMainTest {
             assertThat(node.name()).isEqualTo("host-1");
             assertThat(node.gpus()).extracting(GpuProfile::source).containsExactly("declared", "declared");
             assertThat(node.compute().relativeSpeed()).isEqualTo(1.0);
-            assertThat(node.compute().slowProbability()).isBetween(0.0, 1.0);
-            assertThat(node.compute().slowdown()).isGreaterThanOrEqualTo(1.0);
+            assertThat(node.compute().source()).isEqualTo("cpu-benchmark");
+            assertThat(node.compute().slowProbability())
+                    .as("CPU noise is no GPU straggler")
+                    .isNull();
+            assertThat(node.compute().slowdown()).isNull();
         });
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("no GPU compute probe (--compute-command)");
         String json = Files.readString(profileFile);
         assertThat(json).doesNotContain("null", "intraNode", "defaultLink");
     }
 
+    @ParameterizedTest
+    @CsvSource({
+        // every third round twice as slow: 10 of 30, a straggler
+        "3, 30, 0.3333, 2.0",
+        // every tenth round: 3 of 30 is a healthy GPU's jitter
+        "10, 30, 0.0, 1.0",
+        // too few rounds to judge
+        "3, 12, ,"
+    })
+    void aGpuProbeDeclaresANodeSlowOnlyOnEvidence(int slowEvery, int rounds, Double probability, Double slowdown)
+            throws Exception {
+        Path counter = dir.resolve("rounds");
+        String command = "n=$(cat " + counter + " 2>/dev/null || echo 0); n=$((n+1)); echo $n > " + counter
+                + "; if [ $((n % " + slowEvery + ")) -eq 0 ]; then echo 2.0; else echo 1.0; fi";
+        Path profileFile = dir.resolve("gpu.json");
+
+        int code = run(List.of(
+                "once",
+                "--cluster",
+                "lab",
+                "--node",
+                "gpu-1",
+                "--gpus-file",
+                declaredGpus().toString(),
+                "--compute-command",
+                command,
+                "--compute-rounds",
+                Integer.toString(rounds),
+                "--compute-pause-ms",
+                "0",
+                "--out",
+                profileFile.toString()));
+
+        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        ClusterProfile.ComputeStatistics compute =
+                ProfileJson.parse(Files.readString(profileFile)).nodes().get(0).compute();
+        assertThat(compute.source()).isEqualTo("gpu-command");
+        assertThat(compute.slowProbability()).isEqualTo(probability);
+        assertThat(compute.slowdown()).isEqualTo(slowdown);
+    }
+
     @Test
-    void onceWithoutNvidiaSmiReportsNoGpusOnStdout() throws Exception {
+    void withoutNvidiaSmiAndWithoutAGpusFileTheAgentStopsWithTheFix() throws Exception {
+        Path profileFile = dir.resolve("cpu-1.json");
+
         int code = run(List.of(
                 "once",
                 "--cluster",
@@ -145,13 +192,27 @@ class AgentMainTest {
                 "--nvidia-smi",
                 dir.resolve("nvidia-smi").toString(),
                 "--compute-rounds",
-                "0"));
+                "0",
+                "--out",
+                profileFile.toString()));
 
-        assertThat(code).isZero();
-        ClusterProfile profile = ProfileJson.parse(out.toString(StandardCharsets.UTF_8));
-        assertThat(profile.nodes().get(0).gpus()).isEmpty();
-        assertThat(profile.nodes().get(0).compute()).isNull();
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("nvidia-smi not found");
+        assertThat(code).isEqualTo(2);
+        assertThat(profileFile).doesNotExist();
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("no GPUs found on node cpu-1", "nvidia-smi not found", "--gpus-file", "NVIDIA driver tools");
+    }
+
+    @Test
+    void mergeRefusesAProfileWithoutGpus() throws Exception {
+        Path empty = dir.resolve("empty.json");
+        Files.writeString(empty, "{\"name\":\"lab\",\"nodes\":[{\"name\":\"cpu-1\",\"gpus\":[]}]}");
+
+        int code = run(List.of("merge", "--cluster", "lab", empty.toString()));
+
+        assertThat(code).isEqualTo(2);
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("node cpu-1 has no GPUs", "--gpus-file");
     }
 
     @Test
@@ -176,8 +237,8 @@ class AgentMainTest {
                             "cpu-1",
                             "--planner",
                             "http://127.0.0.1:" + planner.getAddress().getPort(),
-                            "--nvidia-smi",
-                            dir.resolve("nvidia-smi").toString(),
+                            "--gpus-file",
+                            declaredGpus().toString(),
                             "--compute-rounds",
                             "3",
                             "--compute-pause-ms",
@@ -217,8 +278,8 @@ class AgentMainTest {
                 "127.0.0.1:" + ownPort,
                 "--peers",
                 peers.toString(),
-                "--nvidia-smi",
-                dir.resolve("nvidia-smi").toString(),
+                "--gpus-file",
+                declaredGpus().toString(),
                 "--compute-rounds",
                 "0",
                 "--peer-timeout-s",
@@ -242,8 +303,8 @@ class AgentMainTest {
                             "lab",
                             "--node",
                             node,
-                            "--nvidia-smi",
-                            dir.resolve("nvidia-smi").toString(),
+                            "--gpus-file",
+                            declaredGpus().toString(),
                             "--compute-rounds",
                             "0",
                             "--out",
@@ -278,6 +339,13 @@ class AgentMainTest {
                 .isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8))
                 .contains("merge: missing required option --cluster", "node a appears in more than one profile");
+    }
+
+    /** A node's GPUs as {@code --gpus-file} declares them, for runs that need no real GPU. */
+    private Path declaredGpus() throws java.io.IOException {
+        Path file = dir.resolve("gpus.txt");
+        Files.writeString(file, "0 H100-80GB\n1 H100-80GB\n");
+        return file;
     }
 
     private static int freePort() throws java.io.IOException {

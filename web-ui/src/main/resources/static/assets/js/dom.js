@@ -67,14 +67,20 @@ export function emptyState(message, ...actions) {
 
 const GIB = 1024 ** 3;
 
+/** toFixed without a sign on a value that rounds to zero: a bubble of -1e-12 s is "0.0 ms", not "-0.0 ms". */
+function fixed(value, digits) {
+  const text = value.toFixed(digits);
+  return Number(text) === 0 ? (0).toFixed(digits) : text;
+}
+
 export const fmt = {
-  gib: (bytes) => (isFiniteNumber(bytes) ? (bytes / GIB).toFixed(1) + ' GiB' : '–'),
+  gib: (bytes) => (isFiniteNumber(bytes) ? fixed(bytes / GIB, 1) + ' GiB' : '–'),
   gibNumber: (bytes) => (isFiniteNumber(bytes) ? Number((bytes / GIB).toFixed(2)) : null),
-  ms: (seconds) => (isFiniteNumber(seconds) ? (seconds * 1000).toFixed(1) + ' ms' : '–'),
-  seconds: (seconds) => (isFiniteNumber(seconds) ? (seconds < 10 ? seconds.toFixed(3) : seconds.toFixed(1)) + ' s' : '–'),
-  number: (value, digits = 2) => (isFiniteNumber(value) ? Number(value).toFixed(digits) : '–'),
+  ms: (seconds) => (isFiniteNumber(seconds) ? fixed(seconds * 1000, 1) + ' ms' : '–'),
+  seconds: (seconds) => (isFiniteNumber(seconds) ? fixed(seconds, seconds < 10 ? 3 : 1) + ' s' : '–'),
+  number: (value, digits = 2) => (isFiniteNumber(value) ? fixed(Number(value), digits) : '–'),
   integer: (value) => (isFiniteNumber(value) ? Math.round(value).toLocaleString('en-US') : '–'),
-  percent: (fraction, digits = 1) => (isFiniteNumber(fraction) ? (fraction * 100).toFixed(digits) + ' %' : '–'),
+  percent: (fraction, digits = 1) => (isFiniteNumber(fraction) ? fixed(fraction * 100, digits) + ' %' : '–'),
   age: (instant) => {
     if (!instant) return 'never measured';
     const seconds = (Date.now() - Date.parse(instant)) / 1000;

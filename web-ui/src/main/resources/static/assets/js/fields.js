@@ -28,9 +28,23 @@ export const FINISHED_STATUSES = ['COMPLETED', 'FAILED', 'CANCELLED'];
 export const PLAN_SUMMARY = fields('PlanSummary', {
   id: 'id',
   cluster: 'cluster',
+  model: 'model',
+  gpus: 'gpus',
   status: 'status',
   progress: 'progress',
+  layout: 'layout',
+  iterationTimeSeconds: 'iterationTimeSeconds',
   createdAt: 'createdAt',
+});
+
+/** GET /api/v1/plans/defaults: what a plan request gets for each option it leaves out. */
+export const PLAN_DEFAULTS = fields('PlanDefaults', {
+  framework: 'framework',
+  objective: 'objective',
+  headroomFraction: 'options.headroomFraction',
+  allowZeroPlusPlus: 'options.allowZeroPlusPlus',
+  allowGradientCoding: 'options.allowGradientCoding',
+  maxLadderFraction: 'options.maxLadderFraction',
 });
 
 export const PLAN = fields('PlanView', {

@@ -30,7 +30,8 @@ export function gradientCss() {
 }
 
 /**
- * Draws cells {i (row), j (column), value, degraded} of an n x n matrix into the container; returns a redraw
+ * Draws cells {i (row), j (column), value, degraded} of an n x n matrix into the container, with each value written
+ * in its cell when the cells are large enough; returns a redraw
  * function (for resizes) and calls onSelect(cell) on click and describe(cell) for the hover text.
  */
 export function heatmap(container, { labels, cells, maxValue, onSelect, describe }) {
@@ -69,6 +70,21 @@ export function heatmap(container, { labels, cells, maxValue, onSelect, describe
       const k = Math.max(0, Math.min(255, Math.round((cell.value / maxValue) * 255)));
       g.fillStyle = COLOURS[k];
       g.fillRect(margin.left + cell.j * cellW, margin.top + cell.i * cellH, cellW - gap, cellH - gap);
+    }
+    // Each cell's value as text where it fits (up to about 40 nodes on a wide screen); the hover and the tables give it
+    // everywhere else.
+    const showValues = cellW >= 30 && cellH >= 14;
+    container.dataset.valuesShown = String(showValues);
+    if (showValues) {
+      g.font = '10px system-ui, sans-serif';
+      g.textAlign = 'center';
+      g.textBaseline = 'middle';
+      for (const cell of cells) {
+        const k = Math.max(0, Math.min(255, Math.round((cell.value / maxValue) * 255)));
+        // Dark text on the pale middle of the scale, white on the saturated ends.
+        g.fillStyle = k > 60 && k < 200 ? '#1b1f24' : '#fff';
+        g.fillText(String(Math.round(cell.value)), margin.left + (cell.j + 0.5) * cellW, margin.top + (cell.i + 0.5) * cellH);
+      }
     }
     g.strokeStyle = '#b3261e';
     g.lineWidth = 2;

@@ -1,4 +1,7 @@
-// Plan layout for humans: "TP 8 x PP 4 x DP 8, VPP 2, selective recompute, ZeRO-1".
+// Plan layout for humans, in one notation on every page: "TP 8 x PP 4 x DP 8, VPP 2, selective recompute, ZeRO-1".
+// A layout arrives either as the plan document's layout object or as the engine's one-line short form
+// ("tp8 pp4 dp8 cp1 vpp2 mb1 zero1 recompute=selective", the plans list, the best plan so far and the GPU-count
+// comparison); both are read into the same knobs and written by describeKnobs.
 import { LAYOUT } from './fields.js';
 
 export function degrees(layout) {
@@ -11,35 +14,75 @@ export function degrees(layout) {
   };
 }
 
+/** A plan document's layout object in the dashboard's notation. */
 export function describeLayout(layout) {
   if (!layout) return 'no layout';
-  const d = degrees(layout);
-  const parts = [[`TP ${d.tp}`, d.cp > 1 ? `CP ${d.cp}` : null, `PP ${d.pp}`, `DP ${d.dp}`].filter(Boolean).join(' x ')];
-  if (d.vpp > 1) parts.push(`VPP ${d.vpp}`);
-  if (LAYOUT.sequenceParallel(layout) === true) parts.push('sequence parallel');
-  const micro = LAYOUT.microBatchSequences(layout);
-  if (micro !== undefined) parts.push(`micro-batch ${micro}`);
-  const recompute = LAYOUT.recompute(layout);
-  if (recompute && recompute.toUpperCase() !== 'NONE') parts.push(`${recompute.toLowerCase()} recompute`);
-  else parts.push('no recompute');
-  const zero = LAYOUT.zeroStage(layout);
-  if (zero > 0) parts.push(`ZeRO-${zero}`);
-  const knobs = [];
-  if (LAYOUT.quantizedWeights(layout) === true) knobs.push('qwZ');
-  const hpz = LAYOUT.hpzGroupSize(layout);
-  if (hpz > 1) knobs.push(`hpZ ${hpz}`);
-  if (LAYOUT.quantizedGradients(layout) === true) knobs.push('qgZ');
-  if (knobs.length) parts.push(`ZeRO++ (${knobs.join(', ')})`);
   const scheme = LAYOUT.codingScheme(layout);
-  if (scheme && scheme.toUpperCase() !== 'NONE') {
-    const params = /SGC$/i.test(scheme)
-      ? ` B=${LAYOUT.burstLength(layout)} W=${LAYOUT.window(layout)} λ=${LAYOUT.maxStragglersInWindow(layout)}`
-      : ` s=${LAYOUT.stragglersTolerated(layout)}`;
-    parts.push(`gradient coding ${scheme.toLowerCase().replace(/_/g, ' ')}${params}`);
-  }
-  const split = LAYOUT.stageLayerCounts(layout);
-  if (Array.isArray(split) && split.length > 1) parts.push(`layers per stage ${split.join('/')}`);
-  const ladderCount = (LAYOUT.ladderLayers(layout) || []).length;
-  if (ladderCount) parts.push(`Ladder Residual on ${ladderCount} layer${ladderCount === 1 ? '' : 's'}`);
+  const coding = scheme && scheme.toUpperCase() !== 'NONE'
+    ? `${scheme.toLowerCase().replace(/_/g, ' ')}${/SGC$/i.test(scheme) ? ` B=${LAYOUT.burstLength(layout)} W=${LAYOUT.window(layout)} λ=${LAYOUT.maxStragglersInWindow(layout)}` : ` s=${LAYOUT.stragglersTolerated(layout)}`}`
+    : null;
+  return describeKnobs({
+    ...degrees(layout),
+    sequenceParallel: LAYOUT.sequenceParallel(layout) === true,
+    microBatch: LAYOUT.microBatchSequences(layout),
+    recompute: LAYOUT.recompute(layout),
+    zero: LAYOUT.zeroStage(layout),
+    quantizedWeights: LAYOUT.quantizedWeights(layout) === true,
+    hpz: LAYOUT.hpzGroupSize(layout),
+    quantizedGradients: LAYOUT.quantizedGradients(layout) === true,
+    coding,
+    split: LAYOUT.stageLayerCounts(layout),
+    ladder: (LAYOUT.ladderLayers(layout) || []).length,
+  });
+}
+
+/** The engine's short form (LayoutDescriptions) in the dashboard's notation; text it cannot read is shown as is. */
+export function describeShortForm(text) {
+  if (!text) return 'no layout';
+  const number = (pattern) => {
+    const match = pattern.exec(text);
+    return match ? Number(match[1]) : undefined;
+  };
+  const tp = number(/\btp(\d+)/);
+  if (tp === undefined) return text;
+  const zeroPlusPlus = /zero\+\+\(([^)]*)\)/.exec(text);
+  const coding = /\bgc=(\w+)\(([^)]*)\)/.exec(text);
+  // Older plans end with the bare recompute mode ("... zero1 none").
+  const recompute = /\brecompute=(\w+)/.exec(text) || /\s(none|selective|full)$/.exec(text);
+  return describeKnobs({
+    tp,
+    pp: number(/\bpp(\d+)/) ?? 1,
+    dp: number(/\bdp(\d+)/) ?? 1,
+    cp: number(/\bcp(\d+)/) ?? 1,
+    vpp: number(/\bvpp(\d+)/) ?? 1,
+    sequenceParallel: /\bsp\b/.test(text),
+    microBatch: number(/\bmb(\d+)/),
+    recompute: recompute ? recompute[1] : undefined,
+    zero: number(/\bzero(\d)\b/),
+    quantizedWeights: Boolean(zeroPlusPlus && /qwZ/.test(zeroPlusPlus[1])),
+    hpz: zeroPlusPlus ? Number((/hpZ=(\d+)/.exec(zeroPlusPlus[1]) || [])[1]) : undefined,
+    quantizedGradients: Boolean(zeroPlusPlus && /qgZ/.test(zeroPlusPlus[1])),
+    coding: coding ? `${coding[1].replace(/_/g, ' ')} (${coding[2]})` : null,
+    split: undefined,
+    ladder: number(/\bladder=(\d+)/) ?? 0,
+  });
+}
+
+function describeKnobs(k) {
+  const parts = [[`TP ${k.tp}`, k.cp > 1 ? `CP ${k.cp}` : null, `PP ${k.pp}`, `DP ${k.dp}`].filter(Boolean).join(' x ')];
+  if (k.vpp > 1) parts.push(`VPP ${k.vpp}`);
+  if (k.sequenceParallel) parts.push('sequence parallel');
+  if (k.microBatch !== undefined) parts.push(`micro-batch ${k.microBatch}`);
+  if (k.recompute && k.recompute.toUpperCase() !== 'NONE') parts.push(`${k.recompute.toLowerCase()} recompute`);
+  else parts.push('no recompute');
+  if (k.zero > 0) parts.push(`ZeRO-${k.zero}`);
+  const knobs = [];
+  if (k.quantizedWeights) knobs.push('qwZ');
+  if (k.hpz > 1) knobs.push(`hpZ ${k.hpz}`);
+  if (k.quantizedGradients) knobs.push('qgZ');
+  if (knobs.length) parts.push(`ZeRO++ (${knobs.join(', ')})`);
+  if (k.coding) parts.push(`gradient coding ${k.coding}`);
+  if (Array.isArray(k.split) && k.split.length > 1) parts.push(`layers per stage ${k.split.join('/')}`);
+  if (k.ladder) parts.push(`Ladder Residual on ${k.ladder} layer${k.ladder === 1 ? '' : 's'}`);
   return parts.join(', ');
 }

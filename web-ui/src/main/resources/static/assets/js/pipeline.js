@@ -79,3 +79,33 @@ export function oneFOneB({ stages, microBatches, forwardSeconds, backwardSeconds
   const busySeconds = m * (forwardSeconds + backwardSeconds);
   return { stages: p, microBatches: m, virtualStages: v, interleaved: v > 1, ops, makespanSeconds, bubbleSeconds: makespanSeconds - busySeconds, busySeconds };
 }
+
+/**
+ * The schedule's operations merged, per stage, into spans of back-to-back work: with hundreds of micro-batches one bar
+ * per forward and backward is thinner than a pixel and the chart becomes a barcode, while the spans and the gaps
+ * between them (the bubble) stay readable. Each span counts the forwards and backwards it holds.
+ */
+export function busySpans(ops) {
+  const byStage = new Map();
+  for (const op of ops) {
+    if (!byStage.has(op.stage)) byStage.set(op.stage, []);
+    byStage.get(op.stage).push(op);
+  }
+  const spans = [];
+  for (const [stage, stageOps] of byStage) {
+    stageOps.sort((a, b) => a.start - b.start);
+    let span = null;
+    for (const op of stageOps) {
+      // Back to back within a nanosecond of simulated time: the same span.
+      if (span && op.start - span.end <= 1e-9) {
+        span.end = Math.max(span.end, op.end);
+      } else {
+        span = { stage, start: op.start, end: op.end, forwards: 0, backwards: 0 };
+        spans.push(span);
+      }
+      if (op.kind === 'F') span.forwards++;
+      else span.backwards++;
+    }
+  }
+  return spans;
+}

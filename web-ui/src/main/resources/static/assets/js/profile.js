@@ -53,6 +53,7 @@ export function linkMatrix(profile) {
   const n = nodes.length;
   const cells = [];
   const degraded = [];
+  const degradedPairs = new Map();
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
       if (i === j) continue;
@@ -63,8 +64,13 @@ export function linkMatrix(profile) {
       const isDegraded = ratio < DEGRADED_FRACTION;
       const cell = { i, j, from: nodes[i], to: nodes[j], bandwidthGbps, ratio, measured: Boolean(link), degraded: isDegraded, link };
       cells.push(cell);
-      // A link listed in one direction stands for both (profile format); list that pair once, not twice.
-      if (isDegraded && (link ? link.from === nodes[i] || !measured.has(j * n + i) && i < j : i < j)) degraded.push(cell);
+      // One physical link is one pair of nodes, whether one direction or both are listed (profile format): it
+      // counts once, at its slower direction.
+      if (isDegraded) {
+        const pair = Math.min(i, j) * n + Math.max(i, j);
+        if (!degradedPairs.has(pair)) degradedPairs.set(pair, degraded.push(cell) - 1);
+        else if (bandwidthGbps < degraded[degradedPairs.get(pair)].bandwidthGbps) degraded[degradedPairs.get(pair)] = cell;
+      }
     }
   }
   return { nodes, nominalGbps, cells, degraded };

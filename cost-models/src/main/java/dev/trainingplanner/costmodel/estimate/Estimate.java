@@ -141,12 +141,12 @@ public final class Estimate {
     @Override
     public String toString() {
         return String.format(
-                "Estimate{iteration %.4f s, %.1f tokens/s/GPU, %.1f TFLOP/s/GPU, MFU %.3f, peak %.2f GB, %d violations}",
+                "Estimate{iteration %.4f s, %.1f tokens/s/GPU, %.1f TFLOP/s/GPU, MFU %.3f, peak %.2f GiB, %d violations}",
                 iterationTimeSeconds,
                 tokensPerSecondPerGpu,
                 modelTflopsPerGpu,
                 mfu,
-                peakMemoryBytes / 1e9,
+                peakMemoryBytes / (1024.0 * 1024.0 * 1024.0),
                 violations.size());
     }
 }

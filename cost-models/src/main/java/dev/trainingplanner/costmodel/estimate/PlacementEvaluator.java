@@ -23,6 +23,9 @@ import java.util.List;
  */
 final class PlacementEvaluator {
 
+    /** Memory in violation messages is in GiB, the unit every human-facing surface uses. */
+    private static final double GIB = 1024.0 * 1024.0 * 1024.0;
+
     private final PreparedLayout prep;
     private final Cluster cluster;
     private final int tp;
@@ -535,19 +538,19 @@ final class PlacementEvaluator {
             violations.add(new Violation(
                     ViolationCode.OUT_OF_MEMORY,
                     String.format(
-                            "rank %d (pipeline stage %d, node %d GPU %d) needs %.1f GB but has %.1f GB usable"
-                                    + " (weights %.1f, gradients %.1f, optimizer %.1f, activations %.1f GB for %d"
+                            "rank %d (pipeline stage %d, node %d GPU %d) needs %.1f GiB but has %.1f GiB usable"
+                                    + " (weights %.1f, gradients %.1f, optimizer %.1f, activations %.1f GiB for %d"
                                     + " micro-batches in flight)",
                             worstRank,
                             stage.stage(),
                             placement.node(worstRank),
                             placement.localGpu(worstRank),
-                            stage.totalBytes() / 1e9,
-                            cluster.usableMemoryBytes(placement.node(worstRank), placement.localGpu(worstRank)) / 1e9,
-                            stage.weightsBytes() / 1e9,
-                            stage.gradientsBytes() / 1e9,
-                            stage.optimizerStatesBytes() / 1e9,
-                            stage.activationsBytes() / 1e9,
+                            stage.totalBytes() / GIB,
+                            cluster.usableMemoryBytes(placement.node(worstRank), placement.localGpu(worstRank)) / GIB,
+                            stage.weightsBytes() / GIB,
+                            stage.gradientsBytes() / GIB,
+                            stage.optimizerStatesBytes() / GIB,
+                            stage.activationsBytes() / GIB,
                             stage.microBatchesInFlight())));
         }
         double gpus = prep.worldSize;

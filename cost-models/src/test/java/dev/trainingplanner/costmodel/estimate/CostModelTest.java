@@ -65,7 +65,7 @@ class CostModelTest {
         assertThat(e.fits(0)).isFalse();
         assertThat(e.violations()).anySatisfy(v -> {
             assertThat(v.code()).isEqualTo(ViolationCode.OUT_OF_MEMORY);
-            assertThat(v.reason()).contains("needs").contains("GB");
+            assertThat(v.reason()).contains("needs").contains("GiB");
         });
     }
 

@@ -45,8 +45,7 @@ class ArtifactController {
         }
         PlanRun run = runs.byId(id);
         if (run.status() != PlanStatus.COMPLETED || run.resultJson() == null) {
-            throw new ClientMistake(
-                    HttpStatus.CONFLICT, null, "plan " + id + " has no result yet (" + run.status() + ")");
+            throw new ClientMistake(HttpStatus.CONFLICT, null, withoutArtifacts(run));
         }
         return ResponseEntity.ok()
                 .contentType(artifact.json() ? MediaType.APPLICATION_JSON : MediaType.TEXT_PLAIN)
@@ -54,5 +53,15 @@ class ArtifactController {
                                 stored.document(run),
                                 models.byName(runs.spec(run).model()).spec())
                         .render(artifact));
+    }
+
+    /** Why a run has no artifacts: it failed or was stopped (for good), or it is still on its way. */
+    private static String withoutArtifacts(PlanRun run) {
+        String plan = "plan " + run.id();
+        return switch (run.status()) {
+            case FAILED -> plan + " failed: " + run.failureReason();
+            case CANCELLED -> plan + " was cancelled" + (run.failureReason() == null ? "" : ": " + run.failureReason());
+            default -> plan + " has no result yet (" + run.status() + ")";
+        };
     }
 }

@@ -12,6 +12,9 @@ import java.util.Locale;
 /** The readable breakdown printed by the single-case form of {@code planner estimate}. */
 final class EstimateReport {
 
+    /** Human-facing memory is in GiB, as the service and the dashboard show it (the CSV keeps decimal GB). */
+    private static final double GIB = 1024.0 * 1024.0 * 1024.0;
+
     private EstimateReport() {}
 
     static String render(CaseInputs inputs, Estimate estimate, double headroom) {
@@ -62,8 +65,8 @@ final class EstimateReport {
         out.append(System.lineSeparator());
         line(
                 out,
-                "Memory per rank (GB, decimal)   peak %.2f GB, fits with %.0f%% headroom: %s",
-                estimate.peakMemoryBytes() / 1e9,
+                "Memory per rank (GiB)           peak %.2f GiB, fits with %.0f%% headroom: %s",
+                estimate.peakMemoryBytes() / GIB,
                 headroom * 100,
                 estimate.fits(headroom) ? "yes" : "NO");
         line(
@@ -85,14 +88,14 @@ final class EstimateReport {
                     "%5d %6d %8.2f %8.2f %8.2f %9.2f %6d %8.2f %8.2f %8.2f",
                     s.stage(),
                     s.layers(),
-                    s.weightsBytes() / 1e9,
-                    s.gradientsBytes() / 1e9,
-                    s.optimizerStatesBytes() / 1e9,
-                    s.activationsBytes() / 1e9,
+                    s.weightsBytes() / GIB,
+                    s.gradientsBytes() / GIB,
+                    s.optimizerStatesBytes() / GIB,
+                    s.activationsBytes() / GIB,
                     s.microBatchesInFlight(),
-                    s.communicationBuffersBytes() / 1e9,
-                    s.runtimeOverheadBytes() / 1e9,
-                    s.totalBytes() / 1e9);
+                    s.communicationBuffersBytes() / GIB,
+                    s.runtimeOverheadBytes() / GIB,
+                    s.totalBytes() / GIB);
         }
         out.append(System.lineSeparator());
         if (estimate.violations().isEmpty()) {

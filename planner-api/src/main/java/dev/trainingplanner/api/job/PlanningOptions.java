@@ -1,17 +1,25 @@
 package dev.trainingplanner.api.job;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import dev.trainingplanner.engine.plan.SearchOptions;
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.Size;
+import java.util.Locale;
 import java.util.Set;
 
 /**
- * Planning options; every field is optional and defaults to the engine's {@code SearchOptions.defaults()}.
- * {@code timeLimitSeconds} bounds one solve (1 to 3600 s).
+ * Planning options; every field is optional and defaults to the engine's {@code SearchOptions.defaults()} (served as
+ * {@link #defaults()} by {@code GET /api/v1/plans/defaults}). Each has the meaning of a {@code plan} CLI option (the
+ * table in the planner-api README pairs them). {@code timeLimitSeconds} bounds one solve (1 to 3600 s); {@code
+ * steps} is the deterministic step budget instead; {@code excludeNodes} and {@code excludeGpus} ({@code NODE:INDEX})
+ * leave failed or busy hardware out.
  */
 public record PlanningOptions(
         @Size(min = 1, max = 4) Set<@Min(0) @Max(3) Integer> zeroStages,
@@ -25,9 +33,45 @@ public record PlanningOptions(
         @Pattern(regexp = "fp16|bf16|fp8", message = "must be fp16, bf16 or fp8") String precision,
         Long seed,
         @Positive @Max(3600) Integer timeLimitSeconds,
-        @Positive @Max(20) Integer topK) {
+        @Positive @Max(20) Integer topK,
+        @Positive @Max(1_000_000) Integer steps,
+        @Positive @Max(1000) Integer layoutPoolSize,
+        @Size(max = 100_000) Set<@NotBlank @Size(max = 253) String> excludeNodes,
+        @Size(max = 100_000) Set<@NotBlank @Size(max = 260) String> excludeGpus) {
 
     public static PlanningOptions none() {
-        return new PlanningOptions(null, null, null, null, null, null, null, null, null, null, null, null);
+        return new PlanningOptions(
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+    }
+
+    /**
+     * Every option at the value a request without it gets: the engine's defaults. No solve budget is set: without
+     * {@code steps} and {@code timeLimitSeconds} the engine's step budget applies, capped by the service's time limit.
+     */
+    public static PlanningOptions defaults() {
+        SearchOptions d = SearchOptions.defaults();
+        return new PlanningOptions(
+                d.zeroStages(),
+                d.allowZeroPlusPlus(),
+                d.tensorParallelAcrossNodes(),
+                d.headroomFraction(),
+                d.allowGradientCoding(),
+                d.maxLadderFraction(),
+                d.minMicroBatch(),
+                d.maxMicroBatch(),
+                d.precision().name().toLowerCase(Locale.ROOT),
+                d.seed(),
+                null,
+                d.topK(),
+                null,
+                d.layoutPoolSize(),
+                Set.of(),
+                Set.of());
+    }
+
+    @JsonIgnore
+    @AssertTrue(message = "give either steps or timeLimitSeconds, not both")
+    public boolean isOneSolveBudget() {
+        return steps == null || timeLimitSeconds == null;
     }
 }

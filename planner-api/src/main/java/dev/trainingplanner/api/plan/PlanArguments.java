@@ -1,5 +1,6 @@
 package dev.trainingplanner.api.plan;
 
+import dev.trainingplanner.api.job.PlanningGoal;
 import dev.trainingplanner.costmodel.InvalidInputException;
 import dev.trainingplanner.costmodel.training.Framework;
 import dev.trainingplanner.costmodel.training.Precision;
@@ -34,16 +35,19 @@ record PlanArguments(
         CostPerTokenGoal costPerToken) {
 
     /** The objective when {@code --objective} is absent. */
-    static final String ITERATION_TIME = "iteration-time";
+    static final String ITERATION_TIME = PlanningGoal.ITERATION_TIME;
 
-    static final String COST_PER_TOKEN = "cost-per-token";
+    static final String COST_PER_TOKEN = PlanningGoal.COST_PER_TOKEN;
+
+    private static final SearchOptions DEFAULTS = SearchOptions.defaults();
 
     static final String USAGE = String.join(
             System.lineSeparator(),
             "Usage: java -jar planner.jar plan --cluster CLUSTER.json --model PRESET_OR_FILE --global-batch N",
             "         --seq-len S --gpus N --out PLAN.json [options]",
-            "  --framework megatron|deepspeed|fsdp   framework that launches the plan (default megatron)",
-            "  --seed N                  random seed of the search (default 1)",
+            "  --framework megatron|deepspeed|fsdp   framework that launches the plan (default "
+                    + PlanningGoal.DEFAULT_FRAMEWORK + ")",
+            "  --seed N                  random seed of the search (default " + DEFAULTS.seed() + ")",
             "  --objective iteration-time|cost-per-token",
             "                            cost-per-token: the GPU count is free (at most --gpus, default all)",
             "                            and the plan with the fewest GPU-hours per trained token wins",
@@ -51,8 +55,9 @@ record PlanArguments(
             "  --gpu-hour-price P        with cost-per-token: also report the cost per million tokens",
             "  --steps N                 local-search step budget (deterministic; default 60 per node, 1000..6000)",
             "  --time-limit DURATION     wall-clock limit instead, e.g. 30s, 2m, 500ms, PT1M",
-            "  --headroom FRACTION       memory left free on every GPU (default 0.05)",
-            "  --top K                   plans to report: the best and K-1 alternatives (default 5)",
+            "  --headroom FRACTION       memory left free on every GPU (default " + DEFAULTS.headroomFraction() + ")",
+            "  --top K                   plans to report: the best and K-1 alternatives (default " + DEFAULTS.topK()
+                    + ")",
             "  --exclude-nodes A,B       nodes to leave out (failed or busy)",
             "  --exclude-gpus N:I,...    GPUs to leave out, as NODE:INDEX",
             "  --zero-stages 0,1,2,3     ZeRO stages allowed (default all the framework supports)",
@@ -60,13 +65,17 @@ record PlanArguments(
             "  --tp-across-nodes         allow tensor-parallel groups to span nodes",
             "  --gradient-coding         allow straggler-tolerant gradient coding (needs a reduction that",
             "                            proceeds without the stragglers)",
-            "  --ladder-fraction F       largest fraction of layers that may become Ladder Residual layers (0)",
-            "  --micro-batch MIN..MAX    micro-batch range in sequences (default 1..8)",
-            "  --precision bf16|fp16|fp8 GEMM precision (default bf16)",
-            "  --layout-pool N           best layouts (under the default placement) the search chooses among (24)",
+            "  --ladder-fraction F       largest fraction of layers that may become Ladder Residual layers ("
+                    + DEFAULTS.maxLadderFraction() + ")",
+            "  --micro-batch MIN..MAX    micro-batch range in sequences (default " + DEFAULTS.minMicroBatch() + ".."
+                    + DEFAULTS.maxMicroBatch() + ")",
+            "  --precision bf16|fp16|fp8 GEMM precision (default "
+                    + DEFAULTS.precision().name().toLowerCase(Locale.ROOT) + ")",
+            "  --layout-pool N           best layouts (under the default placement) the search chooses among ("
+                    + DEFAULTS.layoutPoolSize() + ")",
             "Exit codes: 0 plan written; 1 no feasible plan (the explanation is written); 2 bad arguments or input.");
 
-    private static final Set<String> FLAGS = Set.of(
+    static final Set<String> FLAGS = Set.of(
             "--cluster",
             "--model",
             "--global-batch",
@@ -89,7 +98,7 @@ record PlanArguments(
             "--objective",
             "--max-iteration-seconds",
             "--gpu-hour-price");
-    private static final Set<String> SWITCHES = Set.of("--no-zero-plus-plus", "--tp-across-nodes", "--gradient-coding");
+    static final Set<String> SWITCHES = Set.of("--no-zero-plus-plus", "--tp-across-nodes", "--gradient-coding");
 
     static PlanArguments parse(List<String> args) {
         Map<String, String> values = new LinkedHashMap<>();
@@ -132,8 +141,10 @@ record PlanArguments(
         if (values.containsKey("--steps") && values.containsKey("--time-limit")) {
             throw new IllegalArgumentException("give either --steps or --time-limit, not both");
         }
-        SearchOptions defaults = SearchOptions.defaults();
-        int[] microBatch = microBatchRange(values.getOrDefault("--micro-batch", "1..8"));
+        SearchOptions defaults = DEFAULTS;
+        int[] microBatch = values.containsKey("--micro-batch")
+                ? microBatchRange(values.get("--micro-batch"))
+                : new int[] {defaults.minMicroBatch(), defaults.maxMicroBatch()};
         double headroom = fraction(values, "--headroom", defaults.headroomFraction(), true);
         SearchOptions options = new SearchOptions(
                 values.containsKey("--zero-stages") ? zeroStages(values.get("--zero-stages")) : defaults.zeroStages(),
@@ -141,10 +152,10 @@ record PlanArguments(
                 switches.contains("--tp-across-nodes"),
                 headroom,
                 switches.contains("--gradient-coding"),
-                fraction(values, "--ladder-fraction", 0.0, false),
+                fraction(values, "--ladder-fraction", defaults.maxLadderFraction(), false),
                 microBatch[0],
                 microBatch[1],
-                precision(values.getOrDefault("--precision", "bf16")),
+                values.containsKey("--precision") ? precision(values.get("--precision")) : defaults.precision(),
                 longValue(values, "--seed", defaults.seed()),
                 values.containsKey("--steps") ? positive(values, "--steps") : null,
                 values.containsKey("--time-limit") ? duration(values.get("--time-limit")) : null,
@@ -152,7 +163,7 @@ record PlanArguments(
                 values.containsKey("--layout-pool") ? positive(values, "--layout-pool") : defaults.layoutPoolSize());
         Framework framework;
         try {
-            framework = Framework.parse(values.getOrDefault("--framework", "megatron"));
+            framework = Framework.parse(values.getOrDefault("--framework", PlanningGoal.DEFAULT_FRAMEWORK));
         } catch (InvalidInputException e) {
             throw new IllegalArgumentException("--framework: " + e.getMessage());
         }

@@ -68,7 +68,7 @@ class EnginePlanSolver implements PlanSolver {
 
     @Override
     public SolvedPlan solve(SolveInput input, Listener listener) {
-        ProfiledCluster cluster = EngineRequests.cluster(input.profile());
+        ProfiledCluster cluster = EngineRequests.cluster(input.profile(), input.options());
         PlanRequest request =
                 EngineRequests.request(cluster, input.model(), input.goal(), input.options(), defaultTimeLimit);
         long limitMillis = request.options().timeLimit().toMillis();

@@ -6,6 +6,7 @@ import dev.trainingplanner.costmodel.model.ModelSpec;
 import dev.trainingplanner.costmodel.training.Framework;
 import dev.trainingplanner.costmodel.training.Precision;
 import dev.trainingplanner.engine.plan.CostPerTokenGoal;
+import dev.trainingplanner.engine.plan.ModelSpecs;
 import dev.trainingplanner.engine.plan.PlanRequest;
 import dev.trainingplanner.engine.plan.SearchOptions;
 import dev.trainingplanner.engine.profile.ClusterConverter;
@@ -22,22 +23,29 @@ public final class EngineRequests {
     private EngineRequests() {}
 
     public static ProfiledCluster cluster(ClusterProfile profile) {
-        return new ClusterConverter().convert(profile, Set.of(), Set.of());
+        return cluster(profile, PlanningOptions.none());
+    }
+
+    /** The profile as the engine's cluster, without the nodes and GPUs the options exclude. */
+    public static ProfiledCluster cluster(ClusterProfile profile, PlanningOptions options) {
+        PlanningOptions o = options == null ? PlanningOptions.none() : options;
+        return new ClusterConverter().convert(profile, or(o.excludeNodes(), Set.of()), or(o.excludeGpus(), Set.of()));
     }
 
     /**
      * The request's search budget. A client's {@code timeLimitSeconds} is a wall-clock budget the search spends (or until
      * stopped), as {@code plan --time-limit} does. Without one, the engine's deterministic step budget with its early
-     * stop applies, capped by {@code timeLimit}, so a solve ends at whichever comes first.
+     * stop applies (or the client's {@code steps}), capped by {@code timeLimit}, so a solve ends at whichever comes
+     * first. A goal's {@code sequenceLength} replaces the model's, as {@code plan --seq-len} does.
      */
     public static PlanRequest request(
             ProfiledCluster cluster, ModelSpec model, PlanningGoal goal, PlanningOptions options, Duration timeLimit) {
         SearchOptions defaults = SearchOptions.defaults();
         PlanningOptions o = options == null ? PlanningOptions.none() : options;
         int gpusPerNode = Math.max(1, cluster.cluster().gpusPerNode());
-        Integer steps = o.timeLimitSeconds() == null
-                ? PlacementSearch.defaultSteps(Math.max(1, goal.gpus() / gpusPerNode))
-                : null;
+        Integer steps = o.timeLimitSeconds() != null
+                ? null
+                : o.steps() != null ? o.steps() : PlacementSearch.defaultSteps(Math.max(1, goal.gpus() / gpusPerNode));
         SearchOptions search = new SearchOptions(
                 o.zeroStages() == null ? defaults.zeroStages() : o.zeroStages(),
                 or(o.allowZeroPlusPlus(), defaults.allowZeroPlusPlus()),
@@ -52,14 +60,14 @@ public final class EngineRequests {
                 steps,
                 o.timeLimitSeconds() == null ? timeLimit : Duration.ofSeconds(o.timeLimitSeconds()),
                 or(o.topK(), defaults.topK()),
-                defaults.layoutPoolSize());
+                or(o.layoutPoolSize(), defaults.layoutPoolSize()));
         if (search.minMicroBatch() > search.maxMicroBatch()) {
             throw new IllegalArgumentException("options.minMicroBatch (" + search.minMicroBatch()
                     + ") must not exceed options.maxMicroBatch (" + search.maxMicroBatch() + ")");
         }
         return new PlanRequest(
                 cluster,
-                model,
+                goal.sequenceLength() == null ? model : ModelSpecs.withSequenceLength(model, goal.sequenceLength()),
                 goal.globalBatchSequences(),
                 goal.gpus(),
                 Framework.parse(goal.frameworkOrDefault()),

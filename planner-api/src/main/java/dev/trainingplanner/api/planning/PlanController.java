@@ -40,12 +40,14 @@ class PlanController {
     private final PlanRuns runs;
     private final Jobs jobs;
     private final StoredPlans stored;
+    private final PlanAdmission admission;
     private final ObjectMapper json;
 
-    PlanController(PlanRuns runs, Jobs jobs, StoredPlans stored, ObjectMapper json) {
+    PlanController(PlanRuns runs, Jobs jobs, StoredPlans stored, PlanAdmission admission, ObjectMapper json) {
         this.runs = runs;
         this.jobs = jobs;
         this.stored = stored;
+        this.admission = admission;
         this.json = json;
     }
 
@@ -89,7 +91,31 @@ class PlanController {
             LaunchPlan launch,
             double predictedIterationSeconds) {}
 
-    record PlanSummary(UUID id, UUID jobId, String cluster, PlanStatus status, double progress, Instant createdAt) {}
+    /**
+     * One plan in the list: what was asked (model, GPUs) and, once completed, the chosen layout in one line and its
+     * predicted iteration time (null before).
+     *
+     * @param gpus the requested GPU count (with the cost-per-token objective the most the run may use)
+     * @param layout the chosen layout's one-line summary, e.g. {@code tp4 pp2 dp4 mb2 zero1}
+     * @param iterationTimeSeconds predicted time of one optimizer step
+     */
+    record PlanSummary(
+            UUID id,
+            UUID jobId,
+            String cluster,
+            String model,
+            int gpus,
+            PlanStatus status,
+            double progress,
+            String layout,
+            Double iterationTimeSeconds,
+            Instant createdAt) {}
+
+    /**
+     * The values a plan request gets for what it leaves out, from the engine's defaults: the one source the dashboard's
+     * New-plan form and the {@code plan} command read.
+     */
+    record PlanDefaults(String framework, String objective, PlanningOptions options) {}
 
     @PostMapping
     ResponseEntity<PlanSummary> start(@Valid @RequestBody PlanRequestBody body) {
@@ -116,6 +142,7 @@ class PlanController {
                     body.options() == null ? PlanningOptions.none() : body.options(),
                     "request");
         }
+        admission.check(spec);
         PlanRun run = runs.start(spec, jobId);
         return ResponseEntity.status(HttpStatus.ACCEPTED)
                 .location(URI.create("/api/v1/plans/" + run.id()))
@@ -129,7 +156,13 @@ class PlanController {
         if (limit < 1 || limit > 500) {
             throw ClientMistake.invalid("limit", "limit must be between 1 and 500");
         }
-        return runs.recent(jobId, limit).stream().map(PlanController::summary).toList();
+        return runs.recent(jobId, limit).stream().map(this::summary).toList();
+    }
+
+    @GetMapping("/defaults")
+    PlanDefaults defaults() {
+        return new PlanDefaults(
+                PlanningGoal.DEFAULT_FRAMEWORK, PlanningGoal.ITERATION_TIME, PlanningOptions.defaults());
     }
 
     @GetMapping("/{id}")
@@ -150,8 +183,21 @@ class PlanController {
         }
     }
 
-    static PlanSummary summary(PlanRun run) {
-        return new PlanSummary(run.id(), run.jobId(), run.clusterName(), run.status(), run.progress(), run.createdAt());
+    private PlanSummary summary(PlanRun run) {
+        PlanSpec spec = runs.spec(run);
+        PlanDocument document = run.resultJson() == null ? null : stored.document(run);
+        boolean planned = document != null && document.layout() != null && document.estimate() != null;
+        return new PlanSummary(
+                run.id(),
+                run.jobId(),
+                run.clusterName(),
+                spec.model(),
+                spec.goal().gpus(),
+                run.status(),
+                run.progress(),
+                planned ? document.layout().summary() : null,
+                planned ? document.estimate().iterationTimeSeconds() : null,
+                run.createdAt());
     }
 
     private PlanView view(PlanRun run) {

@@ -25,6 +25,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Runs one solve for a {@link PlanRun} and writes everything it learns to the database: SOLVING with the replica and
@@ -49,6 +50,7 @@ public class PlanExecution {
     private final String replica;
     private final int maxAttempts;
     private final MeterRegistry meters;
+    private final TransactionTemplate transactions;
     private final DistributionSummary predictedIteration;
 
     PlanExecution(
@@ -61,6 +63,7 @@ public class PlanExecution {
             ObjectMapper json,
             ApplicationEventPublisher events,
             MeterRegistry meters,
+            TransactionTemplate transactions,
             @Value("${db-scheduler.scheduler-name:}") String schedulerName,
             @Value("${planner.solves.max-attempts:3}") int maxAttempts) {
         this.jdbc = jdbc;
@@ -74,6 +77,7 @@ public class PlanExecution {
         this.replica = schedulerName.isBlank() ? ReplicaName.current() : schedulerName;
         this.maxAttempts = maxAttempts;
         this.meters = meters;
+        this.transactions = transactions;
         this.predictedIteration = DistributionSummary.builder("planner.plan.predicted.iteration")
                 .description("Predicted optimizer-step time of completed plans (plan quality)")
                 .baseUnit("seconds")
@@ -167,27 +171,34 @@ public class PlanExecution {
                 effective.profile(), models.byName(spec.model()).spec(), spec.goal(), spec.options());
     }
 
+    /**
+     * Stores the result and, for a job's own request, makes it the job's current plan in the same transaction: a
+     * client that sees the plan COMPLETED also sees it as the job's plan.
+     */
     private void complete(UUID planId, PlanSolver.SolvedPlan solved) {
         JsonNode result = json.valueToTree(solved);
         boolean stopped = cancelRequested(planId);
-        jdbc.update(
-                """
-                update plan_run set status = ?, progress = 1, result = ?, best_plan = ?, finished_at = ?,
-                       failure_reason = ?
-                where id = ?""",
-                stopped ? PlanStatus.CANCELLED.name() : PlanStatus.COMPLETED.name(),
-                write(result),
-                write(solved.plan()),
-                Timestamp.from(Instant.now()),
-                stopped ? "stopped on request; the result is the best plan found until then" : null,
-                planId);
+        PlanRun run = runs.byId(planId);
+        boolean adopt = !stopped
+                && run.jobId() != null
+                && "request".equals(runs.spec(run).purpose());
+        transactions.executeWithoutResult(status -> {
+            jdbc.update(
+                    """
+                    update plan_run set status = ?, progress = 1, result = ?, best_plan = ?, finished_at = ?,
+                           failure_reason = ?
+                    where id = ?""",
+                    stopped ? PlanStatus.CANCELLED.name() : PlanStatus.COMPLETED.name(),
+                    write(result),
+                    write(solved.plan()),
+                    Timestamp.from(Instant.now()),
+                    stopped ? "stopped on request; the result is the best plan found until then" : null,
+                    planId);
+            if (adopt) {
+                jobs.adoptPlan(run.jobId(), planId);
+            }
+        });
         predictedIteration.record(solved.predictedIterationSeconds());
-        UUID jobId = runs.byId(planId).jobId();
-        if (!stopped
-                && jobId != null
-                && "request".equals(runs.spec(runs.byId(planId)).purpose())) {
-            jobs.adoptPlan(jobId, planId);
-        }
     }
 
     /**

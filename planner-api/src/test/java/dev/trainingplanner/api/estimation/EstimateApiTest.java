@@ -188,7 +188,7 @@ class EstimateApiTest {
                 json.writeValueAsString(new PlanSpec(
                         cluster,
                         "gpt3-1.3b",
-                        new PlanningGoal(32, 16, "megatron", null, null, null),
+                        new PlanningGoal(32, null, 16, "megatron", null, null, null),
                         PlanningOptions.none(),
                         "request")),
                 json.writeValueAsString(stored));

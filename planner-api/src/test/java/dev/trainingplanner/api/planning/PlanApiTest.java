@@ -7,6 +7,7 @@ import dev.trainingplanner.api.security.TokenService;
 import dev.trainingplanner.api.support.PlannerIntegrationTest;
 import dev.trainingplanner.api.testing.Api;
 import dev.trainingplanner.api.testing.ApiTestSupport;
+import dev.trainingplanner.engine.plan.SearchOptions;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
@@ -206,15 +207,103 @@ class PlanApiTest {
     }
 
     @Test
-    void tooManyGpusFailsWithTheReason() {
-        Api.Answer started = scheduler.post(
+    void whatCanBeKnownAtSubmissionIsRefusedUpFront() {
+        Api.Answer tooMany = scheduler.post(
                 "/api/v1/plans",
                 "{\"cluster\":\"" + cluster + "\",\"model\":\"gpt3-1.3b\",\"goal\":{\"globalBatchSequences\":64,"
                         + "\"gpus\":4096}}");
-        assertThat(started.status()).isEqualTo(202);
+        assertThat(tooMany.status()).as(tooMany.toString()).isEqualTo(422);
+        assertThat(tooMany.json().get("field").asText()).isEqualTo("goal.gpus");
+        assertThat(tooMany.json().get("detail").asText()).contains("4096", "32 usable");
+
+        Api.Answer afterExclusion = scheduler.post(
+                "/api/v1/plans",
+                "{\"cluster\":\"" + cluster + "\",\"model\":\"gpt3-1.3b\",\"goal\":{\"globalBatchSequences\":64,"
+                        + "\"gpus\":32},\"options\":{\"excludeNodes\":[\"node-3\"]}}");
+        assertThat(afterExclusion.status()).as(afterExclusion.toString()).isEqualTo(422);
+        assertThat(afterExclusion.json().get("detail").asText()).contains("24 usable");
+
+        String empty = ApiTestSupport.uniqueName("plan-empty");
+        assertThat(admin.post("/api/v1/clusters", "{\"name\":\"" + empty + "\"}")
+                        .status())
+                .isEqualTo(201);
+        Api.Answer noProfile = scheduler.post(
+                "/api/v1/plans",
+                "{\"cluster\":\"" + empty + "\",\"model\":\"gpt3-1.3b\",\"goal\":{\"globalBatchSequences\":64,"
+                        + "\"gpus\":8}}");
+        assertThat(noProfile.status()).as(noProfile.toString()).isEqualTo(422);
+        assertThat(noProfile.json().get("field").asText()).isEqualTo("cluster");
+        assertThat(noProfile.json().get("detail").asText()).contains("no profile yet");
+        assertThat(scheduler.get("/api/v1/plans?limit=500").body()).doesNotContain(empty);
+    }
+
+    @Test
+    void theArtifactsOfAFailedPlanSayItFailed() {
+        Api.Answer started = scheduler.post(
+                "/api/v1/plans",
+                "{\"cluster\":\"" + cluster + "\",\"model\":\"llama3-70b\",\"goal\":{\"globalBatchSequences\":8,"
+                        + "\"gpus\":1}}");
+        assertThat(started.status()).as(started.toString()).isEqualTo(202);
         JsonNode plan = Plans.awaitFinished(scheduler, started.header("Location"), Duration.ofSeconds(60));
         assertThat(plan.get("status").asText()).isEqualTo("FAILED");
-        assertThat(plan.get("failureReason").asText()).contains("4096");
+
+        Api.Answer artifact = scheduler.get(started.header("Location") + "/artifacts/hostfile");
+
+        assertThat(artifact.status()).isEqualTo(409);
+        assertThat(artifact.json().get("detail").asText())
+                .contains("failed: " + plan.get("failureReason").asText())
+                .doesNotContain("no result yet");
+    }
+
+    @Test
+    void theListSummarisesEveryPlan() {
+        Api.Answer started = scheduler.post(
+                "/api/v1/plans",
+                "{\"cluster\":\"" + cluster + "\",\"model\":\"gpt3-1.3b\",\"goal\":{\"globalBatchSequences\":64,"
+                        + "\"sequenceLength\":4096,\"gpus\":16}}");
+        assertThat(started.status()).as(started.toString()).isEqualTo(202);
+        JsonNode plan = Plans.awaitFinished(scheduler, started.header("Location"), Duration.ofSeconds(120));
+        assertThat(plan.get("status").asText()).as(plan.toString()).isEqualTo("COMPLETED");
+        assertThat(plan.at("/result/plan/problem/sequenceLength").asInt())
+                .as("the goal's sequence length, not the model's 2048")
+                .isEqualTo(4096);
+
+        JsonNode row = null;
+        for (JsonNode summary : scheduler.get("/api/v1/plans?limit=500").json()) {
+            if (summary.get("id").asText().equals(plan.get("id").asText())) {
+                row = summary;
+            }
+        }
+
+        assertThat(row).isNotNull();
+        assertThat(row.get("model").asText()).isEqualTo("gpt3-1.3b");
+        assertThat(row.get("gpus").asInt()).isEqualTo(16);
+        assertThat(row.get("status").asText()).isEqualTo("COMPLETED");
+        assertThat(row.get("layout").asText())
+                .isEqualTo(plan.at("/result/plan/layout/summary").asText());
+        assertThat(row.get("iterationTimeSeconds").asDouble())
+                .isEqualTo(plan.at("/result/plan/estimate/iterationTimeSeconds").asDouble());
+    }
+
+    @Test
+    void theDefaultsAreTheEnginesAndServedOnce() {
+        Api.Answer defaults = admin.as(tokens.viewer()).get("/api/v1/plans/defaults");
+
+        assertThat(defaults.status()).as(defaults.toString()).isEqualTo(200);
+        SearchOptions engine = SearchOptions.defaults();
+        JsonNode options = defaults.json().get("options");
+        assertThat(options.get("headroomFraction").asDouble()).isEqualTo(engine.headroomFraction());
+        assertThat(options.get("allowZeroPlusPlus").asBoolean()).isEqualTo(engine.allowZeroPlusPlus());
+        assertThat(options.get("maxLadderFraction").asDouble()).isEqualTo(engine.maxLadderFraction());
+        assertThat(options.get("layoutPoolSize").asInt()).isEqualTo(engine.layoutPoolSize());
+        assertThat(defaults.json().get("framework").asText()).isEqualTo("megatron");
+
+        Api.Answer bothBudgets = scheduler.post(
+                "/api/v1/plans",
+                "{\"cluster\":\"" + cluster + "\",\"model\":\"gpt3-1.3b\",\"goal\":{\"globalBatchSequences\":64,"
+                        + "\"gpus\":8},\"options\":{\"steps\":100,\"timeLimitSeconds\":5}}");
+        assertThat(bothBudgets.status()).isEqualTo(400);
+        assertThat(bothBudgets.json().get("detail").asText()).contains("either steps or timeLimitSeconds");
     }
 
     static String job(String cluster, String model, int gpus, int batch, int seconds) {

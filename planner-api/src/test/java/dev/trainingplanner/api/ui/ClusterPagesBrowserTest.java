@@ -77,8 +77,14 @@ class ClusterPagesBrowserTest {
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         admin.uploadProfile(cluster, Profiles.cluster(cluster, 4, 8, yesterday.toString(), (a, b) -> 390.0));
         // The nightly agent round finds the node-1/node-2 cable at a quarter of its speed.
+        // Both directions of the one cable are measured slow: one degraded link, not two.
         admin.uploadProfile(
-                cluster, Profiles.links(cluster, now.toString(), Profiles.link(1, 2, 100.0, now.toString())));
+                cluster,
+                Profiles.links(
+                        cluster,
+                        now.toString(),
+                        Profiles.link(1, 2, 100.0, now.toString()),
+                        Profiles.link(2, 1, 100.0, now.toString())));
 
         enterToken(adminToken);
         browser.screenshot("token");
@@ -92,7 +98,10 @@ class ClusterPagesBrowserTest {
                 .toList();
         assertThat(cells.get(1)).isEqualTo("4");
         assertThat(cells.get(2)).isEqualTo("32");
-        assertThat(cells.get(4)).contains("1 degraded link");
+        assertThat(cells.get(4))
+                .contains("1 degraded link")
+                .contains("4 straggler nodes: plans carry straggler delay")
+                .doesNotContain("healthy");
         browser.screenshot("clusters");
 
         row.findElement(By.linkText(cluster)).click();
@@ -107,6 +116,9 @@ class ClusterPagesBrowserTest {
         assertThat(browser.findAll(By.cssSelector("#bandwidth-heatmap canvas"))).isNotEmpty();
         assertThat(browser.find(By.id("bandwidth-heatmap")).getAttribute("aria-label"))
                 .contains("1 degraded link");
+        assertThat(browser.find(By.id("bandwidth-heatmap")).getAttribute("data-values-shown"))
+                .as("a 4-node heatmap writes each link's Gbit/s in its cell")
+                .isEqualTo("true");
         List<WebElement> nodes = browser.findAll(By.cssSelector("table[data-testid='gpu-table'] tbody tr"));
         assertThat(nodes).hasSize(4);
         assertThat(nodes.get(0).getText())
@@ -116,9 +128,10 @@ class ClusterPagesBrowserTest {
         browser.await(By.cssSelector("table[data-testid='link-history']"));
         assertThat(browser.find(By.id("history-heading")).getText()).contains("node-1", "node-2");
         List<WebElement> history = browser.findAll(By.cssSelector("table[data-testid='link-history'] tbody tr"));
-        assertThat(history).hasSize(2);
+        assertThat(history).hasSize(3);
         assertThat(history.get(0).getText()).contains(yesterday.toString().replace("T", " "), "390.0");
         assertThat(history.get(1).getText()).contains(now.toString().replace("T", " "), "100.0");
+        assertThat(history.get(2).getText()).contains(now.toString().replace("T", " "), "100.0");
         assertThat(browser.findAll(By.cssSelector("#link-history-chart canvas")))
                 .isNotEmpty();
         browser.screenshot("cluster-detail");

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trainingplanner.api.security.Role;
 import dev.trainingplanner.api.security.TokenService;
 import dev.trainingplanner.api.support.PlannerIntegrationTest;
+import dev.trainingplanner.engine.plan.SearchOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
@@ -347,10 +348,10 @@ class PlanPagesBrowserTest {
         // A 1,024-GPU solve with a long time limit: still running when the button is pressed.
         String id = requestPlanInTheBrowser(bigCluster, "gpt3-1.3b", 1024, 1024, 600);
         // While it runs, the page shows the search's best plan so far: its predicted time and layout.
-        browser.awaitText(By.cssSelector("[data-testid='progress-status']"), "(tp", Duration.ofSeconds(90));
+        browser.awaitText(By.cssSelector("[data-testid='progress-status']"), "(TP ", Duration.ofSeconds(90));
         assertThat(browser.find(By.cssSelector("[data-testid='progress-status']"))
                         .getText())
-                .containsPattern("best iteration time so far: [0-9.,]+ ms \\(tp");
+                .containsPattern("best iteration time so far: [0-9.,]+ s \\(TP ");
         browser.screenshot("plan-progress-best-so-far");
         browser.await(By.cssSelector("[data-testid='cancel-plan']")).click();
         awaitStatus(id, "cancelled", Duration.ofSeconds(60));
@@ -409,15 +410,7 @@ class PlanPagesBrowserTest {
                         .body())
                 .get("id")
                 .asText();
-        Instant deadline = Instant.now().plusSeconds(300);
-        JsonNode plan = json(scheduler.get("/plans/" + id).body());
-        while (!List.of("COMPLETED", "FAILED", "CANCELLED")
-                        .contains(plan.get("status").asText())
-                && Instant.now().isBefore(deadline)) {
-            Thread.sleep(1000);
-            plan = json(scheduler.get("/plans/" + id).body());
-        }
-        assertThat(plan.get("status").asText()).as("plan %s", plan).isEqualTo("COMPLETED");
+        awaitCompletedOverTheApi(id);
 
         browser.go("#/plans/" + id, "plan-detail");
         long firstMillis = browser.renderMillis();
@@ -444,7 +437,7 @@ class PlanPagesBrowserTest {
     }
 
     @Test
-    void anotherSequenceLengthPlansARegisteredModelVariant() {
+    void anotherSequenceLengthTravelsInTheGoal() {
         browser.go("#/plans/new", "new-plan");
         new Select(browser.find(By.id("plan-cluster"))).selectByValue(cluster);
         new Select(browser.find(By.id("plan-model"))).selectByValue("gpt3-1.3b");
@@ -458,15 +451,127 @@ class PlanPagesBrowserTest {
         String id = ((String) browser.script("return window.location.hash;")).substring("#/plans/".length());
 
         JsonNode plan = json(scheduler.ok("GET", "/plans/" + id, null).body());
-        assertThat(plan.get("request").get("model").asText()).isEqualTo("gpt3-1.3b-seq1024");
-        JsonNode variant =
-                json(scheduler.ok("GET", "/models/gpt3-1.3b-seq1024", null).body());
-        JsonNode preset = json(scheduler.ok("GET", "/models/gpt3-1.3b", null).body());
-        assertThat(variant.get("spec").get("sequenceLength").asInt()).isEqualTo(1024);
-        assertThat(variant.get("spec").get("layers"))
-                .isEqualTo(preset.get("spec").get("layers"));
-        assertThat(variant.get("spec").get("hiddenSize"))
-                .isEqualTo(preset.get("spec").get("hiddenSize"));
+        assertThat(plan.get("request").get("model").asText()).isEqualTo("gpt3-1.3b");
+        assertThat(plan.get("request").get("goal").get("sequenceLength").asInt())
+                .isEqualTo(1024);
+        assertThat(scheduler.get("/models/gpt3-1.3b-seq1024").status())
+                .as("no model variant is registered for another length")
+                .isEqualTo(404);
         awaitStatus(id, "completed", Duration.ofSeconds(180));
+        assertThat(json(scheduler.ok("GET", "/plans/" + id, null).body())
+                        .at("/result/plan/problem/sequenceLength")
+                        .asInt())
+                .isEqualTo(1024);
+    }
+
+    @Test
+    void theListSummarisesPlansAndHundredsOfMicroBatchesAreDrawnAsSpans() throws InterruptedException {
+        // Micro-batch 1 on at most 8 data-parallel replicas: at least 64 micro-batches per iteration.
+        String id = json(scheduler
+                        .ok(
+                                "POST",
+                                "/plans",
+                                "{\"cluster\":\"" + cluster
+                                        + "\",\"model\":\"gpt3-1.3b\",\"goal\":{\"globalBatchSequences\":512,"
+                                        + "\"gpus\":8},\"options\":{\"minMicroBatch\":1,\"maxMicroBatch\":1,"
+                                        + "\"timeLimitSeconds\":5}}")
+                        .body())
+                .get("id")
+                .asText();
+        awaitCompletedOverTheApi(id);
+        JsonNode plan = json(scheduler.ok("GET", "/plans/" + id, null).body());
+        JsonNode layout = plan.at("/result/plan/layout");
+
+        browser.go("#/plans", "plans");
+        WebElement row = browser.find(By.xpath("//table[@data-testid='plans-table']//tr[td/a[text()='" + id + "']]"));
+        String text = row.getText();
+        assertThat(text)
+                .contains(
+                        "completed",
+                        "gpt3-1.3b",
+                        "TP " + layout.get("tp").asInt(),
+                        "DP " + layout.get("dp").asInt())
+                .contains(String.format(
+                        Locale.ROOT,
+                        "%.3f s",
+                        plan.at("/result/plan/estimate/iterationTimeSeconds").asDouble()))
+                .doesNotContain("–");
+
+        browser.go("#/plans/" + id, "plan-detail");
+        WebElement timeline = browser.find(By.id("timeline-chart"));
+        int microBatches = Integer.parseInt(
+                browser.find(By.cssSelector("[data-testid='timeline-summary']")).getAttribute("data-micro-batches"));
+        assertThat(microBatches).isGreaterThanOrEqualTo(64);
+        assertThat(timeline.getAttribute("data-aggregated")).isEqualTo("true");
+        assertThat(Integer.parseInt(timeline.getAttribute("data-bars")))
+                .as("spans of work, not one bar per pass")
+                .isLessThan(microBatches);
+        assertThat(browser.find(By.cssSelector("[data-testid='timeline-aggregated']"))
+                        .getText())
+                .contains(microBatches + " micro-batches");
+        assertThat(browser.find(By.cssSelector("[data-testid='placement-caption']"))
+                        .getText())
+                .contains("rank (r)", "pipeline stage (s)")
+                .doesNotContain("(tp, pp, dp) coordinates");
+        assertThat(browser.find(By.cssSelector("[data-testid='timeline-summary']"))
+                        .getText())
+                .doesNotContain("-0.0");
+    }
+
+    private void awaitCompletedOverTheApi(String id) throws InterruptedException {
+        Instant deadline = Instant.now().plusSeconds(300);
+        JsonNode plan = json(scheduler.get("/plans/" + id).body());
+        while (!List.of("COMPLETED", "FAILED", "CANCELLED")
+                        .contains(plan.get("status").asText())
+                && Instant.now().isBefore(deadline)) {
+            Thread.sleep(500);
+            plan = json(scheduler.get("/plans/" + id).body());
+        }
+        assertThat(plan.get("status").asText()).as("plan %s", plan).isEqualTo("COMPLETED");
+    }
+
+    @Test
+    void numbersAndLayoutsReadTheSameEverywhere() {
+        browser.go("#/plans", "plans");
+        Object answers = browser.driver()
+                .executeAsyncScript("const done = arguments[arguments.length - 1];"
+                        + "Promise.all([import('./assets/js/dom.js'), import('./assets/js/layout.js')])"
+                        + ".then(([dom, layout]) => done(["
+                        + "dom.fmt.ms(-1e-12), dom.fmt.seconds(-1e-9), dom.fmt.percent(-1e-9),"
+                        + "layout.describeShortForm('tp2 pp4 dp4 cp1 sp mb1 zero1 none'),"
+                        + "layout.describeShortForm('tp2 pp4 dp4 cp1 sp mb1 zero1 recompute=selective'),"
+                        + "layout.describeLayout({tp: 2, pp: 4, dp: 4, cp: 1, virtualStages: 1,"
+                        + " sequenceParallel: true, microBatchSequences: 1, recompute: 'SELECTIVE', zeroStage: 1})"
+                        + "]), e => done(['failed: ' + e]));");
+        assertThat(answers)
+                .asList()
+                .containsExactly(
+                        "0.0 ms",
+                        "0.000 s",
+                        "0.0 %",
+                        "TP 2 x PP 4 x DP 4, sequence parallel, micro-batch 1, no recompute, ZeRO-1",
+                        "TP 2 x PP 4 x DP 4, sequence parallel, micro-batch 1, selective recompute, ZeRO-1",
+                        "TP 2 x PP 4 x DP 4, sequence parallel, micro-batch 1, selective recompute, ZeRO-1");
+    }
+
+    @Test
+    void theNewPlanFormStartsFromTheServiceDefaults() {
+        JsonNode defaults = json(scheduler.ok("GET", "/plans/defaults", null).body());
+
+        browser.go("#/plans/new", "new-plan");
+
+        assertThat(Double.parseDouble(browser.find(By.id("plan-headroom")).getAttribute("value")))
+                .isEqualTo(defaults.at("/options/headroomFraction").asDouble())
+                .isEqualTo(SearchOptions.defaults().headroomFraction());
+        assertThat(browser.find(By.id("plan-zeropp")).isSelected())
+                .isEqualTo(defaults.at("/options/allowZeroPlusPlus").asBoolean());
+        assertThat(browser.find(By.id("plan-gradient-coding")).isSelected())
+                .isEqualTo(defaults.at("/options/allowGradientCoding").asBoolean());
+        assertThat(Double.parseDouble(browser.find(By.id("plan-ladder")).getAttribute("value")))
+                .isEqualTo(defaults.at("/options/maxLadderFraction").asDouble());
+        assertThat(new Select(browser.find(By.id("plan-framework")))
+                        .getFirstSelectedOption()
+                        .getText())
+                .isEqualTo(defaults.get("framework").asText());
     }
 }

@@ -31,7 +31,7 @@ public record LayoutCandidate(
         return sessions.apply(placement);
     }
 
-    /** A short human-readable name such as {@code tp8 pp4 dp8 cp1 vpp2 sp mb1 zero1 selective}. */
+    /** A short human-readable name such as {@code tp8 pp4 dp8 cp1 vpp2 sp mb1 zero1 recompute=selective}. */
     public String describe() {
         return LayoutDescriptions.describe(layout, microBatchSequences);
     }

@@ -3,7 +3,10 @@ package dev.trainingplanner.engine.layout;
 import dev.trainingplanner.costmodel.layout.Layout;
 import java.util.Locale;
 
-/** Compact layout names for summaries and logs. */
+/**
+ * Compact layout names for summaries and logs, e.g. {@code tp4 pp2 dp4 cp1 sp mb2 zero1 recompute=selective}: the
+ * plan document's {@code layout.summary}, the plans list and the best plan so far.
+ */
 public final class LayoutDescriptions {
 
     private LayoutDescriptions() {}
@@ -39,7 +42,8 @@ public final class LayoutDescriptions {
                     .append(layout.partitionGroups().optimizerStatesGroupSize())
                     .append(')');
         }
-        text.append(' ').append(layout.recompute().name().toLowerCase(Locale.ROOT));
+        // Named, not bare: a trailing "none" read as a layout knob of its own.
+        text.append(" recompute=").append(layout.recompute().name().toLowerCase(Locale.ROOT));
         if (!layout.gradientCoding().isNone()) {
             text.append(" gc=")
                     .append(layout.gradientCoding().scheme().name().toLowerCase(Locale.ROOT))

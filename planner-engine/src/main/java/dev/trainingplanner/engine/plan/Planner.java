@@ -216,6 +216,15 @@ public final class Planner {
 
     private static final int POOL_SCREEN_FACTOR = 4;
 
+    /**
+     * Checks without searching that the request's GPU count suits its cluster (at most the usable GPUs; whole nodes, or
+     * part of one node), so that a service can refuse such a request before queueing it; the message is the one
+     * {@link #plan} fails with.
+     */
+    public static void checkGpuCount(PlanRequest request) {
+        space(request, request.cluster().cluster());
+    }
+
     /** The shape of the placement: whole nodes of g GPUs, or part of one node for fewer GPUs than a node has. */
     static SearchSpace space(PlanRequest request, Cluster cluster) {
         int gpus = request.gpus();

@@ -5,7 +5,7 @@ package dev.trainingplanner.engine.plan;
  * and the GPU order inside nodes are applied to it.
  *
  * @param elapsedMillis time since planning started (screening included)
- * @param layout the layout in the planner's short form, e.g. {@code tp8 pp4 dp8 cp1 sp mb1 zero1 none}
+ * @param layout the layout in the planner's short form, e.g. {@code tp8 pp4 dp8 cp1 sp mb1 zero1 recompute=none}
  * @param predictedIterationSeconds the cost model's iteration time of that layout on that placement
  * @param fitsMemory whether every rank fits its GPU with the requested headroom
  */

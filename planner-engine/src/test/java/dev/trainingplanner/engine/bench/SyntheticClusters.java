@@ -88,8 +88,9 @@ public final class SyntheticClusters {
             for (int g = 0; g < spec.gpusPerNode(); g++) {
                 gpus.add(new GpuProfile(g, spec.gpuType(), null, null, null, null, null));
             }
-            ComputeStatistics compute =
-                    straggler[n] ? new ComputeStatistics(1.0, spec.slowProbability(), spec.slowdown()) : null;
+            ComputeStatistics compute = straggler[n]
+                    ? new ComputeStatistics(1.0, spec.slowProbability(), spec.slowdown(), ComputeStatistics.GPU_COMMAND)
+                    : null;
             nodes.add(new NodeProfile(nodeName(n), gpus, null, compute, null));
         }
         List<LinkProfile> links = new ArrayList<>();

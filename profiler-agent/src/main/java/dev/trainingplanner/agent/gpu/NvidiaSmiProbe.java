@@ -36,20 +36,20 @@ public final class NvidiaSmiProbe implements GpuInventoryProbe {
         try {
             query = runner.run(List.of(executable, "--query-gpu=" + QUERY, "--format=csv,nounits"), Map.of(), TIMEOUT);
         } catch (CommandRunner.NotFoundException e) {
-            return GpuInventory.none("nvidia-smi not found (" + executable + "): reporting no GPUs");
+            return GpuInventory.none("nvidia-smi not found (" + executable + ")");
         } catch (IOException e) {
-            return GpuInventory.none("nvidia-smi failed: " + e.getMessage() + ": reporting no GPUs");
+            return GpuInventory.none("nvidia-smi failed: " + e.getMessage());
         }
         if (query.exitCode() != 0) {
             return GpuInventory.none("nvidia-smi exited with " + query.exitCode() + " ("
-                    + query.stderr().strip() + query.stdout().strip() + "): reporting no GPUs");
+                    + query.stderr().strip() + query.stdout().strip() + ")");
         }
         List<String> notes = new ArrayList<>();
         List<GpuProfile> gpus;
         try {
             gpus = gpusFromCsv(query.stdout());
         } catch (IllegalArgumentException e) {
-            return GpuInventory.none("nvidia-smi output unreadable (" + e.getMessage() + "): reporting no GPUs");
+            return GpuInventory.none("nvidia-smi output unreadable (" + e.getMessage() + ")");
         }
         List<List<String>> topology = topology(gpus.size(), notes);
         NcclPairBandwidthProbe.PairLinks pairs = ncclProbe == null ? null : ncclProbe.measure(gpus.size(), notes);

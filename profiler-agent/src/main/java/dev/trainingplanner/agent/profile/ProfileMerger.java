@@ -19,6 +19,11 @@ import java.util.Set;
  */
 public final class ProfileMerger {
 
+    /** How to give an agent its GPUs when it found none. */
+    public static final String NO_GPUS_FIX = "pass --gpus-file FILE to the agent to declare them ('INDEX TYPE"
+            + " [memoryGiB=N] [peakTflops=N]' per line), or install the NVIDIA driver tools so that nvidia-smi is on"
+            + " the PATH (or give --nvidia-smi PATH)";
+
     private ProfileMerger() {}
 
     public static ClusterProfile merge(String clusterName, List<ClusterProfile> parts) {
@@ -34,6 +39,11 @@ public final class ProfileMerger {
             for (NodeProfile node : part.nodes()) {
                 if (!nodeNames.add(node.name())) {
                     throw new IllegalArgumentException("node " + node.name() + " appears in more than one profile");
+                }
+                if (node.gpus().isEmpty()) {
+                    // The planner refuses such a profile (a node needs at least one GPU): say so before uploading.
+                    throw new IllegalArgumentException(
+                            "node " + node.name() + " has no GPUs (its agent found none): " + NO_GPUS_FIX);
                 }
                 nodes.add(node);
             }

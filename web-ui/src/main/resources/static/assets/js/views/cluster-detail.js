@@ -63,7 +63,7 @@ function heatmapSection(matrix, ctx, onSelect) {
       'p',
       { class: 'hint' },
       `Measured median bandwidth (Gbit/s) from row node to column node. Nominal ${matrix.nominalGbps ? fmt.number(matrix.nominalGbps, 0) + ' Gbit/s' : 'unknown'}; ` +
-        `links below ${Math.round(DEGRADED_FRACTION * 100)} % of nominal are degraded and outlined in red. Select a cell to see that link's history.`,
+        `links below ${Math.round(DEGRADED_FRACTION * 100)} % of nominal are degraded and outlined in red. Cells large enough show the measured Gbit/s; select a cell to see that link's history.`,
     ),
   );
   const box = h('div', {

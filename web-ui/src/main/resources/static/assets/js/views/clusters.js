@@ -15,6 +15,8 @@ export function summarize(cluster, effective) {
     gpus: profile.nodes.length ? gpuCount(profile) : null,
     measuredAt: latestMeasurement(profile),
     degradedLinks: profile.links.length ? linkMatrix(profile).degraded.length : null,
+    // Nodes with a measured chance of a slow iteration: every plan on this cluster carries their straggler delay.
+    stragglers: profile.nodes.filter((n) => n.slowProbability > 0).length,
     stale: staleCount > 0,
   };
 }
@@ -23,6 +25,7 @@ export function healthBadge(summary) {
   if (!summary.measuredAt && !summary.nodes) return badge('warn', 'no profile yet');
   const badges = [];
   if (summary.degradedLinks) badges.push(badge('bad', `${summary.degradedLinks} degraded link${summary.degradedLinks === 1 ? '' : 's'}`));
+  if (summary.stragglers) badges.push(badge('warn', `${summary.stragglers} straggler node${summary.stragglers === 1 ? '' : 's'}: plans carry straggler delay`));
   if (summary.stale) badges.push(badge('warn', `${summary.staleCount || ''} stale measurement${summary.staleCount === 1 ? '' : 's'}`.trim()));
   if (!badges.length) badges.push(badge('ok', 'healthy'));
   return h('span', {}, badges.map((b) => [b, ' ']));

@@ -1,7 +1,7 @@
 // New plan: cluster, model (preset or custom), batch, sequence length, objective, GPU count and planning options;
 // submitting starts an asynchronous solve and opens the plan page, which shows live progress until it is done.
 import { api, ApiProblem } from '../api.js';
-import { CLUSTER, MODEL, MODEL_SPEC, PLAN_SUMMARY } from '../fields.js';
+import { CLUSTER, MODEL, MODEL_SPEC, PLAN_DEFAULTS, PLAN_SUMMARY } from '../fields.js';
 import { emptyState, h } from '../dom.js';
 
 const CUSTOM = '__custom__';
@@ -23,6 +23,7 @@ export function planRequest(values) {
   };
   if (values.timeLimitSeconds) options.timeLimitSeconds = values.timeLimitSeconds;
   const goal = { globalBatchSequences: values.globalBatch, gpus: values.gpus, framework: values.framework };
+  if (given(values.sequenceLength)) goal.sequenceLength = Number(values.sequenceLength);
   if (values.objective === COST_PER_TOKEN) {
     goal.objective = COST_PER_TOKEN;
     if (given(values.maxIterationSeconds)) goal.maxIterationSeconds = Number(values.maxIterationSeconds);
@@ -37,32 +38,22 @@ export function planRequest(values) {
 }
 
 /** A model definition as POST /api/v1/models takes it: the spec's fields, enums in lower case. */
-function modelDefinition(name, spec, sequenceLength) {
+function modelDefinition(name, spec) {
   const definition = { name };
   for (const [key, read] of Object.entries(MODEL_SPEC)) {
     const value = read(spec);
     if (value === undefined) continue;
     definition[key] = typeof value === 'string' ? value.toLowerCase() : value;
   }
-  if (sequenceLength) definition.sequenceLength = sequenceLength;
   return definition;
 }
 
-/**
- * The model name to plan with. A sequence length other than the model's own is a model variant: it is registered
- * once as a custom model named "{model}-seq{length}" (the API takes the sequence length from the model).
- */
-async function modelToPlan(models, choice, customJson, sequenceLength) {
-  if (choice === CUSTOM) {
-    const custom = JSON.parse(customJson);
-    await registerModel(modelDefinition(custom.name, custom, sequenceLength || custom.sequenceLength));
-    return custom.name;
-  }
-  const model = models.find((m) => MODEL.name(m) === choice);
-  if (!model || !sequenceLength || MODEL.sequenceLength(model) === sequenceLength) return choice;
-  const variant = `${choice}-seq${sequenceLength}`;
-  if (!models.some((m) => MODEL.name(m) === variant)) await registerModel(modelDefinition(variant, MODEL.spec(model), sequenceLength));
-  return variant;
+/** The model name to plan with: a preset or registered model as chosen, a custom definition registered first. */
+async function modelToPlan(choice, customJson) {
+  if (choice !== CUSTOM) return choice;
+  const custom = JSON.parse(customJson);
+  await registerModel(modelDefinition(custom.name, custom));
+  return custom.name;
 }
 
 async function registerModel(definition) {
@@ -76,7 +67,8 @@ async function registerModel(definition) {
 
 export async function render(main, params, ctx) {
   main.append(h('h1', {}, 'New plan'));
-  const [clusterData, modelData] = await Promise.all([api.get('/clusters'), api.get('/models')]);
+  // The options' initial values are the service's defaults (GET /plans/defaults), the ones a request without them gets.
+  const [clusterData, modelData, defaults] = await Promise.all([api.get('/clusters'), api.get('/models'), api.get('/plans/defaults')]);
   if (!ctx.isCurrent()) return;
   const clusters = clusterData.map(CLUSTER.name);
   const models = modelData;
@@ -106,11 +98,11 @@ export async function render(main, params, ctx) {
   );
   const maxIterationSeconds = h('input', { id: 'plan-max-iteration-seconds', type: 'number', min: 0.001, step: 'any', placeholder: 'no bound', 'aria-describedby': 'plan-max-iteration-seconds-hint' });
   const gpuHourPrice = h('input', { id: 'plan-gpu-hour-price', type: 'number', min: 0, step: 'any', placeholder: 'none', 'aria-describedby': 'plan-gpu-hour-price-hint' });
-  const framework = h('select', { id: 'plan-framework' }, ['megatron', 'deepspeed', 'fsdp'].map((f) => h('option', { value: f }, f)));
-  const zeroPlusPlus = h('input', { id: 'plan-zeropp', type: 'checkbox' });
-  const gradientCoding = h('input', { id: 'plan-gradient-coding', type: 'checkbox' });
-  const ladder = number('plan-ladder', 0, { min: 0, max: 1, step: 0.05 });
-  const headroom = number('plan-headroom', 0.1, { min: 0, max: 0.9, step: 0.01 });
+  const framework = h('select', { id: 'plan-framework' }, ['megatron', 'deepspeed', 'fsdp'].map((f) => h('option', { value: f, selected: f === PLAN_DEFAULTS.framework(defaults) }, f)));
+  const zeroPlusPlus = h('input', { id: 'plan-zeropp', type: 'checkbox', checked: PLAN_DEFAULTS.allowZeroPlusPlus(defaults) === true });
+  const gradientCoding = h('input', { id: 'plan-gradient-coding', type: 'checkbox', checked: PLAN_DEFAULTS.allowGradientCoding(defaults) === true });
+  const ladder = number('plan-ladder', PLAN_DEFAULTS.maxLadderFraction(defaults), { min: 0, max: 1, step: 0.05 });
+  const headroom = number('plan-headroom', PLAN_DEFAULTS.headroomFraction(defaults), { min: 0, max: 0.9, step: 0.01 });
   const timeLimit = h('input', { id: 'plan-time-limit', type: 'number', min: 1, max: 3600, step: 1, placeholder: 'service default' });
   const syncSequenceLength = () => {
     const chosen = models.find((m) => MODEL.name(m) === model.value);
@@ -139,7 +131,7 @@ export async function render(main, params, ctx) {
     field('plan-model', 'Model', model),
     customRow,
     field('plan-global-batch', 'Global batch (sequences per step)', globalBatch),
-    field('plan-seq-len', 'Sequence length (tokens)', sequenceLength, "Defaults to the model's; another length plans a variant registered as {model}-seq{length}."),
+    field('plan-seq-len', 'Sequence length (tokens)', sequenceLength, "Defaults to the model's; the plan request carries it as goal.sequenceLength."),
     field('plan-objective', 'Objective', objective, 'Fastest iteration plans on exactly the GPUs given; lowest cost per token compares GPU counts up to that maximum and keeps the one with the fewest GPU-hours per trained token.'),
     gpusField,
     costFields,
@@ -162,7 +154,7 @@ export async function render(main, params, ctx) {
     try {
       let modelName;
       try {
-        modelName = await modelToPlan(models, model.value, custom.value, Number(sequenceLength.value) || null);
+        modelName = await modelToPlan(model.value, custom.value);
       } catch (e) {
         if (e instanceof SyntaxError) throw new Error(`The custom model is not valid JSON: ${e.message}`);
         throw e;
@@ -172,6 +164,7 @@ export async function render(main, params, ctx) {
         cluster: cluster.value,
         model: modelName,
         globalBatch: Number(globalBatch.value),
+        sequenceLength: sequenceLength.value === '' ? null : Number(sequenceLength.value),
         gpus: Number(gpus.value),
         framework: framework.value,
         objective: objective.value,

@@ -5,11 +5,13 @@ import { api, request } from '../api.js';
 import { chart, colour } from '../charts.js';
 import { badge, emptyState, fmt, h, humanize, table, textEquivalent } from '../dom.js';
 import { ALTERNATIVE, ESTIMATE, GPU_COUNT, LAYOUT, PLAN, PLAN_DOCUMENT, RANK_PLACEMENT, readAll, SEARCH_BEST } from '../fields.js';
-import { degrees, describeLayout } from '../layout.js';
-import { oneFOneB } from '../pipeline.js';
+import { degrees, describeLayout, describeShortForm } from '../layout.js';
+import { busySpans, oneFOneB } from '../pipeline.js';
 import { breakdownOf, breakdownValue, explanationGroups, gpuCountSearchOf, isFinished, rankMemory, resultOf, statusOf } from '../plan-model.js';
 
 const POLL_MILLIS = 1000;
+/** Above this many micro-batches the timeline draws spans of work instead of one bar per pass. */
+const AGGREGATE_ABOVE = 32;
 export const ARTIFACT_KINDS = ['megatron-args', 'deepspeed-config', 'hostfile', 'rank-map'];
 
 export async function render(main, [id], ctx) {
@@ -93,7 +95,7 @@ function progressSection(plan, id, ctx) {
     const fraction = PLAN.progress(current) ?? 0;
     points.push({ elapsedSeconds: (Date.now() - opened) / 1000, progress: fraction, bestSeconds: best });
     bar.value = Math.round(fraction * 100);
-    statusLine.textContent = `${statusOf(current).toLowerCase()}, ${Math.round(fraction * 100)} % of the time limit; best iteration time so far: ${best !== undefined ? fmt.ms(best) : 'none yet'}${searching ? ` (${SEARCH_BEST.layout(searching)})` : ''}`;
+    statusLine.textContent = `${statusOf(current).toLowerCase()}, ${Math.round(fraction * 100)} % of the time limit; best iteration time so far: ${best !== undefined ? fmt.seconds(best) : 'none yet'}${searching ? ` (${describeShortForm(SEARCH_BEST.layout(searching))})` : ''}`;
     const option = {
       grid: { left: 60, right: 60, top: 30, bottom: 40 },
       tooltip: { trigger: 'axis' },
@@ -101,11 +103,11 @@ function progressSection(plan, id, ctx) {
       xAxis: { type: 'value', name: 's on this page' },
       yAxis: [
         { type: 'value', name: '%', min: 0, max: 100 },
-        { type: 'value', name: 'ms', scale: true },
+        { type: 'value', name: 's', scale: true },
       ],
       series: [
         { name: 'progress', type: 'line', showSymbol: false, data: points.map((p) => [p.elapsedSeconds, p.progress * 100]) },
-        { name: 'best iteration time', type: 'line', step: 'end', yAxisIndex: 1, data: points.filter((p) => p.bestSeconds !== undefined).map((p) => [p.elapsedSeconds, p.bestSeconds * 1000]) },
+        { name: 'best iteration time', type: 'line', step: 'end', yAxisIndex: 1, data: points.filter((p) => p.bestSeconds !== undefined).map((p) => [p.elapsedSeconds, p.bestSeconds]) },
       ],
     };
     if (!instance) instance = chart(box, option, ctx, { label: 'Solve progress and best predicted iteration time over time; the status line above gives the latest values.' });
@@ -211,7 +213,7 @@ function gpuCountSection(search) {
       columns: [
         { label: '', value: (c) => (chosenGpus > 0 && Number(GPU_COUNT.gpus(c)) === chosenGpus ? badge('ok', 'chosen') : '') },
         { label: 'GPUs', num: true, value: (c) => fmt.integer(GPU_COUNT.gpus(c)) },
-        { label: 'Layout', value: (c) => GPU_COUNT.layout(c) ?? '–' },
+        { label: 'Layout', value: (c) => (GPU_COUNT.layout(c) ? describeShortForm(GPU_COUNT.layout(c)) : '–') },
         { label: 'Iteration time', num: true, value: (c) => fmt.seconds(GPU_COUNT.iterationTimeSeconds(c)) },
         { label: 'GPU-h per million tokens', num: true, value: (c) => significant(GPU_COUNT.gpuHoursPerMillionTokens(c)) },
         ...(priced ? [{ label: 'Cost per million tokens', num: true, value: (c) => significant(GPU_COUNT.costPerMillionTokens(c)) }] : []),
@@ -252,7 +254,6 @@ function breakdownSection(estimate, ctx) {
       columns: [
         { label: 'Part', value: (r) => humanize(r[0]) },
         { label: 'Time', num: true, value: (r) => fmt.ms(r[1]) },
-        { label: 'Seconds', num: true, value: (r) => r[1].toPrecision(6) },
       ],
       rows: parts,
     }),
@@ -372,12 +373,23 @@ function timelineSection(plan, result, estimate, ctx) {
   const stageNames = Array.from({ length: d.pp }, (_, s) => `stage ${s}`);
   // Forward blue, backward orange; later model chunks of an interleaved stage in lighter shades.
   const shade = (kind, chunk) => (kind === 'F' ? ['#0072B2', '#56B4E9', '#8fcbef', '#bfe0f5'] : ['#E69F00', '#f0c04d', '#f5d688', '#f9e6b8'])[Math.min(chunk, 3)];
-  const data = schedule.ops.map((op) => ({ value: [op.stage, op.start * 1000, op.end * 1000, op.micro, op.chunk], itemStyle: { color: shade(op.kind, op.chunk) }, kind: op.kind }));
-  const showLabels = m <= 16 && d.pp <= 16;
+  // Beyond AGGREGATE_ABOVE micro-batches each stage's back-to-back work is one span (forward and backward together).
+  const aggregated = m > AGGREGATE_ABOVE;
+  const data = aggregated
+    ? busySpans(schedule.ops).map((span) => ({ value: [span.stage, span.start * 1000, span.end * 1000, span.forwards, span.backwards], itemStyle: { color: '#5b7fa6' }, kind: 'span' }))
+    : schedule.ops.map((op) => ({ value: [op.stage, op.start * 1000, op.end * 1000, op.micro, op.chunk], itemStyle: { color: shade(op.kind, op.chunk) }, kind: op.kind }));
+  box.dataset.aggregated = String(aggregated);
+  box.dataset.bars = String(data.length);
+  if (aggregated) section.append(h('p', { class: 'hint', 'data-testid': 'timeline-aggregated' }, `${m} micro-batches are too many to draw one by one: each bar is a stage's back-to-back forward and backward passes, and the gaps between bars are the bubble.`));
+  const showLabels = !aggregated && m <= 16 && d.pp <= 16;
   chart(
     box,
     {
-      tooltip: { formatter: (p) => `${p.data.kind === 'F' ? 'forward' : 'backward'} of micro-batch ${p.value[3]}${schedule.interleaved ? `, chunk ${p.value[4]}` : ''} on stage ${p.value[0]}: ${p.value[1].toFixed(1)}–${p.value[2].toFixed(1)} ms` },
+      tooltip: {
+        formatter: (p) => (p.data.kind === 'span'
+          ? `stage ${p.value[0]} busy ${p.value[1].toFixed(1)}–${p.value[2].toFixed(1)} ms: ${p.value[3]} forward and ${p.value[4]} backward passes back to back`
+          : `${p.data.kind === 'F' ? 'forward' : 'backward'} of micro-batch ${p.value[3]}${schedule.interleaved ? `, chunk ${p.value[4]}` : ''} on stage ${p.value[0]}: ${p.value[1].toFixed(1)}–${p.value[2].toFixed(1)} ms`),
+      },
       grid: { left: 70, right: 20, top: 20, bottom: 40 },
       xAxis: { type: 'value', name: 'ms', min: 0 },
       yAxis: { type: 'category', data: stageNames, inverse: true },
@@ -402,7 +414,11 @@ function timelineSection(plan, result, estimate, ctx) {
       ],
     },
     ctx,
-    { label: `Pipeline timeline of ${d.pp} stages and ${m} micro-batches: forward in blue, backward in orange, gaps are the bubble. The table lists each stage's busy and idle time.` },
+    {
+      label: aggregated
+        ? `Pipeline timeline of ${d.pp} stages and ${m} micro-batches, each stage's back-to-back forward and backward passes drawn as one span; gaps are the bubble. The table lists each stage's busy and idle time.`
+        : `Pipeline timeline of ${d.pp} stages and ${m} micro-batches: forward in blue, backward in orange, gaps are the bubble. The table lists each stage's busy and idle time.`,
+    },
   );
   const stageRows = stageNames.map((name, s) => {
     const ops = schedule.ops.filter((o) => o.stage === s);
@@ -448,7 +464,10 @@ function placementSection(placement, ctx) {
     h('label', {}, h('input', { type: 'radio', name: 'placement-colour', value: 'dp' }), ' data-parallel group'),
   );
   const box = h('div', { class: nodes.length > 16 ? 'chart tall' : 'chart', id: 'placement-chart' });
-  section.append(h('p', { class: 'hint' }, `${placement.length} ranks on ${nodes.length} node${nodes.length === 1 ? '' : 's'}; each cell shows the rank and its (tp, pp, dp) coordinates.`), picker, box);
+  const caption = h('p', { class: 'hint', 'data-testid': 'placement-caption' });
+  const captionFor = (key) => `${placement.length} ranks on ${nodes.length} node${nodes.length === 1 ? '' : 's'}; each cell shows its rank (r) and its ${key === 'pp' ? 'pipeline stage (s)' : 'data-parallel group (d)'}, coloured by it; the tooltip and the table give every coordinate (tp, cp, pp, dp).`;
+  caption.textContent = captionFor(colourBy);
+  section.append(caption, picker, box);
   const optionFor = (key) => ({
     tooltip: { formatter: (p) => { const r = placement[p.dataIndex]; return `rank ${r.rank} on ${r.node} GPU ${r.gpu}<br>tp ${r.tp} · cp ${r.cp} · pp ${r.pp} · dp ${r.dp}`; } },
     grid: { left: 90, right: 20, top: 30, bottom: 10 },
@@ -468,6 +487,7 @@ function placementSection(placement, ctx) {
   const instance = chart(box, optionFor(colourBy), ctx, { label: `Placement of ${placement.length} ranks on a node by GPU grid; the table lists every rank.` });
   picker.addEventListener('change', (event) => {
     colourBy = event.target.value;
+    caption.textContent = captionFor(colourBy);
     if (instance) instance.setOption(optionFor(colourBy), true);
     legend.replaceChildren(...legendItems(colourBy));
   });
@@ -523,7 +543,7 @@ function alternativesSection(result, estimate) {
         { label: '', value: (r) => (r.chosen ? badge('ok', 'chosen') : '') },
         { label: 'Layout', value: (r) => describeLayout(r.layout) },
         { label: 'Iteration time', num: true, value: (r) => fmt.seconds(ESTIMATE.iterationTimeSeconds(r.estimate)) },
-        { label: 'vs chosen', num: true, value: (r) => `${((ESTIMATE.iterationTimeSeconds(r.estimate) / chosen - 1) * 100).toFixed(1)} %` },
+        { label: 'vs chosen', num: true, value: (r) => fmt.percent(ESTIMATE.iterationTimeSeconds(r.estimate) / chosen - 1) },
         { label: 'Tokens/s per GPU', num: true, value: (r) => fmt.integer(ESTIMATE.tokensPerSecondPerGpu(r.estimate)) },
         { label: 'MFU', num: true, value: (r) => fmt.percent(ESTIMATE.mfu(r.estimate)) },
         { label: 'Peak memory', num: true, value: (r) => fmt.gib(ESTIMATE.peakMemoryBytes(r.estimate)) },

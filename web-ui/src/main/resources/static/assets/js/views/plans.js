@@ -1,7 +1,9 @@
-// Plans: the plans the service knows, newest first, with their status and solve progress.
+// Plans: the plans the service knows, newest first: what was asked (model, GPUs), the chosen layout and its predicted
+// iteration time once completed, status and solve progress.
 import { api } from '../api.js';
 import { emptyState, fmt, h, table } from '../dom.js';
 import { PLAN_SUMMARY } from '../fields.js';
+import { describeShortForm } from '../layout.js';
 
 export async function render(main, params, ctx) {
   main.append(h('h1', {}, 'Plans'), h('p', {}, h('a', { href: '#/plans/new' }, 'Request a new plan')));
@@ -18,6 +20,10 @@ export async function render(main, params, ctx) {
         { label: 'Plan', value: (p) => h('a', { href: `#/plans/${encodeURIComponent(PLAN_SUMMARY.id(p))}` }, PLAN_SUMMARY.id(p)) },
         { label: 'Status', value: (p) => PLAN_SUMMARY.status(p).toLowerCase() },
         { label: 'Cluster', value: (p) => PLAN_SUMMARY.cluster(p) },
+        { label: 'Model', value: (p) => PLAN_SUMMARY.model(p) },
+        { label: 'GPUs', num: true, value: (p) => fmt.integer(PLAN_SUMMARY.gpus(p)) },
+        { label: 'Layout', value: (p) => (PLAN_SUMMARY.layout(p) ? describeShortForm(PLAN_SUMMARY.layout(p)) : '–') },
+        { label: 'Iteration time', num: true, value: (p) => fmt.seconds(PLAN_SUMMARY.iterationTimeSeconds(p)) },
         { label: 'Progress', num: true, value: (p) => fmt.percent(PLAN_SUMMARY.progress(p), 0) },
         { label: 'Created', value: (p) => fmt.instant(PLAN_SUMMARY.createdAt(p)) },
       ],
