@@ -69,6 +69,26 @@ final class MeasuredNodePairs {
         return i >= 0 ? i : -1;
     }
 
+    /** Every node pair with a link measured in either direction, once, as {@code min · nodeCount + max}, sorted. */
+    long[] unorderedPairs() {
+        int nodeCount = rowStart.length - 1;
+        long[] pairs = new long[destination.length];
+        for (int from = 0; from < nodeCount; from++) {
+            for (int i = rowStart[from]; i < rowStart[from + 1]; i++) {
+                int to = destination[i];
+                pairs[i] = (long) Math.min(from, to) * nodeCount + Math.max(from, to);
+            }
+        }
+        Arrays.sort(pairs);
+        int n = 0;
+        for (int i = 0; i < pairs.length; i++) {
+            if (i == 0 || pairs[i] != pairs[i - 1]) {
+                pairs[n++] = pairs[i];
+            }
+        }
+        return Arrays.copyOf(pairs, n);
+    }
+
     double bandwidth(int link, double unmeasured) {
         double value = bandwidth[link];
         return Double.isNaN(value) ? unmeasured : value;

@@ -13,6 +13,7 @@ import dev.trainingplanner.costmodel.layout.Layout;
 import dev.trainingplanner.costmodel.model.ModelSpec;
 import dev.trainingplanner.costmodel.placement.Placement;
 import dev.trainingplanner.costmodel.training.TrainingSpec;
+import dev.trainingplanner.engine.plan.SearchStoppedException;
 import dev.trainingplanner.engine.solver.SearchSpace;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -62,6 +63,7 @@ public final class CandidatePool {
         Placement packed = Placement.packed(space.cluster(), space.nodesUsed(), space.gpusPerNodeUsed());
         List<Admitted> admitted = new ArrayList<>();
         for (LayoutSpace.Option option : options) {
+            SearchStoppedException.throwIfInterrupted("layout screening");
             enumerated++;
             PreparedLayout prepared = admit(option.layout(), option.microBatchSequences());
             if (prepared != null) {
