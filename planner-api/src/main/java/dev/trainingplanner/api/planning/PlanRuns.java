@@ -80,6 +80,40 @@ public class PlanRuns {
         return inserted == 1;
     }
 
+    /**
+     * Stores and queues a "re-plan now" solve of a job, or returns the one already queued or solving: the database
+     * keeps at most one in flight per job (a partial unique index), so concurrent requests on any replica join it.
+     */
+    public PlanRun startReplan(PlanSpec spec, UUID jobId) {
+        while (true) {
+            UUID id = UUID.randomUUID();
+            int inserted = jdbc.update(
+                    """
+                    insert into plan_run (id, job_id, cluster_name, request, status, progress, attempts,
+                                          cancel_requested, created_at, replan_of_job)
+                    values (?, ?, ?, ?, 'QUEUED', 0, 0, false, ?, ?)
+                    on conflict (replan_of_job) where status in ('QUEUED', 'SOLVING') do nothing""",
+                    id,
+                    jobId,
+                    spec.cluster(),
+                    write(spec),
+                    Timestamp.from(Instant.now()),
+                    jobId);
+            if (inserted == 1) {
+                enqueue(id);
+                return byId(id);
+            }
+            List<UUID> inFlight = jdbc.query(
+                    "select id from plan_run where replan_of_job = ? and status in ('QUEUED', 'SOLVING')",
+                    (rs, i) -> rs.getObject(1, UUID.class),
+                    jobId);
+            if (!inFlight.isEmpty()) {
+                return byId(inFlight.get(0));
+            }
+            // The one in flight finished between the insert and the look-up: try again.
+        }
+    }
+
     /** The plan named in a request body: unknown is a 422 naming {@code planId}. */
     @Transactional(readOnly = true)
     public PlanRun byIdOrUnprocessable(UUID id) {
