@@ -43,14 +43,19 @@ final class MeasuredNodePairs {
     private static long[] union(long[] a, long[] b) {
         long[] all = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, all, a.length, b.length);
-        Arrays.sort(all);
+        return sortedDistinct(all);
+    }
+
+    /** The values sorted, each once (sorts {@code values} in place). */
+    private static long[] sortedDistinct(long[] values) {
+        Arrays.sort(values);
         int n = 0;
-        for (int i = 0; i < all.length; i++) {
-            if (i == 0 || all[i] != all[i - 1]) {
-                all[n++] = all[i];
+        for (int i = 0; i < values.length; i++) {
+            if (i == 0 || values[i] != values[i - 1]) {
+                values[n++] = values[i];
             }
         }
-        return Arrays.copyOf(all, n);
+        return Arrays.copyOf(values, n);
     }
 
     /** Index of the measured link from {@code from} to {@code to}, or -1. */
@@ -79,14 +84,7 @@ final class MeasuredNodePairs {
                 pairs[i] = (long) Math.min(from, to) * nodeCount + Math.max(from, to);
             }
         }
-        Arrays.sort(pairs);
-        int n = 0;
-        for (int i = 0; i < pairs.length; i++) {
-            if (i == 0 || pairs[i] != pairs[i - 1]) {
-                pairs[n++] = pairs[i];
-            }
-        }
-        return Arrays.copyOf(pairs, n);
+        return sortedDistinct(pairs);
     }
 
     double bandwidth(int link, double unmeasured) {
