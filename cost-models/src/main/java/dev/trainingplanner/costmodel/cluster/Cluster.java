@@ -242,6 +242,75 @@ public final class Cluster {
         return link >= 0 ? measuredPairs.latency(link, defaultInterLatency) : defaultInterLatency;
     }
 
+    /**
+     * For each node, the mean over every other node of the pair's bandwidth, the slower of its two directions. Dense
+     * clusters read every pair; larger ones take the unmeasured pairs (the slower node's NIC) from sorted NIC
+     * bandwidths with prefix sums and correct only the measured pairs, so the cost is O(n log n + measured links)
+     * instead of O(n²), which a 100,000-node cluster cannot afford.
+     */
+    public double[] meanPairBandwidthBytesPerSecond() {
+        double[] mean = new double[nodeCount];
+        if (nodeCount < 2) {
+            Arrays.fill(mean, 1.0);
+            return mean;
+        }
+        if (denseInterBandwidth != null) {
+            for (int a = 0; a < nodeCount; a++) {
+                double sum = 0;
+                for (int b = 0; b < nodeCount; b++) {
+                    if (a != b) {
+                        sum += pairBandwidth(a, b);
+                    }
+                }
+                mean[a] = sum / (nodeCount - 1);
+            }
+            return mean;
+        }
+        double[] sorted = nodeNetworkBandwidth.clone();
+        Arrays.sort(sorted);
+        double[] prefix = new double[nodeCount + 1];
+        for (int i = 0; i < nodeCount; i++) {
+            prefix[i + 1] = prefix[i] + sorted[i];
+        }
+        double[] sum = new double[nodeCount];
+        for (int a = 0; a < nodeCount; a++) {
+            double own = nodeNetworkBandwidth[a];
+            int below = lowerBound(sorted, own);
+            // Σ over b of min(own, nic[b]), less the node itself.
+            sum[a] = prefix[below] + own * (nodeCount - below) - own;
+        }
+        for (long pair : measuredPairs.unorderedPairs()) {
+            int a = (int) (pair / nodeCount);
+            int b = (int) (pair % nodeCount);
+            double delta = pairBandwidth(a, b) - Math.min(nodeNetworkBandwidth[a], nodeNetworkBandwidth[b]);
+            sum[a] += delta;
+            sum[b] += delta;
+        }
+        for (int a = 0; a < nodeCount; a++) {
+            mean[a] = sum[a] / (nodeCount - 1);
+        }
+        return mean;
+    }
+
+    private double pairBandwidth(int a, int b) {
+        return Math.min(interBandwidthBytesPerSecond(a, b), interBandwidthBytesPerSecond(b, a));
+    }
+
+    /** The first index whose value is not below {@code value}. */
+    private static int lowerBound(double[] sorted, double value) {
+        int low = 0;
+        int high = sorted.length;
+        while (low < high) {
+            int middle = (low + high) >>> 1;
+            if (sorted[middle] < value) {
+                low = middle + 1;
+            } else {
+                high = middle;
+            }
+        }
+        return low;
+    }
+
     private long pairKey(int from, int to) {
         return (long) from * nodeCount + to;
     }

@@ -43,14 +43,19 @@ final class MeasuredNodePairs {
     private static long[] union(long[] a, long[] b) {
         long[] all = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, all, a.length, b.length);
-        Arrays.sort(all);
+        return sortedDistinct(all);
+    }
+
+    /** The values sorted, each once (sorts {@code values} in place). */
+    private static long[] sortedDistinct(long[] values) {
+        Arrays.sort(values);
         int n = 0;
-        for (int i = 0; i < all.length; i++) {
-            if (i == 0 || all[i] != all[i - 1]) {
-                all[n++] = all[i];
+        for (int i = 0; i < values.length; i++) {
+            if (i == 0 || values[i] != values[i - 1]) {
+                values[n++] = values[i];
             }
         }
-        return Arrays.copyOf(all, n);
+        return Arrays.copyOf(values, n);
     }
 
     /** Index of the measured link from {@code from} to {@code to}, or -1. */
@@ -67,6 +72,19 @@ final class MeasuredNodePairs {
         }
         int i = Arrays.binarySearch(destination, low, high, to);
         return i >= 0 ? i : -1;
+    }
+
+    /** Every node pair with a link measured in either direction, once, as {@code min · nodeCount + max}, sorted. */
+    long[] unorderedPairs() {
+        int nodeCount = rowStart.length - 1;
+        long[] pairs = new long[destination.length];
+        for (int from = 0; from < nodeCount; from++) {
+            for (int i = rowStart[from]; i < rowStart[from + 1]; i++) {
+                int to = destination[i];
+                pairs[i] = (long) Math.min(from, to) * nodeCount + Math.max(from, to);
+            }
+        }
+        return sortedDistinct(pairs);
     }
 
     double bandwidth(int link, double unmeasured) {

@@ -1,6 +1,7 @@
 package dev.trainingplanner.costmodel.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -57,5 +58,20 @@ class ClusterLinksTest {
         assertThat(rebuilt.interLatencySeconds(4, 5)).isEqualTo(1e-5);
         assertThat(rebuilt.interBandwidthBytesPerSecond(598, 599)).isEqualTo(1e9);
         assertThat(rebuilt.interLatencySeconds(598, 599)).isZero();
+    }
+
+    @Test
+    void meanPairBandwidthOfALargeClusterIsTheMeanOverEveryOtherNode() {
+        Cluster large = measured(600);
+        double[] mean = large.meanPairBandwidthBytesPerSecond();
+        for (int a = 0; a < 600; a++) {
+            double sum = 0;
+            for (int b = 0; b < 600; b++) {
+                if (a != b) {
+                    sum += Math.min(large.interBandwidthBytesPerSecond(a, b), large.interBandwidthBytesPerSecond(b, a));
+                }
+            }
+            assertThat(mean[a]).as("node %d", a).isCloseTo(sum / 599, within(1e-6 * sum / 599));
+        }
     }
 }

@@ -32,6 +32,7 @@ import dev.trainingplanner.engine.profile.ProfiledCluster;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
@@ -47,7 +48,17 @@ public class Estimator {
     private final StoredPlans stored;
     private final ObjectMapper json;
 
-    Estimator(ProfileStore profiles, Models models, Jobs jobs, PlanRuns runs, StoredPlans stored, ObjectMapper json) {
+    private final int maxClusterNodes;
+
+    Estimator(
+            ProfileStore profiles,
+            Models models,
+            Jobs jobs,
+            PlanRuns runs,
+            StoredPlans stored,
+            ObjectMapper json,
+            @Value("${planner.estimates.max-cluster-nodes:4096}") int maxClusterNodes) {
+        this.maxClusterNodes = maxClusterNodes;
         this.profiles = profiles;
         this.models = models;
         this.jobs = jobs;
@@ -66,6 +77,7 @@ public class Estimator {
             throw ClientMistake.invalid("globalBatchSequences", "globalBatchSequences is required");
         }
         jobs.checkReferences(request.cluster(), request.model());
+        checkSynchronousLimit(request.cluster(), "cluster");
         int micro = or(request.microBatchSequences(), 1);
         String precision = or(request.precision(), "bf16");
         Framework framework = Framework.parse(or(request.framework(), "megatron"));
@@ -96,6 +108,7 @@ public class Estimator {
                     "planId",
                     "plan " + run.id() + " has no result to re-score (" + run.status() + ")");
         }
+        checkSynchronousLimit(run.clusterName(), "planId");
         PlanDocument plan = stored.document(run);
         ObjectNode scored = evaluate(runs.spec(run), plan);
         double before = plan.estimate().iterationTimeSeconds();
@@ -103,6 +116,23 @@ public class Estimator {
         scored.put("predictedWhenPlannedSeconds", before);
         scored.put("changeRatio", scored.get("iterationTimeSeconds").asDouble() / before);
         return scored;
+    }
+
+    /**
+     * A synchronous estimate reads and converts the cluster's whole profile while the client waits, so it is offered on
+     * clusters of at most {@code planner.estimates.max-cluster-nodes} nodes (4,096 by default); larger clusters are a 422
+     * that points to an asynchronous plan, which is bounded by its time limit and can be stopped.
+     */
+    private void checkSynchronousLimit(String clusterName, String field) {
+        long nodes = profiles.nodeCount(clusterName);
+        if (nodes > maxClusterNodes) {
+            throw new ClientMistake(
+                    HttpStatus.UNPROCESSABLE_ENTITY,
+                    field,
+                    "cluster '" + clusterName + "' has " + nodes + " nodes; synchronous estimates are limited to "
+                            + maxClusterNodes + " nodes (planner.estimates.max-cluster-nodes): plan it with POST "
+                            + "/api/v1/plans instead");
+        }
     }
 
     /**

@@ -9,6 +9,7 @@ import dev.trainingplanner.engine.plan.PlanRequest;
 import dev.trainingplanner.engine.plan.PlanResult;
 import dev.trainingplanner.engine.plan.Planner;
 import dev.trainingplanner.engine.plan.SearchProgress;
+import dev.trainingplanner.engine.plan.SearchStoppedException;
 import dev.trainingplanner.engine.profile.ProfiledCluster;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -23,13 +24,20 @@ import org.springframework.stereotype.Component;
 
 /**
  * Runs the engine's {@link Planner} on a worker thread and watches it: progress is the share of the time limit spent,
- * the best plan so far is the search's latest best placement, and a stop request interrupts the worker, which makes Timefold end its search early and return the best plan found so
- * far (Timefold treats an interrupted solver thread as "terminate early").
+ * the best plan so far is the search's latest best placement, and a stop request interrupts the worker, which makes
+ * Timefold end its search early and return the best plan found so far (Timefold treats an interrupted solver thread as
+ * "terminate early"); conversion, screening and pool building check the interrupt too. A solve still running
+ * {@code planner.solves.overrun-allowance} after its time limit is interrupted the same way, and one that has not
+ * ended {@link #STOP_GRACE} after its interrupt is abandoned ({@link SolveAbandoned}), so a solver thread is never held
+ * by one huge request.
  */
 @Component
 class EnginePlanSolver implements PlanSolver {
 
     private static final long POLL_MILLIS = 250;
+
+    /** How long a stopped solve may take to reach a stop check before its solver thread is given back. */
+    static final Duration STOP_GRACE = Duration.ofSeconds(3);
 
     private final Planner planner = new Planner();
     private final ExecutorService workers = Executors.newCachedThreadPool(runnable -> {
@@ -38,12 +46,16 @@ class EnginePlanSolver implements PlanSolver {
         return thread;
     });
     private final Duration defaultTimeLimit;
+    private final Duration overrunAllowance;
     private final PlanJson planJson;
     private final ObjectMapper json;
 
     EnginePlanSolver(
-            @Value("${planner.solves.default-time-limit:PT60S}") Duration defaultTimeLimit, ObjectMapper json) {
+            @Value("${planner.solves.default-time-limit:PT60S}") Duration defaultTimeLimit,
+            @Value("${planner.solves.overrun-allowance:PT30S}") Duration overrunAllowance,
+            ObjectMapper json) {
         this.defaultTimeLimit = defaultTimeLimit;
+        this.overrunAllowance = overrunAllowance;
         this.planJson = new PlanJson(json);
         this.json = json;
     }
@@ -68,10 +80,8 @@ class EnginePlanSolver implements PlanSolver {
 
     @Override
     public SolvedPlan solve(SolveInput input, Listener listener) {
-        ProfiledCluster cluster = EngineRequests.cluster(input.profile(), input.options());
-        PlanRequest request =
-                EngineRequests.request(cluster, input.model(), input.goal(), input.options(), defaultTimeLimit);
-        long limitMillis = request.options().timeLimit().toMillis();
+        long limitMillis =
+                EngineRequests.timeLimit(input.options(), defaultTimeLimit).toMillis();
         long start = System.nanoTime();
         AtomicReference<Thread> worker = new AtomicReference<>();
         AtomicReference<SearchProgress> best = new AtomicReference<>();
@@ -80,6 +90,11 @@ class EnginePlanSolver implements PlanSolver {
         workers.execute(() -> {
             worker.set(Thread.currentThread());
             try {
+                // Reading and converting the profile run here too, so that a stop or the deadline reaches them (they
+                // grow with the cluster).
+                ProfiledCluster cluster = EngineRequests.cluster(input.profile().get(), input.options());
+                PlanRequest request =
+                        EngineRequests.request(cluster, input.model(), input.goal(), input.options(), defaultTimeLimit);
                 // The search only records its latest best; this thread's polling loop stores it.
                 if (costPerToken == null) {
                     PlanResult result = planner.plan(request, best::set);
@@ -94,7 +109,9 @@ class EnginePlanSolver implements PlanSolver {
                 Thread.interrupted();
             }
         });
-        boolean interrupted = false;
+        long deadline = start + TimeUnit.MILLISECONDS.toNanos(limitMillis) + overrunAllowance.toNanos();
+        long interruptedAt = 0;
+        String why = null;
         while (true) {
             try {
                 Solved solved = running.get(POLL_MILLIS, TimeUnit.MILLISECONDS);
@@ -106,13 +123,29 @@ class EnginePlanSolver implements PlanSolver {
                 return new SolvedPlan(
                         solved.document(), result.best().estimate().iterationTimeSeconds());
             } catch (TimeoutException stillRunning) {
-                listener.improved((System.nanoTime() - start) / 1e6 / Math.max(1, limitMillis), bestSoFar(best.get()));
+                long now = System.nanoTime();
+                listener.improved((now - start) / 1e6 / Math.max(1, limitMillis), bestSoFar(best.get()));
                 Thread thread = worker.get();
-                if (!interrupted && thread != null && listener.stopRequested()) {
+                if (why == null && listener.stopRequested()) {
+                    why = "stopped on request";
+                } else if (why == null && now > deadline) {
+                    why = "the solve exceeded its time budget of " + limitMillis / 1000.0 + " s by more than "
+                            + overrunAllowance.toSeconds() + " s";
+                }
+                if (why != null && interruptedAt == 0 && thread != null) {
                     thread.interrupt();
-                    interrupted = true;
+                    interruptedAt = now;
+                }
+                if (interruptedAt != 0 && now - interruptedAt > STOP_GRACE.toNanos()) {
+                    // The worker did not reach a stop check in time: give the solver thread back to the queue and let
+                    // the worker end at its next check, with nothing left to report to.
+                    throw new SolveAbandoned(why + "; the solve did not end within " + STOP_GRACE.toSeconds()
+                            + " s of being stopped and was abandoned");
                 }
             } catch (ExecutionException e) {
+                if (e.getCause() instanceof SearchStoppedException stopped && why != null) {
+                    throw new SolveAbandoned(why + ": " + stopped.getMessage());
+                }
                 if (e.getCause() instanceof RuntimeException runtime) {
                     throw runtime;
                 }

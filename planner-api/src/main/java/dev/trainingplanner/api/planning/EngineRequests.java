@@ -58,7 +58,7 @@ public final class EngineRequests {
                 precision(o),
                 or(o.seed(), defaults.seed()),
                 steps,
-                o.timeLimitSeconds() == null ? timeLimit : Duration.ofSeconds(o.timeLimitSeconds()),
+                timeLimit(o, timeLimit),
                 or(o.topK(), defaults.topK()),
                 or(o.layoutPoolSize(), defaults.layoutPoolSize()));
         if (search.minMicroBatch() > search.maxMicroBatch()) {
@@ -72,6 +72,13 @@ public final class EngineRequests {
                 goal.gpus(),
                 Framework.parse(goal.frameworkOrDefault()),
                 search);
+    }
+
+    /** The wall-clock budget of a solve: the client's {@code timeLimitSeconds}, else the service's default. */
+    public static Duration timeLimit(PlanningOptions options, Duration defaultTimeLimit) {
+        return options == null || options.timeLimitSeconds() == null
+                ? defaultTimeLimit
+                : Duration.ofSeconds(options.timeLimitSeconds());
     }
 
     /** The GEMM precision a solve with these options plans for. */

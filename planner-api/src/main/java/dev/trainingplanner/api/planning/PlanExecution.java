@@ -8,6 +8,7 @@ import dev.trainingplanner.api.model.Models;
 import dev.trainingplanner.api.problem.ClientMistake;
 import dev.trainingplanner.api.profile.ProfileStore;
 import dev.trainingplanner.costmodel.InvalidInputException;
+import dev.trainingplanner.profile.ClusterProfile;
 import dev.trainingplanner.profile.InvalidProfileException;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -45,6 +46,7 @@ public class PlanExecution {
     private final ProfileStore profiles;
     private final Models models;
     private final PlanSolver solver;
+    private final LargeSolves largeSolves;
     private final ObjectMapper json;
     private final ApplicationEventPublisher events;
     private final String replica;
@@ -60,6 +62,7 @@ public class PlanExecution {
             ProfileStore profiles,
             Models models,
             PlanSolver solver,
+            LargeSolves largeSolves,
             ObjectMapper json,
             ApplicationEventPublisher events,
             MeterRegistry meters,
@@ -72,6 +75,7 @@ public class PlanExecution {
         this.profiles = profiles;
         this.models = models;
         this.solver = solver;
+        this.largeSolves = largeSolves;
         this.json = json;
         this.events = events;
         this.replica = schedulerName.isBlank() ? ReplicaName.current() : schedulerName;
@@ -94,6 +98,34 @@ public class PlanExecution {
     public record PlanFinished(UUID planId, UUID jobId, PlanStatus status, String purpose) {}
 
     void run(UUID planId, BooleanSupplier shuttingDown) {
+        boolean large = isLarge(planId);
+        if (large) {
+            largeSolves.acquire();
+        }
+        try {
+            claimAndSolve(planId, shuttingDown);
+        } finally {
+            if (large) {
+                largeSolves.release();
+            }
+        }
+    }
+
+    /** Whether the run is a large solve; one that cannot be judged (gone, finished, cluster deleted) is not. */
+    private boolean isLarge(UUID planId) {
+        try {
+            return runs.find(planId)
+                    .filter(run -> !run.status().finished())
+                    .map(runs::spec)
+                    .map(spec -> largeSolves.isLarge(
+                            profiles.nodeCount(spec.cluster()), spec.goal().gpus()))
+                    .orElse(false);
+        } catch (ClientMistake unknownCluster) {
+            return false;
+        }
+    }
+
+    private void claimAndSolve(UUID planId, BooleanSupplier shuttingDown) {
         List<Integer> claimed = jdbc.query(
                 """
                 update plan_run set status = 'SOLVING', attempts = attempts + 1, solving_replica = ?,
@@ -145,6 +177,8 @@ public class PlanExecution {
             if (cancelRequested(planId)) {
                 outcome = "cancelled";
                 finish(planId, PlanStatus.CANCELLED, "stopped on request before the solver had a complete plan");
+            } else if (e instanceof SolveAbandoned) {
+                fail(planId, e.getMessage());
             } else {
                 log.error("Solve of plan {} failed", planId, e);
                 fail(planId, "the solver failed: " + e);
@@ -159,16 +193,21 @@ public class PlanExecution {
                 new PlanFinished(planId, run.jobId(), runs.byId(planId).status(), spec.purpose()));
     }
 
+    /** The profile is read when the solver asks, on its worker thread, where a stop or the deadline reaches it. */
     private PlanSolver.SolveInput input(PlanSpec spec) {
-        ProfileStore.EffectiveProfile effective = profiles.effective(spec.cluster());
+        return new PlanSolver.SolveInput(
+                () -> profile(spec.cluster()), models.byName(spec.model()).spec(), spec.goal(), spec.options());
+    }
+
+    private ClusterProfile profile(String cluster) {
+        ProfileStore.EffectiveProfile effective = profiles.effective(cluster);
         if (effective.isEmpty()) {
             throw new ClientMistake(
                     org.springframework.http.HttpStatus.UNPROCESSABLE_ENTITY,
                     "cluster",
-                    "cluster '" + spec.cluster() + "' has no profile yet: upload one before planning");
+                    "cluster '" + cluster + "' has no profile yet: upload one before planning");
         }
-        return new PlanSolver.SolveInput(
-                effective.profile(), models.byName(spec.model()).spec(), spec.goal(), spec.options());
+        return effective.profile();
     }
 
     /**

@@ -62,22 +62,54 @@ public class PlanRuns {
      */
     public boolean startNightly(PlanSpec spec, UUID jobId, String nightlyKey) {
         UUID id = UUID.randomUUID();
-        int inserted = jdbc.update(
-                """
-                insert into plan_run (id, job_id, cluster_name, request, status, progress, attempts, cancel_requested,
-                                      created_at, nightly_key)
-                values (?, ?, ?, ?, 'QUEUED', 0, 0, false, ?, ?)
-                on conflict (nightly_key) do nothing""",
-                id,
-                jobId,
-                spec.cluster(),
-                write(spec),
-                Timestamp.from(Instant.now()),
-                nightlyKey);
-        if (inserted == 1) {
+        boolean inserted = insertUnlessConflict(id, spec, jobId, "nightly_key", nightlyKey, "(nightly_key)");
+        if (inserted) {
             enqueue(id);
         }
-        return inserted == 1;
+        return inserted;
+    }
+
+    /**
+     * Stores and queues a "re-plan now" solve of a job, or returns the one already queued or solving: the database
+     * keeps at most one in flight per job (a partial unique index), so concurrent requests on any replica join it.
+     */
+    public PlanRun startReplan(PlanSpec spec, UUID jobId) {
+        while (true) {
+            UUID id = UUID.randomUUID();
+            if (insertUnlessConflict(
+                    id, spec, jobId, "replan_of_job", jobId, "(replan_of_job) where status in ('QUEUED', 'SOLVING')")) {
+                enqueue(id);
+                return byId(id);
+            }
+            List<UUID> inFlight = jdbc.query(
+                    "select id from plan_run where replan_of_job = ? and status in ('QUEUED', 'SOLVING')",
+                    (rs, i) -> rs.getObject(1, UUID.class),
+                    jobId);
+            if (!inFlight.isEmpty()) {
+                return byId(inFlight.get(0));
+            }
+            // The one in flight finished between the insert and the look-up: try again.
+        }
+    }
+
+    /**
+     * Inserts a QUEUED run whose {@code keyColumn} holds {@code key}, unless that conflicts with the unique index named
+     * by {@code conflictTarget}; returns whether it was inserted.
+     */
+    private boolean insertUnlessConflict(
+            UUID id, PlanSpec spec, UUID jobId, String keyColumn, Object key, String conflictTarget) {
+        return jdbc.update(
+                        "insert into plan_run (id, job_id, cluster_name, request, status, progress, attempts, "
+                                + "cancel_requested, created_at, " + keyColumn + ") "
+                                + "values (?, ?, ?, ?, 'QUEUED', 0, 0, false, ?, ?) "
+                                + "on conflict " + conflictTarget + " do nothing",
+                        id,
+                        jobId,
+                        spec.cluster(),
+                        write(spec),
+                        Timestamp.from(Instant.now()),
+                        key)
+                == 1;
     }
 
     /** The plan named in a request body: unknown is a 422 naming {@code planId}. */

@@ -7,12 +7,16 @@ import dev.trainingplanner.costmodel.model.ModelSpec;
 import dev.trainingplanner.engine.output.PlanDocument;
 import dev.trainingplanner.profile.ClusterProfile;
 import io.swagger.v3.oas.annotations.media.Schema;
+import java.util.function.Supplier;
 
 /** Runs one solve on the planner engine; the REST layer stores what it reports. */
 public interface PlanSolver {
 
-    /** The inputs of a solve, read from the database when it starts. */
-    record SolveInput(ClusterProfile profile, ModelSpec model, PlanningGoal goal, PlanningOptions options) {}
+    /**
+     * The inputs of a solve, read from the database when it starts; the cluster's effective profile is read by the
+     * solver ({@code profile.get()}) on the thread that solves, since it grows with the cluster.
+     */
+    record SolveInput(Supplier<ClusterProfile> profile, ModelSpec model, PlanningGoal goal, PlanningOptions options) {}
 
     /**
      * The outcome, stored and served as a plan's {@code result}.

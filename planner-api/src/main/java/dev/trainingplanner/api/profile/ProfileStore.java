@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -138,35 +139,167 @@ public class ProfileStore {
 
     @Transactional(readOnly = true)
     public EffectiveProfile effective(String clusterName) {
-        return effective(clusters.byName(clusterName));
+        return effective(clusters.byName(clusterName), 0, null);
+    }
+
+    /**
+     * One page of the effective profile: its latest measurements {@code offset .. offset + limit - 1} in (kind,
+     * subject) order (default link, then links by subject, then nodes by name) and the profile parts they hold; the
+     * default link is in every page, so that each page is a valid partial profile.
+     */
+    @Transactional(readOnly = true)
+    public EffectiveProfile effectivePage(String clusterName, long offset, int limit) {
+        Cluster cluster = clusters.byName(clusterName);
+        EffectiveProfile page = effective(cluster, offset, limit);
+        if (page.profile().defaultLink() != null || offset == 0) {
+            return page;
+        }
+        List<DefaultLink> defaultLink = jdbc.query(
+                """
+                select body from profile_measurement where cluster_id = ? and kind = 'default-link'
+                order by measured_at desc, id desc limit 1""",
+                (rs, i) -> stored(rs.getString(1), DefaultLink.class),
+                cluster.id());
+        ClusterProfile parts = page.profile();
+        return new EffectiveProfile(
+                new ClusterProfile(
+                        parts.name(),
+                        parts.measuredAt(),
+                        parts.nodes(),
+                        parts.links(),
+                        defaultLink.isEmpty() ? null : defaultLink.get(0)),
+                page.measurements(),
+                staleAfter);
+    }
+
+    /**
+     * What the effective profile holds, counted by the database without reading a part into the service (the summary
+     * view: a 100,000-node profile is about 125 MB as JSON), with the measurement times sorted so that the stale count
+     * can be taken at any later instant.
+     *
+     * @param version the cluster's latest upload id: the summary stays valid until it changes (retention removes only
+     *     replaced measurements)
+     * @param measuredAtMillis the latest measurements' times, epoch milliseconds, ascending
+     */
+    public record Summary(
+            long version,
+            long nodes,
+            long gpus,
+            long links,
+            DefaultLink defaultLink,
+            long[] measuredAtMillis,
+            Duration staleAfter) {
+
+        public long measurements() {
+            return measuredAtMillis.length;
+        }
+
+        public Instant measuredAt() {
+            return measuredAtMillis.length == 0
+                    ? null
+                    : Instant.ofEpochMilli(measuredAtMillis[measuredAtMillis.length - 1]);
+        }
+
+        /** Measurements older than {@code staleAfter} at {@code now}. */
+        public long staleMeasurements(Instant now) {
+            long before = now.minus(staleAfter).toEpochMilli();
+            int stale = Arrays.binarySearch(measuredAtMillis, before);
+            if (stale < 0) {
+                return -stale - 1;
+            }
+            while (stale > 0 && measuredAtMillis[stale - 1] == before) {
+                stale--;
+            }
+            return stale;
+        }
+    }
+
+    /** The cluster's latest upload id, which changes with every upload: what a cached {@link Summary} is valid for. */
+    @Transactional(readOnly = true)
+    public long summaryVersion(String clusterName) {
+        Long version = jdbc.queryForObject(
+                "select coalesce(max(id), 0) from profile_upload where cluster_id = ?",
+                Long.class,
+                clusters.byName(clusterName).id());
+        return version == null ? 0 : version;
     }
 
     @Transactional(readOnly = true)
-    public List<Measurement> history(String clusterName, String subject) {
+    public Summary summary(String clusterName) {
+        Cluster cluster = clusters.byName(clusterName);
+        long version = summaryVersion(clusterName);
+        return jdbc.queryForObject(
+                """
+                with latest as (
+                    select distinct on (kind, subject) kind, measured_at, body
+                    from profile_measurement where cluster_id = ?
+                    order by kind, subject, measured_at desc, id desc)
+                select count(*) filter (where kind = 'node'),
+                       coalesce(sum(jsonb_array_length(body::jsonb -> 'gpus')) filter (where kind = 'node'), 0),
+                       count(*) filter (where kind = 'link'),
+                       max(body) filter (where kind = 'default-link'),
+                       coalesce(array_agg((extract(epoch from measured_at) * 1000)::bigint order by measured_at),
+                                '{}')
+                from latest""",
+                (rs, i) -> new Summary(
+                        version,
+                        rs.getLong(1),
+                        rs.getLong(2),
+                        rs.getLong(3),
+                        rs.getString(4) == null ? null : stored(rs.getString(4), DefaultLink.class),
+                        Arrays.stream((Long[]) rs.getArray(5).getArray())
+                                .mapToLong(Long::longValue)
+                                .toArray(),
+                        staleAfter),
+                cluster.id());
+    }
+
+    /** How many nodes the cluster's effective profile has, without reading it. */
+    @Transactional(readOnly = true)
+    public long nodeCount(String clusterName) {
+        return nodeCount(clusters.byName(clusterName));
+    }
+
+    private long nodeCount(Cluster cluster) {
+        Long count = jdbc.queryForObject(
+                "select count(distinct subject) from profile_measurement where cluster_id = ? and kind = 'node'",
+                Long.class,
+                cluster.id());
+        return count == null ? 0 : count;
+    }
+
+    @Transactional(readOnly = true)
+    public List<Measurement> history(String clusterName, String subject, long offset, int limit) {
         Cluster cluster = clusters.byName(clusterName);
         Instant now = Instant.now();
         return jdbc.query(
                 """
                 select kind, subject, measured_at, received_at, body from profile_measurement
                 where cluster_id = ? and (? is null or subject = ?)
-                order by measured_at desc, id desc limit 1000""",
+                order by measured_at desc, id desc limit ? offset ?""",
                 (rs, i) -> measurement(
                         rs.getString(1), rs.getString(2), rs.getTimestamp(3), rs.getTimestamp(4), rs.getString(5), now),
                 cluster.id(),
                 subject,
-                subject);
+                subject,
+                limit,
+                offset);
     }
 
-    private EffectiveProfile effective(Cluster cluster) {
+    /** The latest measurements {@code offset ..} ({@code limit} of them, or all when null) as a profile. */
+    private EffectiveProfile effective(Cluster cluster, long offset, Integer limit) {
         Instant now = Instant.now();
         List<Measurement> latest = jdbc.query(
                 """
                 select distinct on (kind, subject) kind, subject, measured_at, received_at, body
                 from profile_measurement where cluster_id = ?
-                order by kind, subject, measured_at desc, id desc""",
+                order by kind, subject, measured_at desc, id desc
+                limit ? offset ?""",
                 (rs, i) -> measurement(
                         rs.getString(1), rs.getString(2), rs.getTimestamp(3), rs.getTimestamp(4), rs.getString(5), now),
-                cluster.id());
+                cluster.id(),
+                limit,
+                offset);
         List<NodeProfile> nodes = new ArrayList<>();
         List<LinkProfile> links = new ArrayList<>();
         DefaultLink defaultLink = null;

@@ -58,10 +58,14 @@ public class NightlyReplanning {
         return started;
     }
 
-    /** "Re-plan now" for one job: a solve whose result becomes the job's plan, with a revision of what changed. */
+    /**
+     * "Re-plan now" for one job: a solve whose result becomes the job's plan, with a revision of what changed. While one
+     * is queued or solving, further requests join it instead of starting another solve.
+     */
     public PlanRun replanNow(UUID jobId) {
         TrainingJob job = jobs.byId(jobId);
         Jobs.JobSpec spec = jobs.spec(job);
-        return runs.start(new PlanSpec(spec.cluster(), spec.model(), spec.goal(), spec.options(), REPLAN_NOW), jobId);
+        return runs.startReplan(
+                new PlanSpec(spec.cluster(), spec.model(), spec.goal(), spec.options(), REPLAN_NOW), jobId);
     }
 }

@@ -117,8 +117,8 @@ class ServiceLoadBenchmark {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         pool.shutdown();
-        JsonNode effective =
-                admin.get("/api/v1/clusters/" + cluster + "/profiles").json();
+        JsonNode effective = admin.get("/api/v1/clusters/" + cluster + "/profiles?view=full&limit=10000")
+                .json();
         assertThat(effective.at("/profile/nodes")).hasSize(agents);
         report.add("## Profile uploads from " + agents + " simulated agents");
         report.add("");

@@ -95,7 +95,16 @@ class ProfileApiTest {
         String oneNodesGpus = "{\"name\":\"" + cluster + "\",\"nodes\":[" + ApiTestSupport.node("node-1", 4) + "]}";
         assertThat(agent.post(profilesPath, oneNodesGpus).status()).isEqualTo(201);
 
-        JsonNode effective = admin.get(profilesPath).json();
+        JsonNode summary = admin.get(profilesPath).json();
+        assertThat(summary.get("view").asText()).isEqualTo("summary");
+        assertThat(summary.get("nodes").asLong()).isEqualTo(2);
+        assertThat(summary.get("gpus").asLong()).isEqualTo(12);
+        assertThat(summary.get("links").asLong()).isEqualTo(1);
+        assertThat(summary.get("staleMeasurements").asLong()).isEqualTo(1L);
+        assertThat(summary.has("profile")).isFalse();
+
+        JsonNode effective = admin.get(profilesPath + "?view=full").json();
+        assertThat(effective.at("/page/more").asBoolean()).isFalse();
         JsonNode profile = effective.get("profile");
         assertThat(profile.get("nodes")).hasSize(2);
         assertThat(profile.get("links")).hasSize(1);
@@ -121,6 +130,23 @@ class ProfileApiTest {
         assertThat(history.get(1).get("stale").asBoolean()).isTrue();
         assertThat(history.get(0).get("value").get("bandwidthGbps").asDouble()).isEqualTo(380.0);
         assertThat(history.get(1).get("value").get("bandwidthGbps").asDouble()).isEqualTo(100.0);
+        assertThat(admin.get(profilesPath + "/history?subject=node-0-%3Enode-1&offset=1&limit=1")
+                        .json()
+                        .get(0)
+                        .at("/value/bandwidthGbps")
+                        .asDouble())
+                .isEqualTo(100.0);
+
+        // Pages of the full view follow (kind, subject): the link, then the nodes by name.
+        JsonNode second =
+                admin.get(profilesPath + "?view=full&offset=1&limit=1").json();
+        assertThat(second.at("/profile/nodes/0/name").asText()).isEqualTo("node-0");
+        assertThat(second.at("/profile/links")).isEmpty();
+        assertThat(second.get("measurements")).hasSize(1);
+        assertThat(second.at("/page/totalMeasurements").asLong()).isEqualTo(3);
+        assertThat(second.at("/page/more").asBoolean()).isTrue();
+        assertThat(admin.get(profilesPath + "?view=full&limit=0").status()).isEqualTo(400);
+        assertThat(admin.get(profilesPath + "?view=everything").status()).isEqualTo(400);
     }
 
     @Test

@@ -19,7 +19,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -206,6 +208,53 @@ class ReplanningApiTest {
         } catch (JsonProcessingException e) {
             throw new AssertionError("revision changes differ from their documented schema: " + changes, e);
         }
+    }
+
+    @Test
+    void concurrentReplansJoinTheOneInFlightAndRevisionsStayAChain() throws Exception {
+        String jobId = scheduler
+                .post(
+                        "/api/v1/jobs",
+                        "{\"name\":\"racing\",\"cluster\":\"" + cluster + "\",\"model\":\"gpt3-1.3b\","
+                                + "\"goal\":{\"globalBatchSequences\":64,\"gpus\":16},\"options\":{\"timeLimitSeconds\":2}}")
+                .json()
+                .get("id")
+                .asText();
+        List<String> finishedInOrder = new ArrayList<>();
+        for (int round = 1; round <= 2; round++) {
+            List<CompletableFuture<Api.Answer>> calls = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                calls.add(CompletableFuture.supplyAsync(() -> scheduler.post("/api/v1/jobs/" + jobId + "/replan", "")));
+            }
+            Set<String> locations = new HashSet<>();
+            for (CompletableFuture<Api.Answer> call : calls) {
+                Api.Answer answer = call.get(60, TimeUnit.SECONDS);
+                assertThat(answer.status()).as(answer.toString()).isEqualTo(202);
+                locations.add(answer.header("Location"));
+            }
+            assertThat(locations)
+                    .as("10 concurrent re-plans of one job start one solve")
+                    .hasSize(1);
+            JsonNode plan = Plans.awaitFinished(scheduler, locations.iterator().next(), Duration.ofSeconds(120));
+            assertThat(plan.get("status").asText()).as(plan.toString()).isEqualTo("COMPLETED");
+            finishedInOrder.add(plan.get("id").asText());
+            awaitRevisions(jobId, round);
+        }
+        assertThat(jdbc.queryForObject("select count(*) from plan_run where job_id = ?::uuid", Long.class, jobId))
+                .isEqualTo(2);
+        JsonNode revisions =
+                scheduler.get("/api/v1/jobs/" + jobId + "/revisions").json();
+        assertThat(revisions).hasSize(2);
+        // Newest first: the newest revision's previous plan is the plan of the one before it.
+        assertThat(revisions.get(0).get("planId").asText()).isEqualTo(finishedInOrder.get(1));
+        assertThat(revisions.get(0).at("/changes/previousPlanId").asText()).isEqualTo(finishedInOrder.get(0));
+        assertThat(revisions.get(1).at("/changes/previousPlanId").isNull()).isTrue();
+        assertThat(scheduler
+                        .get("/api/v1/jobs/" + jobId)
+                        .json()
+                        .get("currentPlanId")
+                        .asText())
+                .isEqualTo(finishedInOrder.get(1));
     }
 
     private JsonNode awaitRevisions(String jobId, int count) throws InterruptedException {

@@ -15,6 +15,7 @@ import dev.trainingplanner.costmodel.placement.Placement;
 import dev.trainingplanner.costmodel.training.Framework;
 import dev.trainingplanner.costmodel.training.Precision;
 import dev.trainingplanner.costmodel.training.TrainingSpec;
+import dev.trainingplanner.engine.plan.SearchStoppedException;
 import dev.trainingplanner.engine.solver.SearchSpace;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -67,6 +68,7 @@ public final class CandidatePool {
         Placement packed = Placement.packed(space.cluster(), space.nodesUsed(), space.gpusPerNodeUsed());
         List<Admitted> admitted = new ArrayList<>();
         for (LayoutSpace.Option option : options) {
+            SearchStoppedException.throwIfInterrupted("layout screening");
             enumerated++;
             PreparedLayout prepared = admit(option.layout(), option.microBatchSequences());
             if (prepared != null) {

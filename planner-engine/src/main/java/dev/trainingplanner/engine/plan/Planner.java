@@ -11,6 +11,7 @@ import dev.trainingplanner.engine.solver.NodeOrdering;
 import dev.trainingplanner.engine.solver.PlacementSearch;
 import dev.trainingplanner.engine.solver.PlacementSolution;
 import dev.trainingplanner.engine.solver.SearchSpace;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -55,6 +56,7 @@ public final class Planner {
         SearchSpace space = space(request, cluster);
         CandidatePool pool = pool(request, space);
         List<LayoutCandidate> feasible = screenLayouts(request, space, pool);
+        SearchStoppedException.throwIfInterrupted("layout screening");
         if (feasible.isEmpty()) {
             Explanation why = Explanations.infeasible(request, pool);
             SearchStatistics stats = new SearchStatistics(
@@ -65,12 +67,13 @@ public final class Planner {
         long screening = millisSince(start);
         pool.freezeStatistics();
         List<LayoutCandidate> searched = searchPool(feasible, space, Math.max(1, options.layoutPoolSize()));
+        SearchStoppedException.throwIfInterrupted("building the layout pool");
         PlacementSearch.Result search = PlacementSearch.solve(
                 searched,
                 space,
                 options.seed(),
                 options.steps(),
-                options.timeLimit(),
+                searchTimeLimit(options.timeLimit(), start),
                 improvement -> listener.improved(new SearchProgress(
                         millisSince(start),
                         improvement.layout().describe(),
@@ -146,6 +149,21 @@ public final class Planner {
         return new PlanResult(
                 PlanResult.Status.FEASIBLE, request, request.cluster(), best, alternatives, explanation, stats);
     }
+
+    /**
+     * The time limit bounds the whole plan, screening and pool building included: the search gets what is left of it
+     * (at least a millisecond, so that a plan whose screening used it all still ends with a complete placement).
+     */
+    private static Duration searchTimeLimit(Duration timeLimit, long startNanos) {
+        if (timeLimit == null) {
+            return null;
+        }
+        // Whole milliseconds: Timefold's spent limit takes no finer unit.
+        Duration left = timeLimit.minusMillis((System.nanoTime() - startNanos) / 1_000_000);
+        return left.compareTo(MIN_SEARCH_TIME) < 0 ? MIN_SEARCH_TIME : left;
+    }
+
+    private static final Duration MIN_SEARCH_TIME = Duration.ofMillis(1);
 
     /**
      * The layouts the search chooses among: of the best {@value #POOL_SCREEN_FACTOR}× pool size under the default

@@ -5,6 +5,7 @@ import dev.trainingplanner.costmodel.cluster.Cluster;
 import dev.trainingplanner.costmodel.cluster.GpuCatalog;
 import dev.trainingplanner.costmodel.cluster.GpuType;
 import dev.trainingplanner.costmodel.cluster.StragglerModel;
+import dev.trainingplanner.engine.plan.SearchStoppedException;
 import dev.trainingplanner.profile.ClusterProfile;
 import dev.trainingplanner.profile.ClusterProfile.GpuProfile;
 import dev.trainingplanner.profile.ClusterProfile.LinkProfile;
@@ -15,7 +16,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,6 +33,7 @@ import java.util.Set;
 public final class ClusterConverter {
 
     private static final double BITS_PER_BYTE = 8.0;
+    private static final String CONVERSION = "profile conversion";
 
     /**
      * @param excludedNodes node names to leave out
@@ -53,8 +57,9 @@ public final class ClusterConverter {
         }
         List<String> excluded = new ArrayList<>();
         List<NodeProfile> nodes = new ArrayList<>();
-        Map<NodeProfile, List<GpuProfile>> usable = new HashMap<>();
+        Map<NodeProfile, List<GpuProfile>> usable = new IdentityHashMap<>();
         for (NodeProfile node : profile.nodes()) {
+            SearchStoppedException.throwIfInterrupted(CONVERSION);
             if (excludedNodes.contains(node.name())) {
                 excluded.add("node " + node.name() + ": excluded on request");
                 continue;
@@ -92,6 +97,7 @@ public final class ClusterConverter {
         int[][] gpuIndexes = new int[nodes.size()][gpusPerNode];
         boolean anyMemoryDefault = false;
         for (int n = 0; n < nodes.size(); n++) {
+            SearchStoppedException.throwIfInterrupted(CONVERSION);
             NodeProfile node = nodes.get(n);
             index.put(node.name(), n);
             names.add(node.name());
@@ -153,16 +159,15 @@ public final class ClusterConverter {
     }
 
     private static GpuType commonType(List<NodeProfile> nodes, Map<NodeProfile, List<GpuProfile>> usable) {
-        Map<String, List<String>> nodesByType = new LinkedHashMap<>();
+        // Sets keep this linear in nodes: a list contains() per node made a 100,000-node cluster take minutes.
+        Map<String, Set<String>> nodesByType = new LinkedHashMap<>();
         GpuProfile first = null;
         for (NodeProfile node : nodes) {
             for (GpuProfile gpu : usable.get(node)) {
                 first = first == null ? gpu : first;
-                List<String> holders =
-                        nodesByType.computeIfAbsent(gpu.type().trim().toLowerCase(Locale.ROOT), t -> new ArrayList<>());
-                if (!holders.contains(node.name())) {
-                    holders.add(node.name());
-                }
+                nodesByType
+                        .computeIfAbsent(gpu.type().trim().toLowerCase(Locale.ROOT), t -> new LinkedHashSet<>())
+                        .add(node.name());
             }
         }
         if (nodesByType.size() > 1) {

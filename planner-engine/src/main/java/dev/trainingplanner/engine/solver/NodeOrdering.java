@@ -16,7 +16,7 @@ public final class NodeOrdering {
     private NodeOrdering() {}
 
     /**
-     * Both start orders of the construction, from one ranking by health (O(nodes²) link reads):
+     * Both start orders of the construction, from one ranking by health (see {@link Cluster#meanPairBandwidthBytesPerSecond()}):
      *
      * @param chained the used nodes first, chained greedily along their fastest links from the healthiest, then the
      *     spares from most to least healthy
@@ -91,20 +91,14 @@ public final class NodeOrdering {
     /** Higher is healthier: mean bandwidth to the other nodes × slowest GPU speed / expected straggler slowdown. */
     static double[] health(Cluster cluster, int gpusPerNodeUsed) {
         int n = cluster.nodeCount();
+        double[] meanBandwidth = cluster.meanPairBandwidthBytesPerSecond();
         double[] health = new double[n];
         for (int a = 0; a < n; a++) {
-            double sum = 0;
-            for (int b = 0; b < n; b++) {
-                if (a != b) {
-                    sum += pairBandwidth(cluster, a, b);
-                }
-            }
-            double meanBandwidth = n > 1 ? sum / (n - 1) : 1.0;
             double speed = Double.MAX_VALUE;
             for (int g = 0; g < gpusPerNodeUsed; g++) {
                 speed = Math.min(speed, cluster.relativeSpeed(a, g));
             }
-            health[a] = meanBandwidth * speed / expectedSlowdown(cluster.straggler(a));
+            health[a] = meanBandwidth[a] * speed / expectedSlowdown(cluster.straggler(a));
         }
         return health;
     }

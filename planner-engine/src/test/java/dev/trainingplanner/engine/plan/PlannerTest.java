@@ -106,7 +106,7 @@ class PlannerTest {
         try {
             assertThatThrownBy(() -> new Planner().plan(request))
                     .isInstanceOf(SearchStoppedException.class)
-                    .hasMessage("the search was stopped before it had a complete plan");
+                    .hasMessage("the solve was stopped during layout screening, before it had a plan");
         } finally {
             Thread.interrupted();
         }

@@ -9,7 +9,7 @@ import { DEGRADED_FRACTION, gpuCount, latestMeasurement, linkHistory, linkMatrix
 
 export async function render(main, [name], ctx) {
   main.append(h('p', {}, h('a', { href: '#/clusters' }, '← All clusters')), h('h1', {}, `Cluster ${name}`));
-  const [cluster, effective] = await Promise.all([api.get(`/clusters/${encodeURIComponent(name)}`), api.get(`/clusters/${encodeURIComponent(name)}/profiles`)]);
+  const [cluster, effective] = await Promise.all([api.get(`/clusters/${encodeURIComponent(name)}`), api.get(`/clusters/${encodeURIComponent(name)}/profiles?view=full&limit=10000`)]);
   ctx.dataArrived();
   if (!ctx.isCurrent()) return;
   const description = CLUSTER.description(cluster);

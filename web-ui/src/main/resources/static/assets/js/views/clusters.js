@@ -34,9 +34,10 @@ export function healthBadge(summary) {
 export async function render(main, params, ctx) {
   main.append(h('h1', {}, 'Clusters'));
   const registered = await api.get('/clusters');
-  // The list answer holds names only; each cluster's effective profile gives its counts, age and health.
+  // The list answer holds names only; each cluster's effective profile (full view, first 10,000 measurements, the
+  // most the page draws) gives its counts, age and health.
   const effective = await Promise.all(
-    registered.map((c) => api.get(`/clusters/${encodeURIComponent(CLUSTER.name(c))}/profiles`).catch(() => null)),
+    registered.map((c) => api.get(`/clusters/${encodeURIComponent(CLUSTER.name(c))}/profiles?view=full&limit=10000`).catch(() => null)),
   );
   if (!ctx.isCurrent()) return;
   const clusters = registered.map((c, i) => summarize(c, effective[i]));
