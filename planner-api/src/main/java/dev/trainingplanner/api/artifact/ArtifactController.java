@@ -48,11 +48,18 @@ class ArtifactController {
             throw new ClientMistake(
                     HttpStatus.CONFLICT, null, "plan " + id + " has no result yet (" + run.status() + ")");
         }
+        String body;
+        try {
+            body = PlanLaunch.artifacts(
+                            stored.document(run),
+                            models.byName(runs.spec(run).model()).spec())
+                    .render(artifact);
+        } catch (IllegalArgumentException unsafe) {
+            // A plan stored before node names were checked may name a node no launch file can hold safely.
+            throw new ClientMistake(HttpStatus.CONFLICT, null, "plan " + id + ": " + unsafe.getMessage());
+        }
         return ResponseEntity.ok()
                 .contentType(artifact.json() ? MediaType.APPLICATION_JSON : MediaType.TEXT_PLAIN)
-                .body(PlanLaunch.artifacts(
-                                stored.document(run),
-                                models.byName(runs.spec(run).model()).spec())
-                        .render(artifact));
+                .body(body);
     }
 }
