@@ -1,5 +1,6 @@
 package dev.trainingplanner.api.problem;
 
+import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.boot.web.servlet.error.ErrorController;
@@ -14,6 +15,7 @@ import org.springframework.web.bind.annotation.RestController;
  * filter refused): the same RFC 7807 problem as every other error, never a stack trace. Called directly, as
  * {@code GET /error}, it is just an unknown resource (404).
  */
+@Hidden
 @RestController
 class ProblemErrorController implements ErrorController {
 
