@@ -6,6 +6,7 @@ import dev.trainingplanner.profile.ClusterProfile.GpuProfile;
 import dev.trainingplanner.profile.ClusterProfile.IntraNodeProfile;
 import dev.trainingplanner.profile.ClusterProfile.LinkProfile;
 import dev.trainingplanner.profile.ClusterProfile.NodeProfile;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -15,9 +16,30 @@ import java.util.Set;
 
 /**
  * Checks a parsed profile: one specific message per problem, each naming where it is (for example
- * {@code nodes[1] ('node-1').gpus[0].index 3 is outside 0..1}).
+ * {@code nodes[1] ('node-1').gpus[0].index 3 is outside 0..1}). Names follow {@link ProfileNames}; every number lies
+ * within plausibility bounds, lower and upper, that no real cluster leaves, so that a unit mix-up (bits for bytes, ns
+ * for µs) or a corrupted value is rejected instead of producing an absurd plan (the bounds are listed in the
+ * planner-api README's table of input bounds).
  */
 public final class ClusterProfileValidator {
+
+    public static final int MAX_GPUS_PER_NODE = 64;
+    public static final long MIN_GPU_MEMORY_BYTES = 1L << 30; // 1 GiB
+    public static final long MAX_GPU_MEMORY_BYTES = 1L << 44; // 16 TiB
+    public static final double MIN_PEAK_TFLOPS = 0.1;
+    public static final double MAX_PEAK_TFLOPS = 100_000;
+    public static final double MIN_RELATIVE_SPEED = 0.01;
+    public static final double MAX_RELATIVE_SPEED = 100;
+    public static final double MAX_SLOWDOWN = 100;
+    public static final double MIN_LINK_BANDWIDTH_GBPS = 0.01; // 10 Mbit/s
+    public static final double MAX_LINK_BANDWIDTH_GBPS = 100_000; // 100 Tbit/s
+    public static final double MIN_INTRA_NODE_BANDWIDTH_GBPS = 0.01;
+    public static final double MAX_INTRA_NODE_BANDWIDTH_GBPS = 100_000;
+    public static final double MAX_LATENCY_US = 10_000_000; // 10 s
+    /** Measurements are not older than this instant (and PostgreSQL's timestamps hold every instant in between). */
+    public static final Instant EARLIEST_MEASUREMENT = Instant.parse("2000-01-01T00:00:00Z");
+    /** Clocks of agents may run ahead a little; more than this in the future is a wrong clock or a wrong value. */
+    public static final Duration MAX_CLOCK_AHEAD = Duration.ofDays(1);
 
     /** Throws {@link InvalidProfileException} listing every problem; returns the profile when it is usable. */
     public ClusterProfile check(ClusterProfile profile) {
@@ -33,6 +55,8 @@ public final class ClusterProfileValidator {
         List<String> problems = new ArrayList<>();
         if (profile.name() == null || profile.name().isBlank()) {
             problems.add("cluster 'name' is missing");
+        } else {
+            ProfileNames.clusterNameProblem(profile.name(), "name").ifPresent(problems::add);
         }
         instant(profile.measuredAt(), "measuredAt", problems);
         if (profile.nodes().isEmpty()) {
@@ -48,6 +72,11 @@ public final class ClusterProfileValidator {
             }
             if (node.name() == null || node.name().isBlank()) {
                 problems.add(where + ".name is missing");
+            } else if (!ProfileNames.isNodeName(node.name())) {
+                problems.add(ProfileNames.nodeNameProblem(node.name(), where + ".name")
+                        .orElseThrow());
+                checkNode(node, where, problems);
+                continue;
             } else if (!names.add(node.name())) {
                 problems.add("duplicate node name '" + node.name() + "' at " + where);
             }
@@ -65,8 +94,8 @@ public final class ClusterProfileValidator {
         }
         DefaultLink defaultLink = profile.defaultLink();
         if (defaultLink != null) {
-            positive(defaultLink.bandwidthGbps(), "defaultLink.bandwidthGbps", problems);
-            nonNegative(defaultLink.latencyUs(), "defaultLink.latencyUs", problems);
+            linkBandwidth(defaultLink.bandwidthGbps(), "defaultLink.bandwidthGbps", problems);
+            latency(defaultLink.latencyUs(), "defaultLink.latencyUs", problems);
         }
         return problems;
     }
@@ -75,6 +104,9 @@ public final class ClusterProfileValidator {
         instant(node.measuredAt(), where + ".measuredAt", problems);
         if (node.gpus().isEmpty()) {
             problems.add(where + ".gpus is empty: a node needs at least one GPU");
+        } else if (node.gpus().size() > MAX_GPUS_PER_NODE) {
+            problems.add(where + ".gpus has " + node.gpus().size() + " GPUs; a node has at most " + MAX_GPUS_PER_NODE);
+            return;
         }
         Set<Integer> indexes = new HashSet<>();
         for (int g = 0; g < node.gpus().size(); g++) {
@@ -91,15 +123,14 @@ public final class ClusterProfileValidator {
         }
         ComputeStatistics compute = node.compute();
         if (compute != null) {
-            positive(compute.relativeSpeed(), where + ".compute.relativeSpeed", problems);
-            Double p = compute.slowProbability();
-            if (p != null && !(p >= 0.0 && p <= 1.0)) {
-                problems.add(where + ".compute.slowProbability must be between 0 and 1, got " + p);
-            }
-            Double slowdown = compute.slowdown();
-            if (slowdown != null && !(slowdown >= 1.0 && Double.isFinite(slowdown))) {
-                problems.add(where + ".compute.slowdown must be a finite factor >= 1, got " + slowdown);
-            }
+            within(
+                    compute.relativeSpeed(),
+                    MIN_RELATIVE_SPEED,
+                    MAX_RELATIVE_SPEED,
+                    where + ".compute.relativeSpeed",
+                    problems);
+            within(compute.slowProbability(), 0.0, 1.0, where + ".compute.slowProbability", problems);
+            within(compute.slowdown(), 1.0, MAX_SLOWDOWN, where + ".compute.slowdown", problems);
             String source = compute.source();
             if (source != null
                     && !source.equals(ComputeStatistics.GPU_COMMAND)
@@ -120,13 +151,18 @@ public final class ClusterProfileValidator {
         }
         if (gpu.type() == null || gpu.type().isBlank()) {
             problems.add(where + ".type is missing");
+        } else if (!ProfileNames.isGpuType(gpu.type())) {
+            problems.add(where + ".type " + ProfileNames.quoted(gpu.type()) + " is not a GPU type ("
+                    + ProfileNames.GPU_TYPE_RULE + ")");
         } else if (!GpuCatalogNames.isCatalogType(gpu.type())
                 && (gpu.memoryBytes() == null || gpu.peakTflops() == null)) {
             problems.add(where + ": unknown GPU type '" + gpu.type() + "' (catalog: " + GpuCatalogNames.names()
                     + "); an unknown type needs both memoryBytes and peakTflops");
         }
-        if (gpu.memoryBytes() != null && gpu.memoryBytes() <= 0) {
-            problems.add(where + ".memoryBytes must be positive, got " + gpu.memoryBytes());
+        if (gpu.memoryBytes() != null
+                && !(gpu.memoryBytes() >= MIN_GPU_MEMORY_BYTES && gpu.memoryBytes() <= MAX_GPU_MEMORY_BYTES)) {
+            problems.add(where + ".memoryBytes must be between " + MIN_GPU_MEMORY_BYTES + " and " + MAX_GPU_MEMORY_BYTES
+                    + " bytes, got " + gpu.memoryBytes());
         }
         if (gpu.memoryUsedBytes() != null) {
             if (gpu.memoryUsedBytes() < 0) {
@@ -136,8 +172,8 @@ public final class ClusterProfileValidator {
                         + gpu.memoryBytes());
             }
         }
-        positive(gpu.relativeSpeed(), where + ".relativeSpeed", problems);
-        positive(gpu.peakTflops(), where + ".peakTflops", problems);
+        within(gpu.relativeSpeed(), MIN_RELATIVE_SPEED, MAX_RELATIVE_SPEED, where + ".relativeSpeed", problems);
+        within(gpu.peakTflops(), MIN_PEAK_TFLOPS, MAX_PEAK_TFLOPS, where + ".peakTflops", problems);
         if (gpu.source() != null
                 && !gpu.source().equals(GpuProfile.MEASURED)
                 && !gpu.source().equals(GpuProfile.DECLARED)) {
@@ -154,6 +190,9 @@ public final class ClusterProfileValidator {
             if (!square) {
                 problems.add(where + ".topology must be a " + gpuCount + "x" + gpuCount + " matrix (one row and "
                         + "column per GPU)");
+            } else if (!intra.topology().stream().flatMap(List::stream).allMatch(ProfileNames::isTopologyCell)) {
+                problems.add(where + ".topology cells are 1-16 letters, digits, '.', '_' or '-' (as nvidia-smi topo"
+                        + " -m prints them)");
             }
         }
     }
@@ -177,10 +216,15 @@ public final class ClusterProfileValidator {
             for (int to = 0; to < gpuCount; to++) {
                 Double value = row.get(to);
                 String cell = where + "[" + from + "][" + to + "]";
+                double max = bandwidth ? MAX_INTRA_NODE_BANDWIDTH_GBPS : MAX_LATENCY_US;
                 if (value == null || !Double.isFinite(value) || value < 0) {
                     problems.add(cell + " must be a finite non-negative number, got " + value);
                 } else if (bandwidth && from != to && value == 0.0) {
                     problems.add(cell + " is 0: every GPU pair needs a positive bandwidth");
+                } else if (bandwidth && from != to) {
+                    within(value, MIN_INTRA_NODE_BANDWIDTH_GBPS, max, cell, problems);
+                } else {
+                    within(value, 0.0, max, cell, problems);
                 }
             }
         }
@@ -193,6 +237,11 @@ public final class ClusterProfileValidator {
             return;
         }
         for (String end : List.of(link.from(), link.to())) {
+            if (!ProfileNames.isNodeName(end)) {
+                problems.add(ProfileNames.nodeNameProblem(end, where + (end.equals(link.from()) ? ".from" : ".to"))
+                        .orElseThrow());
+                return;
+            }
             if (!nodeNames.contains(end)) {
                 problems.add(where + " refers to unknown node '" + end + "'");
             }
@@ -206,27 +255,30 @@ public final class ClusterProfileValidator {
         if (link.bandwidthGbps() == null) {
             problems.add(where + ".bandwidthGbps is missing");
         } else {
-            positive(link.bandwidthGbps(), where + ".bandwidthGbps", problems);
+            linkBandwidth(link.bandwidthGbps(), where + ".bandwidthGbps", problems);
         }
         if (link.latencyUs() == null) {
             problems.add(where + ".latencyUs is missing");
         } else {
-            nonNegative(link.latencyUs(), where + ".latencyUs", problems);
+            latency(link.latencyUs(), where + ".latencyUs", problems);
         }
-        positive(link.p95BandwidthGbps(), where + ".p95BandwidthGbps", problems);
-        nonNegative(link.p95LatencyUs(), where + ".p95LatencyUs", problems);
+        linkBandwidth(link.p95BandwidthGbps(), where + ".p95BandwidthGbps", problems);
+        latency(link.p95LatencyUs(), where + ".p95LatencyUs", problems);
         instant(link.measuredAt(), where + ".measuredAt", problems);
     }
 
-    private static void positive(Double value, String where, List<String> problems) {
-        if (value != null && !(Double.isFinite(value) && value > 0)) {
-            problems.add(where + " must be a positive finite number, got " + value);
-        }
+    private static void linkBandwidth(Double gbps, String where, List<String> problems) {
+        within(gbps, MIN_LINK_BANDWIDTH_GBPS, MAX_LINK_BANDWIDTH_GBPS, where, problems);
     }
 
-    private static void nonNegative(Double value, String where, List<String> problems) {
-        if (value != null && !(Double.isFinite(value) && value >= 0)) {
-            problems.add(where + " must be a finite non-negative number, got " + value);
+    private static void latency(Double us, String where, List<String> problems) {
+        within(us, 0.0, MAX_LATENCY_US, where, problems);
+    }
+
+    /** An absent value is fine (defaults apply); a present one lies in [min, max] (NaN never does). */
+    private static void within(Double value, double min, double max, String where, List<String> problems) {
+        if (value != null && !(value >= min && value <= max)) {
+            problems.add(where + " must be between " + min + " and " + max + ", got " + value);
         }
     }
 
@@ -234,10 +286,18 @@ public final class ClusterProfileValidator {
         if (value == null) {
             return;
         }
+        Instant at;
         try {
-            Instant.parse(value);
+            at = Instant.parse(value);
         } catch (DateTimeParseException e) {
-            problems.add(where + " is not an ISO-8601 instant (e.g. 2026-11-28T05:00:00Z): '" + value + "'");
+            problems.add(
+                    where + " is not an ISO-8601 instant (e.g. 2026-11-28T05:00:00Z): " + ProfileNames.quoted(value));
+            return;
+        }
+        if (at.isBefore(EARLIEST_MEASUREMENT)) {
+            problems.add(where + " " + value + " is before " + EARLIEST_MEASUREMENT);
+        } else if (at.isAfter(Instant.now().plus(MAX_CLOCK_AHEAD))) {
+            problems.add(where + " " + value + " lies in the future");
         }
     }
 }

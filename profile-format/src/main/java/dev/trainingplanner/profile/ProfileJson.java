@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.exc.InvalidNullException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -83,12 +84,18 @@ public final class ProfileJson {
                             .collect(Collectors.joining(", ", " (allowed keys: ", ")"));
             return "unknown key '" + unknown.getPropertyName() + "' at " + where + allowed;
         }
+        if (e instanceof InvalidNullException nulled && !nulled.getPath().isEmpty()) {
+            return "null is not allowed at " + location(nulled.getPath());
+        }
         if (e instanceof MismatchedInputException mismatch
                 && !mismatch.getPath().isEmpty()) {
             return "wrong value type at " + location(mismatch.getPath()) + ": expected "
                     + (mismatch.getTargetType() == null
                             ? "another type"
                             : mismatch.getTargetType().getSimpleName());
+        }
+        if (e instanceof StrictScalars.NulInTextException mapping) {
+            return "invalid value at " + location(mapping.getPath()) + ": " + mapping.getOriginalMessage();
         }
         String location = e.getLocation() == null
                 ? ""

@@ -42,7 +42,7 @@ class ClusterProfileReaderTest {
         String json = ProfileJsonTest.everyKey().replace("391.25", "-391.25");
 
         assertThatThrownBy(() -> reader.read(json))
-                .hasMessageContaining("links[0].bandwidthGbps must be a positive finite number, got -391.25");
+                .hasMessageContaining("links[0].bandwidthGbps must be between 0.01 and 100000.0, got -391.25");
     }
 
     @Test

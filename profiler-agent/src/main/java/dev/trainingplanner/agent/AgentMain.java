@@ -10,6 +10,7 @@ import dev.trainingplanner.agent.upload.Spool;
 import dev.trainingplanner.profile.ClusterProfile;
 import dev.trainingplanner.profile.InvalidProfileException;
 import dev.trainingplanner.profile.ProfileJson;
+import dev.trainingplanner.profile.ProfileNames;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -171,6 +172,9 @@ public final class AgentMain {
             if (cluster == null) {
                 throw new IllegalArgumentException("missing required option --cluster");
             }
+            ProfileNames.clusterNameProblem(cluster, "--cluster").ifPresent(problem -> {
+                throw new IllegalArgumentException(problem);
+            });
             String json = ProfileJson.write(ProfileMerger.merge(cluster, parts));
             if (target == null) {
                 out.println(json);

@@ -75,6 +75,8 @@ class AgentMainTest {
                 "''|missing mode: expected 'run', 'once' or 'merge'",
                 "measure --cluster c --node n|unknown mode 'measure': expected 'run', 'once' or 'merge'",
                 "once --node n|missing required option --cluster",
+                "once --cluster c --node n0$(id)|--node 'n0$(id)' is not a node name (1-253 letters, digits",
+                "once --cluster c;id --node n|--cluster 'c;id' is not a cluster name",
                 "once --cluster c --node n --speed 3|unknown option '--speed'",
                 "once --cluster c --node n --out|--out needs a value",
                 "once --cluster c --node n --node m|--node is given twice",
@@ -337,8 +339,14 @@ class AgentMainTest {
                         dir.resolve("a.json").toString(),
                         dir.resolve("a.json").toString())))
                 .isEqualTo(2);
+        assertThat(run(List.of(
+                        "merge", "--cluster", "lab a", dir.resolve("a.json").toString())))
+                .isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8))
-                .contains("merge: missing required option --cluster", "node a appears in more than one profile");
+                .contains(
+                        "merge: missing required option --cluster",
+                        "node a appears in more than one profile",
+                        "--cluster 'lab a' is not a cluster name");
     }
 
     /** A node's GPUs as {@code --gpus-file} declares them, for runs that need no real GPU. */

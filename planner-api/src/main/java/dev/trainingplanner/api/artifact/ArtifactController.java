@@ -47,12 +47,19 @@ class ArtifactController {
         if (run.status() != PlanStatus.COMPLETED || run.resultJson() == null) {
             throw new ClientMistake(HttpStatus.CONFLICT, null, withoutArtifacts(run));
         }
+        String body;
+        try {
+            body = PlanLaunch.artifacts(
+                            stored.document(run),
+                            models.byName(runs.spec(run).model()).spec())
+                    .render(artifact);
+        } catch (IllegalArgumentException unsafe) {
+            // A plan stored before node names were checked may name a node no launch file can hold safely.
+            throw new ClientMistake(HttpStatus.CONFLICT, null, "plan " + id + ": " + unsafe.getMessage());
+        }
         return ResponseEntity.ok()
                 .contentType(artifact.json() ? MediaType.APPLICATION_JSON : MediaType.TEXT_PLAIN)
-                .body(PlanLaunch.artifacts(
-                                stored.document(run),
-                                models.byName(runs.spec(run).model()).spec())
-                        .render(artifact));
+                .body(body);
     }
 
     /** Why a run has no artifacts: it failed or was stopped (for good), or it is still on its way. */

@@ -28,9 +28,7 @@ class ClusterController {
     }
 
     record ClusterRequest(
-            @NotNull
-                    @Pattern(regexp = Clusters.NAME_PATTERN, message = "must be 1-100 letters, digits, '.', '_' or '-'")
-                    String name,
+            @NotNull @Pattern(regexp = Clusters.NAME_PATTERN, message = Clusters.NAME_RULE) String name,
             @Size(max = 2000) String description) {}
 
     record ClusterView(String name, String description, Instant createdAt) {

@@ -1,6 +1,7 @@
 package dev.trainingplanner.api.cluster;
 
 import dev.trainingplanner.api.problem.ClientMistake;
+import dev.trainingplanner.profile.ProfileNames;
 import java.time.Instant;
 import java.util.List;
 import org.springframework.stereotype.Service;
@@ -10,7 +11,10 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 public class Clusters {
 
-    public static final String NAME_PATTERN = "[A-Za-z0-9][A-Za-z0-9._-]{0,99}";
+    /** The grammar of cluster names, which profiles, agents and the CLI also follow. */
+    public static final String NAME_PATTERN = ProfileNames.CLUSTER_PATTERN;
+
+    public static final String NAME_RULE = "must be " + ProfileNames.CLUSTER_RULE;
 
     private final ClusterRepository repository;
 
@@ -29,6 +33,11 @@ public class Clusters {
     @Transactional(readOnly = true)
     public Cluster byName(String name) {
         return repository.findByName(name).orElseThrow(() -> ClientMistake.notFound("cluster '" + name + "'"));
+    }
+
+    @Transactional(readOnly = true)
+    public boolean exists(String name) {
+        return repository.existsByName(name);
     }
 
     @Transactional(readOnly = true)

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trainingplanner.api.cluster.ClusterRepository;
 import dev.trainingplanner.api.model.Models;
 import dev.trainingplanner.api.problem.ClientMistake;
-import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -24,12 +23,19 @@ public class Jobs {
     private final ClusterRepository clusters;
     private final Models models;
     private final ObjectMapper json;
+    private final WebhookTargets webhookTargets;
 
-    Jobs(TrainingJobRepository repository, ClusterRepository clusters, Models models, ObjectMapper json) {
+    Jobs(
+            TrainingJobRepository repository,
+            ClusterRepository clusters,
+            Models models,
+            ObjectMapper json,
+            WebhookTargets webhookTargets) {
         this.repository = repository;
         this.clusters = clusters;
         this.models = models;
         this.json = json;
+        this.webhookTargets = webhookTargets;
     }
 
     /** A job's inputs as the planner needs them. */
@@ -149,17 +155,9 @@ public class Jobs {
         }
     }
 
-    private static void checkWebhook(String url) {
-        if (url == null) {
-            return;
-        }
-        try {
-            URI uri = URI.create(url);
-            if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
-                throw ClientMistake.invalid("webhookUrl", "webhookUrl must be an absolute http(s) URL");
-            }
-        } catch (IllegalArgumentException e) {
-            throw ClientMistake.invalid("webhookUrl", "webhookUrl is not a valid URL: " + e.getMessage());
+    private void checkWebhook(String url) {
+        if (url != null) {
+            webhookTargets.check(url);
         }
     }
 

@@ -31,18 +31,19 @@ class ModelController {
         this.json = json;
     }
 
-    /** Upper bounds keep absurd shapes out; the largest published dense models are far below them. */
+    /**
+     * Upper bounds keep absurd shapes out; the largest published dense models are far below them (llama3.1-405b: 126
+     * layers, hidden 16,384, 128 heads, vocabulary 128,256). {@link Models#MAX_PARAMETERS} bounds the whole model.
+     */
     record ModelRequest(
-            @NotNull
-                    @Pattern(regexp = Clusters.NAME_PATTERN, message = "must be 1-100 letters, digits, '.', '_' or '-'")
-                    String name,
-            @NotNull @Positive @Max(10_000) Integer layers,
-            @NotNull @Positive @Max(1_000_000) Integer hiddenSize,
-            @Positive @Max(10_000_000) Integer ffnHiddenSize,
-            @NotNull @Positive @Max(10_000) Integer attentionHeads,
-            @Positive @Max(10_000) Integer kvHeads,
-            @NotNull @Positive @Max(10_000_000) Integer vocabularySize,
-            @NotNull @Positive @Max(10_000_000) Integer sequenceLength,
+            @NotNull @Pattern(regexp = Clusters.NAME_PATTERN, message = Clusters.NAME_RULE) String name,
+            @NotNull @Positive @Max(1_000) Integer layers,
+            @NotNull @Positive @Max(131_072) Integer hiddenSize,
+            @Positive @Max(524_288) Integer ffnHiddenSize,
+            @NotNull @Positive @Max(1_024) Integer attentionHeads,
+            @Positive @Max(1_024) Integer kvHeads,
+            @NotNull @Positive @Max(1_048_576) Integer vocabularySize,
+            @NotNull @Positive @Max(4_194_304) Integer sequenceLength,
             @Pattern(regexp = "gelu|swiglu", message = "must be gelu or swiglu") String mlp,
             Boolean tiedEmbeddings,
             Boolean flashAttention,

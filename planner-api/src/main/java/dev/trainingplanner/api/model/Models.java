@@ -16,6 +16,9 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 public class Models {
 
+    /** Ten trillion parameters: 25 times the largest dense preset (llama3.1-405b). */
+    public static final long MAX_PARAMETERS = 10_000_000_000_000L;
+
     private final CustomModelRepository custom;
 
     Models(CustomModelRepository custom) {
@@ -59,6 +62,12 @@ public class Models {
             spec = ModelSpecJson.parse(definitionJson, name);
         } catch (InvalidInputException e) {
             throw ClientMistake.invalid(null, e.getMessage());
+        }
+        if (spec.totalParameters() > MAX_PARAMETERS) {
+            throw ClientMistake.invalid(
+                    "(body)",
+                    "the model has " + spec.totalParameters() + " parameters; at most " + MAX_PARAMETERS
+                            + " are plausible for a dense model");
         }
         custom.save(new CustomModel(name, ModelSpecJson.write(spec), Instant.now()));
         return new Model(name, false, spec);

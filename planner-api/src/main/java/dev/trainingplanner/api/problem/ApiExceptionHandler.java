@@ -3,6 +3,7 @@ package dev.trainingplanner.api.problem;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.InvalidNullException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.trainingplanner.costmodel.InvalidInputException;
@@ -103,6 +104,10 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                     field,
                     "Unknown field '" + unknown.getPropertyName() + "' at " + field + "; allowed: "
                             + unknown.getKnownPropertyIds());
+        }
+        if (cause instanceof InvalidNullException nulled) {
+            String field = path(nulled.getPath());
+            return ClientMistake.invalid(field, "null is not allowed at " + field);
         }
         if (cause instanceof InvalidFormatException format) {
             String field = path(format.getPath());

@@ -13,7 +13,6 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -51,12 +50,8 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter {
     }
 
     private void reject(HttpServletResponse response, long limit) throws IOException {
-        response.setStatus(HttpStatus.PAYLOAD_TOO_LARGE.value());
-        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        json.writeValue(
-                response.getOutputStream(),
-                ApiExceptionHandler.problem(HttpStatus.PAYLOAD_TOO_LARGE, tooLarge(limit), "(body)")
-                        .getBody());
+        ProblemResponses.write(
+                json, response, ApiExceptionHandler.problem(HttpStatus.PAYLOAD_TOO_LARGE, tooLarge(limit), "(body)"));
     }
 
     static String tooLarge(long limit) {

@@ -13,6 +13,7 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -38,6 +39,7 @@ import org.springframework.web.bind.annotation.RestController;
 class ProfileController {
 
     private static final int MAX_IDEMPOTENCY_KEY_LENGTH = 200;
+    private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[!-~]{1," + MAX_IDEMPOTENCY_KEY_LENGTH + "}");
 
     static final String SUMMARY = "summary";
     static final String FULL = "full";
@@ -102,10 +104,11 @@ class ProfileController {
             throw new ClientMistake(
                     HttpStatus.FORBIDDEN, null, "this agent token may only upload profiles for its own cluster");
         }
-        if (idempotencyKey != null
-                && (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY_LENGTH)) {
+        if (idempotencyKey != null && !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
             throw ClientMistake.invalid(
-                    "Idempotency-Key", "Idempotency-Key must be 1-" + MAX_IDEMPOTENCY_KEY_LENGTH + " characters");
+                    "Idempotency-Key",
+                    "Idempotency-Key must be 1-" + MAX_IDEMPOTENCY_KEY_LENGTH
+                            + " visible ASCII characters (no spaces or control characters)");
         }
         ClusterProfile upload = parse(body);
         ProfileStore.UploadResult result = profiles.upload(name, idempotencyKey, upload, body);

@@ -10,13 +10,16 @@ import dev.trainingplanner.profile.ClusterProfile.LinkProfile;
 import dev.trainingplanner.profile.ClusterProfile.NodeProfile;
 import dev.trainingplanner.profile.ClusterProfileValidator;
 import dev.trainingplanner.profile.ProfileJson;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -25,6 +28,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -69,10 +73,11 @@ public class ProfileStore {
     @Transactional
     public UploadResult upload(String clusterName, String idempotencyKey, ClusterProfile upload, String body) {
         Cluster cluster = clusters.byName(clusterName);
+        String bodySha256 = sha256(body);
         if (idempotencyKey != null) {
-            Optional<Long> earlier = earlierUpload(cluster.id(), idempotencyKey);
+            Optional<EarlierUpload> earlier = earlierUpload(cluster.id(), idempotencyKey);
             if (earlier.isPresent()) {
-                return replay(earlier.get());
+                return replay(earlier.get(), idempotencyKey, bodySha256);
             }
         }
         if (upload.name() == null || upload.name().isBlank()) {
@@ -86,35 +91,37 @@ public class ProfileStore {
             throw ClientMistake.invalid("nodes", "the upload holds no nodes, links or defaultLink");
         }
         PlausibilityLimits.check(upload);
-        Instant now = Instant.now();
-        Instant uploadMeasuredAt = instant(upload.measuredAt(), "measuredAt", now);
         validator.check(validationProfile(upload, cluster));
+        Instant now = Instant.now();
+        Instant uploadMeasuredAt = instant(upload.measuredAt(), now);
 
         List<Long> inserted = jdbc.query(
                 """
-                insert into profile_upload (cluster_id, idempotency_key, received_at, body) values (?, ?, ?, ?)
+                insert into profile_upload (cluster_id, idempotency_key, received_at, body, body_sha256)
+                values (?, ?, ?, ?, ?)
                 on conflict (cluster_id, idempotency_key) do nothing returning id""",
                 (rs, i) -> rs.getLong(1),
                 cluster.id(),
                 idempotencyKey,
                 Timestamp.from(now),
-                body);
+                body,
+                bodySha256);
         if (inserted.isEmpty()) {
             // The same key was stored by a concurrent retry that committed first.
-            return replay(earlierUpload(cluster.id(), idempotencyKey).orElseThrow());
+            return replay(earlierUpload(cluster.id(), idempotencyKey).orElseThrow(), idempotencyKey, bodySha256);
         }
         long uploadId = inserted.get(0);
         List<Object[]> rows = new ArrayList<>();
         for (int i = 0; i < upload.nodes().size(); i++) {
             NodeProfile node = upload.nodes().get(i);
-            Instant at = instant(node.measuredAt(), "nodes[" + i + "].measuredAt", uploadMeasuredAt);
+            Instant at = instant(node.measuredAt(), uploadMeasuredAt);
             NodeProfile stamped =
                     new NodeProfile(node.name(), node.gpus(), node.intraNode(), node.compute(), at.toString());
-            rows.add(row(cluster, uploadId, NODE, node.name(), at, now, stamped));
+            rows.add(row(cluster, uploadId, NODE, node.name(), null, at, now, stamped));
         }
         for (int i = 0; i < upload.links().size(); i++) {
             LinkProfile link = upload.links().get(i);
-            Instant at = instant(link.measuredAt(), "links[" + i + "].measuredAt", uploadMeasuredAt);
+            Instant at = instant(link.measuredAt(), uploadMeasuredAt);
             LinkProfile stamped = new LinkProfile(
                     link.from(),
                     link.to(),
@@ -123,15 +130,17 @@ public class ProfileStore {
                     link.p95BandwidthGbps(),
                     link.p95LatencyUs(),
                     at.toString());
-            rows.add(row(cluster, uploadId, LINK, link.from() + "->" + link.to(), at, now, stamped));
+            rows.add(row(cluster, uploadId, LINK, link.from() + "->" + link.to(), link, at, now, stamped));
         }
         if (upload.defaultLink() != null) {
-            rows.add(row(cluster, uploadId, DEFAULT_LINK, "default", uploadMeasuredAt, now, upload.defaultLink()));
+            rows.add(
+                    row(cluster, uploadId, DEFAULT_LINK, "default", null, uploadMeasuredAt, now, upload.defaultLink()));
         }
         jdbc.batchUpdate(
                 """
-                insert into profile_measurement (cluster_id, upload_id, kind, subject, measured_at, received_at, body)
-                values (?, ?, ?, ?, ?, ?, ?)""",
+                insert into profile_measurement
+                    (cluster_id, upload_id, kind, subject, link_from, link_to, measured_at, received_at, body)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 rows);
         return new UploadResult(
                 uploadId, false, upload.nodes().size(), upload.links().size(), upload.defaultLink() != null);
@@ -231,9 +240,9 @@ public class ProfileStore {
         return jdbc.queryForObject(
                 """
                 with latest as (
-                    select distinct on (kind, subject) kind, measured_at, body
+                    select distinct on (kind, subject, link_from, link_to) kind, measured_at, body
                     from profile_measurement where cluster_id = ?
-                    order by kind, subject, measured_at desc, id desc)
+                    order by kind, subject, link_from, link_to, measured_at desc, id desc)
                 select count(*) filter (where kind = 'node'),
                        coalesce(sum(jsonb_array_length(body::jsonb -> 'gpus')) filter (where kind = 'node'), 0),
                        count(*) filter (where kind = 'link'),
@@ -275,7 +284,7 @@ public class ProfileStore {
         return jdbc.query(
                 """
                 select kind, subject, measured_at, received_at, body from profile_measurement
-                where cluster_id = ? and (? is null or subject = ?)
+                where cluster_id = ? and (cast(? as text) is null or subject = ?)
                 order by measured_at desc, id desc limit ? offset ?""",
                 (rs, i) -> measurement(
                         rs.getString(1), rs.getString(2), rs.getTimestamp(3), rs.getTimestamp(4), rs.getString(5), now),
@@ -291,9 +300,9 @@ public class ProfileStore {
         Instant now = Instant.now();
         List<Measurement> latest = jdbc.query(
                 """
-                select distinct on (kind, subject) kind, subject, measured_at, received_at, body
+                select distinct on (kind, subject, link_from, link_to) kind, subject, measured_at, received_at, body
                 from profile_measurement where cluster_id = ?
-                order by kind, subject, measured_at desc, id desc
+                order by kind, subject, link_from, link_to, measured_at desc, id desc
                 limit ? offset ?""",
                 (rs, i) -> measurement(
                         rs.getString(1), rs.getString(2), rs.getTimestamp(3), rs.getTimestamp(4), rs.getString(5), now),
@@ -354,18 +363,33 @@ public class ProfileStore {
         return new ClusterProfile(cluster.name(), upload.measuredAt(), nodes, upload.links(), upload.defaultLink());
     }
 
-    private Optional<Long> earlierUpload(long clusterId, String key) {
+    /** An upload stored under an idempotency key, with the SHA-256 of its body. */
+    private record EarlierUpload(long id, String bodySha256) {}
+
+    private Optional<EarlierUpload> earlierUpload(long clusterId, String key) {
         return jdbc
                 .query(
-                        "select id from profile_upload where cluster_id = ? and idempotency_key = ?",
-                        (rs, i) -> rs.getLong(1),
+                        "select id, body_sha256 from profile_upload where cluster_id = ? and idempotency_key = ?",
+                        (rs, i) -> new EarlierUpload(rs.getLong(1), rs.getString(2)),
                         clusterId,
                         key)
                 .stream()
                 .findFirst();
     }
 
-    private UploadResult replay(long uploadId) {
+    /**
+     * The answer to a retry: the earlier upload's counts when the body is the same, 422 when the key is reused for
+     * another body (IETF draft "The Idempotency-Key HTTP Header Field", §2.7), which would otherwise be dropped.
+     */
+    private UploadResult replay(EarlierUpload earlier, String key, String bodySha256) {
+        if (!earlier.bodySha256().equals(bodySha256)) {
+            throw new ClientMistake(
+                    HttpStatus.UNPROCESSABLE_ENTITY,
+                    "Idempotency-Key",
+                    "Idempotency-Key '" + key + "' was already used for upload " + earlier.id()
+                            + " with a different body; send new data under a new key");
+        }
+        long uploadId = earlier.id();
         Map<String, Object> counts = jdbc.queryForMap(
                 """
                 select count(*) filter (where kind = 'node') as nodes, count(*) filter (where kind = 'link') as links,
@@ -392,11 +416,36 @@ public class ProfileStore {
                 body);
     }
 
+    /** One {@code profile_measurement} row; {@code link} is the measured link, null for nodes and the default link. */
     private static Object[] row(
-            Cluster cluster, long uploadId, String kind, String subject, Instant measuredAt, Instant now, Object part) {
+            Cluster cluster,
+            long uploadId,
+            String kind,
+            String subject,
+            LinkProfile link,
+            Instant measuredAt,
+            Instant now,
+            Object part) {
         return new Object[] {
-            cluster.id(), uploadId, kind, subject, Timestamp.from(measuredAt), Timestamp.from(now), storable(part)
+            cluster.id(),
+            uploadId,
+            kind,
+            subject,
+            link == null ? null : link.from(),
+            link == null ? null : link.to(),
+            Timestamp.from(measuredAt),
+            Timestamp.from(now),
+            storable(part)
         };
+    }
+
+    private static String sha256(String body) {
+        try {
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(body.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
     }
 
     /** A part as stored in {@code profile_measurement.body}: one line of the profile format. */
@@ -417,20 +466,9 @@ public class ProfileStore {
         }
     }
 
-    private static Instant instant(String value, String field, Instant fallback) {
-        if (value == null) {
-            return fallback;
-        }
-        try {
-            Instant at = Instant.parse(value);
-            if (at.isAfter(Instant.now().plus(Duration.ofDays(1)))) {
-                throw ClientMistake.invalid(field, field + " lies in the future: " + value);
-            }
-            return at;
-        } catch (DateTimeParseException e) {
-            throw ClientMistake.invalid(
-                    field, field + " is not an ISO-8601 instant (e.g. 2026-11-28T05:00:00Z): " + value);
-        }
+    /** A measurement time the validator has accepted, or the fallback when absent. */
+    private static Instant instant(String value, Instant fallback) {
+        return value == null ? fallback : Instant.parse(value);
     }
 
     /** How much profile history {@link #removeHistoryBefore} removed. */
@@ -449,6 +487,7 @@ public class ProfileStore {
                 delete from profile_measurement m where m.received_at < ? and exists (
                     select 1 from profile_measurement newer
                     where newer.cluster_id = m.cluster_id and newer.kind = m.kind and newer.subject = m.subject
+                      and newer.link_from is not distinct from m.link_from and newer.link_to is not distinct from m.link_to
                       and (newer.measured_at > m.measured_at or (newer.measured_at = m.measured_at and newer.id > m.id)))""",
                 before);
         int uploads = jdbc.update(

@@ -1,25 +1,44 @@
 package dev.trainingplanner.api.replanning;
 
+import dev.trainingplanner.api.job.WebhookTargets;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
-/** Posts a job's nightly flags as JSON to its webhook; a failing webhook is logged and never fails the re-plan. */
+/**
+ * Posts a job's nightly flags as JSON to its webhook; a failing webhook is logged and never fails the re-plan. The
+ * target is checked again before each call ({@link WebhookTargets}), and redirects are not followed, so a receiver
+ * cannot send the call on to an internal address.
+ */
 @Component
 class Webhooks {
 
     private static final Logger log = LoggerFactory.getLogger(Webhooks.class);
 
-    private final HttpClient client =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(5))
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+    private final WebhookTargets targets;
+
+    Webhooks(WebhookTargets targets) {
+        this.targets = targets;
+    }
 
     void send(String url, String body) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+        URI target = URI.create(url);
+        Optional<String> refused = targets.problem(target, true);
+        if (refused.isPresent()) {
+            log.warn("Webhook {} not called: it {}", url, refused.get());
+            return;
+        }
+        HttpRequest request = HttpRequest.newBuilder(target)
                 .timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body))

@@ -1,5 +1,6 @@
 package dev.trainingplanner.api.security;
 
+import dev.trainingplanner.api.cluster.Clusters;
 import dev.trainingplanner.api.problem.ClientMistake;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -23,9 +24,11 @@ import org.springframework.web.bind.annotation.RestController;
 class TokenController {
 
     private final TokenService tokens;
+    private final Clusters clusters;
 
-    TokenController(TokenService tokens) {
+    TokenController(TokenService tokens, Clusters clusters) {
         this.tokens = tokens;
+        this.clusters = clusters;
     }
 
     record TokenRequest(
@@ -61,6 +64,13 @@ class TokenController {
         }
         if (role != Role.AGENT && request.cluster() != null) {
             throw ClientMistake.invalid("cluster", "only agent tokens are tied to a cluster");
+        }
+        if (role == Role.AGENT && !clusters.exists(request.cluster())) {
+            throw new ClientMistake(
+                    HttpStatus.UNPROCESSABLE_ENTITY,
+                    "cluster",
+                    "no cluster named '" + request.cluster() + "' is registered; register it before issuing its agent"
+                            + " token");
         }
         TokenService.IssuedToken issued = tokens.issue(request.name(), role, request.cluster());
         return new IssuedTokenView(

@@ -2,6 +2,7 @@ package dev.trainingplanner.api.fuzz;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -22,9 +23,11 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * Throws a few hundred malformed requests (truncated JSON, wrong types, unknown fields, negative, absurd and missing
- * values, wrong content types, garbage bytes, bad ids) at every writing endpoint: every answer must be a 4xx problem,
- * and the database must be unchanged.
+ * Throws more than a thousand malformed requests at every endpoint: truncated JSON, wrong types, unknown fields,
+ * negative, absurd and missing values, text with control characters in every string of every body, numbers no field
+ * accepts in every number, odd content types, garbage bytes, bad ids, hostile and missing optional query parameters,
+ * bad idempotency keys and every method on every path. Every answer must be a 4xx problem, and the database must be
+ * unchanged.
  */
 @PlannerIntegrationTest
 class MalformedRequestFuzzTest {
@@ -243,7 +246,9 @@ class MalformedRequestFuzzTest {
                 "application/json",
                 answers);
 
-        assertThat(requests).isGreaterThanOrEqualTo(300);
+        requests += generated(admin, targets, cluster, jobId, answers);
+
+        assertThat(requests).isGreaterThanOrEqualTo(1_000);
         assertThat(answers)
                 .as("requests answered with something other than a 4xx problem")
                 .isEmpty();
@@ -252,9 +257,218 @@ class MalformedRequestFuzzTest {
                 .isZero();
     }
 
+    /** Text with control characters; the NUL ones no endpoint accepts anywhere (PostgreSQL cannot store them). */
+    private static final List<String> NUL_TEXT = List.of("\u0000", "a\u0000b", "node-0\u0000");
+
+    private static final List<String> CONTROL_TEXT = List.of(
+            "\u0001",
+            "\u0007bell",
+            "a\nb",
+            "\r\n",
+            "\u001b[31mred",
+            "\u007f",
+            "\t",
+            "\u2028",
+            "\ud800",
+            "\ufeff",
+            "\u0085",
+            "x".repeat(10_000));
+
+    /** Numbers that no field of any body accepts: too large, too negative or beyond a 64-bit integer. */
+    private static final List<String> IMPOSSIBLE_NUMBERS =
+            List.of("-1e308", "1e308", "1e400", "99999999999999999999999", "-99999999999999999999999");
+
+    /** Values of another shape in place of a text or a number (followed by the marker, so never accepted). */
+    private static final List<String> WRONG_SHAPES = List.of("null", "[]", "[null]", "{}", "true");
+
+    private static final List<String> ODD_CONTENT_TYPES = List.of(
+            "application/*",
+            "*/*",
+            "application",
+            "application/json; charset=bogus",
+            "application/json; charset=utf-16",
+            "application/json;;;",
+            "application/problem+json",
+            "application/merge-patch+json",
+            "text/json",
+            "multipart/form-data; boundary=x",
+            "application/x-www-form-urlencoded",
+            "application/octet-stream",
+            "garbage");
+
+    /** A key after every other: once everything before it is read, the request is still invalid, so nothing stored. */
+    private static final String MARKER = "zzUnexpectedField";
+
+    /**
+     * Requests generated from the targets' valid bodies and from every path: each string leaf with control characters,
+     * each number leaf with impossible numbers, each body under odd content types, query parameters with hostile or
+     * missing values, bad idempotency keys, and every method on every path with nothing to act on.
+     */
+    private int generated(Api admin, List<Target> targets, String cluster, String jobId, List<String> answers)
+            throws Exception {
+        int requests = 0;
+        for (Target target : targets) {
+            ObjectNode valid = (ObjectNode) JSON.readTree(target.validBody());
+            for (JsonPointer leaf : leaves(valid, JsonPointer.empty())) {
+                boolean text = valid.at(leaf).isTextual();
+                for (String value : text ? NUL_TEXT : IMPOSSIBLE_NUMBERS) {
+                    String body = replaced(valid, leaf, text ? "\"" + escaped(value) + "\"" : value, false);
+                    requests += send(admin, "POST", target.path(), body, "application/json", answers);
+                }
+                for (String value : WRONG_SHAPES) {
+                    String body = replaced(valid, leaf, value, true);
+                    requests += send(admin, "POST", target.path(), body, "application/json", answers);
+                }
+                if (text) {
+                    for (String value : CONTROL_TEXT) {
+                        String body = replaced(valid, leaf, "\"" + escaped(value) + "\"", true);
+                        requests += send(admin, "POST", target.path(), body, "application/json", answers);
+                    }
+                }
+            }
+            String invalid = replaced(valid, JsonPointer.empty(), null, true);
+            for (String contentType : ODD_CONTENT_TYPES) {
+                requests += send(admin, "POST", target.path(), invalid, contentType, answers);
+            }
+        }
+        String profiles = "/api/v1/clusters/" + cluster + "/profiles";
+        String invalidProfile = "{\"name\":\"" + cluster + "\",\"nodes\":[]}";
+        for (String key : List.of("", " ", "a b", "k".repeat(201), "clé", "\"quoted\"")) {
+            Api.Answer answer =
+                    admin.send("POST", profiles, invalidProfile, "application/json", "Idempotency-Key", key);
+            requests +=
+                    judge("POST", profiles + " Idempotency-Key " + abbreviate(key), invalidProfile, answer, answers);
+        }
+        List<String> hostileValues = new ArrayList<>(List.of(
+                "",
+                "%00",
+                "%0a",
+                "%ff",
+                "%1f",
+                "-1",
+                "0",
+                "1e308",
+                "99999999999999999999",
+                "abc",
+                "00000000-0000-0000-0000-000000000000",
+                "a%00b",
+                "%e2%80%a8",
+                "%c0%80"));
+        for (String query : List.of(
+                "/api/v1/plans?limit=",
+                "/api/v1/plans?jobId=",
+                "/api/v1/plans?limit=5&jobId=",
+                profiles + "/history?subject=",
+                profiles + "/history?subject=node-0&subject=",
+                "/api/v1/jobs/" + jobId + "/revisions?x=")) {
+            for (String value : hostileValues) {
+                // A harmless value may be answered 200; what matters is that nothing fails.
+                Api.Answer answer = admin.get(query + value);
+                if (answer.status() != 200) {
+                    requests += judge("GET", query + value, null, answer, answers);
+                } else {
+                    requests++;
+                }
+            }
+        }
+        for (String path : List.of(
+                "/api/v1/plans",
+                profiles + "/history",
+                profiles,
+                "/api/v1/clusters/" + cluster,
+                "/api/v1/jobs/" + jobId + "/revisions",
+                "/api/v1/models",
+                "/api/v1/tokens",
+                "/api/v1/jobs")) {
+            Api.Answer answer = admin.get(path);
+            if (answer.status() != 200) {
+                answers.add("GET " + path + " without optional parameters -> " + answer.status() + " "
+                        + abbreviate(answer.body()));
+            }
+            requests++;
+        }
+        String none = "00000000-0000-0000-0000-000000000000";
+        for (String path : List.of(
+                "/api/v1/clusters/no-such-cluster",
+                "/api/v1/clusters/no-such-cluster/profiles",
+                "/api/v1/clusters/no-such-cluster/profiles/history",
+                "/api/v1/models/no-such-model",
+                "/api/v1/plans/" + none,
+                "/api/v1/plans/" + none + "/artifacts/hostfile",
+                "/api/v1/plans/" + none + "/artifacts/no-such-kind",
+                "/api/v1/jobs/" + none,
+                "/api/v1/jobs/" + none + "/replan",
+                "/api/v1/jobs/" + none + "/revisions",
+                "/api/v1/tokens/999999999",
+                "/api/v1/tokens/not-a-number",
+                "/api/v1/estimates/x",
+                "/api/v1/nothing-here")) {
+            for (String method : List.of("GET", "POST", "PUT", "PATCH", "DELETE")) {
+                requests += send(admin, method, path, "{\"" + MARKER + "\":\"\u0000\"}", "application/json", answers);
+            }
+        }
+        return requests;
+    }
+
+    /** Every text and number leaf of {@code node}, as JSON pointers. */
+    private static List<JsonPointer> leaves(JsonNode node, JsonPointer at) {
+        List<JsonPointer> leaves = new ArrayList<>();
+        if (node.isObject()) {
+            node.fieldNames().forEachRemaining(name -> leaves.addAll(leaves(node.get(name), at.appendProperty(name))));
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                leaves.addAll(leaves(node.get(i), at.appendIndex(i)));
+            }
+        } else if (node.isTextual() || node.isNumber()) {
+            leaves.add(at);
+        }
+        return leaves;
+    }
+
+    /** {@code valid} with the leaf at {@code at} replaced by raw JSON text, and the marker key last if asked. */
+    private static String replaced(ObjectNode valid, JsonPointer at, String rawValue, boolean marker) {
+        ObjectNode body = valid.deepCopy();
+        String placeholder = "\u0001placeholder\u0001";
+        if (rawValue != null) {
+            JsonNode parent = body.at(at.head());
+            String last = at.last().getMatchingProperty();
+            if (parent.isArray()) {
+                ((com.fasterxml.jackson.databind.node.ArrayNode) parent)
+                        .set(at.last().getMatchingIndex(), placeholder);
+            } else {
+                ((ObjectNode) parent).put(last, placeholder);
+            }
+        }
+        if (marker) {
+            body.put(MARKER, 1);
+        }
+        String text = body.toString();
+        return rawValue == null
+                ? text
+                : text.replace(JSON.valueToTree(placeholder).toString(), rawValue);
+    }
+
+    /** {@code value} as the inside of a JSON string, every non-ASCII or control character escaped. */
+    private static String escaped(String value) {
+        StringBuilder text = new StringBuilder();
+        for (char c : value.toCharArray()) {
+            if (c == '"' || c == '\\') {
+                text.append('\\').append(c);
+            } else if (c < 0x20 || c > 0x7e) {
+                text.append(String.format("\\u%04x", (int) c));
+            } else {
+                text.append(c);
+            }
+        }
+        return text.toString();
+    }
+
     private static int send(
             Api api, String method, String path, String body, String contentType, List<String> answers) {
-        Api.Answer answer = api.send(method, path, body, contentType);
+        return judge(method, path, body, api.send(method, path, body, contentType), answers);
+    }
+
+    private static int judge(String method, String path, String body, Api.Answer answer, List<String> answers) {
         boolean problem = answer.status() >= 400 && answer.status() < 500;
         if (problem && answer.status() != 405 && answer.status() != 415) {
             JsonNode json = answer.json();

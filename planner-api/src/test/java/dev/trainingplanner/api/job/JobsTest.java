@@ -36,7 +36,7 @@ import org.springframework.transaction.support.TransactionTemplate;
         })
 @AutoConfigureTestDatabase(replace = AutoConfigureTestDatabase.Replace.NONE)
 @ImportAutoConfiguration({EmbeddedPostgresAutoConfiguration.class, JacksonAutoConfiguration.class})
-@Import({PostgresTestConfiguration.class, Jobs.class})
+@Import({PostgresTestConfiguration.class, Jobs.class, WebhookTargets.class})
 @Transactional(propagation = Propagation.NOT_SUPPORTED)
 class JobsTest {
 

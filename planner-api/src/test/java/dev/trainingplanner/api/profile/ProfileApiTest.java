@@ -177,7 +177,7 @@ class ProfileApiTest {
                 profilesPath,
                 "{\"name\":\"" + cluster + "\",\"nodes\":[" + ApiTestSupport.node("n", 1)
                         + "],\"defaultLink\":{\"bandwidthGbps\":1e9,\"latencyUs\":5.0}}");
-        assertThat(absurd.status()).isEqualTo(400);
+        assertThat(absurd.status()).isEqualTo(422);
         assertThat(absurd.json().get("field").asText()).isEqualTo("defaultLink.bandwidthGbps");
 
         Api.Answer wrongCluster = agent.post(profilesPath, ApiTestSupport.profile("elsewhere", 1, 1));

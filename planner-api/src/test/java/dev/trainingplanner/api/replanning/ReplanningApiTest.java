@@ -33,8 +33,15 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.TestPropertySource;
 
 @PlannerIntegrationTest
+// The webhook receiver of these tests listens on 127.0.0.1, which only the explicit admin setting allows.
+@TestPropertySource(
+        properties = {
+            "planner.webhooks.allow-private-targets=true",
+            "planner.embedded-postgres.data-directory=target/test-postgres-webhooks"
+        })
 class ReplanningApiTest {
 
     private static final ObjectMapper STRICT = JsonMapper.builder()

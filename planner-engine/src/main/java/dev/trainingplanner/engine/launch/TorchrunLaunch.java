@@ -1,8 +1,10 @@
 package dev.trainingplanner.engine.launch;
 
+import dev.trainingplanner.profile.ProfileNames;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -10,6 +12,10 @@ import java.util.stream.Collectors;
  * order, the global ranks and the command line. The rank order is Megatron-LM's default (tensor fastest, then context,
  * data, pipeline), which is the order the cost model numbers ranks in; torchrun gives global rank
  * {@code nodeRank·g + localRank}, and local rank i uses the i-th device of {@code CUDA_VISIBLE_DEVICES}.
+ *
+ * <p>Node names come from agents. Profiles only admit names of {@link ProfileNames}' grammar, and the artifacts do not
+ * rely on that: every value in the command line is quoted for a POSIX shell, and the hostfile, whose format has no
+ * quoting, refuses a name that is not a node name instead of letting it add words or lines.
  */
 final class TorchrunLaunch {
 
@@ -18,12 +24,31 @@ final class TorchrunLaunch {
 
     private TorchrunLaunch() {}
 
-    /** DeepSpeed/MPI hostfile: one line per node in node-rank order. */
+    /** Words a POSIX shell reads as themselves, unquoted. */
+    private static final Pattern SHELL_PLAIN = Pattern.compile("[A-Za-z0-9._,=/:@%+-]+");
+
+    /**
+     * DeepSpeed/MPI hostfile: one line per node in node-rank order.
+     *
+     * @throws IllegalArgumentException when a node name is not in the grammar (DeepSpeed splits lines at whitespace and
+     *     has no quoting)
+     */
     static String hostfile(LaunchInput input) {
+        for (NodeLaunch node : input.nodes()) {
+            if (!ProfileNames.isNodeName(node.node())) {
+                throw new IllegalArgumentException("node name " + ProfileNames.quoted(node.node())
+                        + " cannot be written to a hostfile (" + ProfileNames.NODE_RULE + ")");
+            }
+        }
         return input.nodes().stream()
                         .map(node -> node.node() + " slots=" + node.gpus().size())
                         .collect(Collectors.joining("\n"))
                 + "\n";
+    }
+
+    /** {@code word} as one word of a POSIX shell command line: single-quoted unless it is plain. */
+    static String shellWord(String word) {
+        return SHELL_PLAIN.matcher(word).matches() ? word : "'" + word.replace("'", "'\\''") + "'";
     }
 
     static Map<String, Object> rankMap(LaunchInput input) {
@@ -49,10 +74,10 @@ final class TorchrunLaunch {
                             entry.put("globalRanks", node.globalRanks());
                             entry.put(
                                     "command",
-                                    "CUDA_VISIBLE_DEVICES=" + devices + " torchrun --nnodes=" + nodes.size()
-                                            + " --nproc-per-node=" + g + " --node-rank=" + node.nodeRank()
-                                            + " --master-addr=" + master + " --master-port=" + MASTER_PORT
-                                            + " <training script>");
+                                    "CUDA_VISIBLE_DEVICES=" + shellWord(devices) + " torchrun --nnodes="
+                                            + nodes.size() + " --nproc-per-node=" + g + " --node-rank="
+                                            + node.nodeRank() + " --master-addr=" + shellWord(master)
+                                            + " --master-port=" + MASTER_PORT + " <training script>");
                             return entry;
                         })
                         .toList());

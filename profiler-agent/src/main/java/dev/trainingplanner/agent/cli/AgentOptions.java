@@ -2,6 +2,7 @@ package dev.trainingplanner.agent.cli;
 
 import dev.trainingplanner.agent.network.MeasurementSettings;
 import dev.trainingplanner.agent.network.PeerDirectory;
+import dev.trainingplanner.profile.ProfileNames;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -12,6 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The command line of the agent: {@code run} or {@code once} followed by {@code --option value} pairs. */
 public record AgentOptions(
@@ -122,6 +124,11 @@ public record AgentOptions(
         }
         String cluster = required(values, "--cluster");
         String node = required(values, "--node");
+        Optional<String> badName = ProfileNames.clusterNameProblem(cluster, "--cluster")
+                .or(() -> ProfileNames.nodeNameProblem(node, "--node"));
+        if (badName.isPresent()) {
+            throw new UsageException(badName.get());
+        }
         String peers = values.get("--peers");
         InetSocketAddress listen = null;
         if (values.containsKey("--listen")) {

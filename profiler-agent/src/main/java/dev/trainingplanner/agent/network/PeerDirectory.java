@@ -1,5 +1,6 @@
 package dev.trainingplanner.agent.network;
 
+import dev.trainingplanner.profile.ProfileNames;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -63,6 +64,9 @@ public record PeerDirectory(List<Peer> participants, int selfIndex) {
             if (words.length != 2) {
                 throw new IllegalArgumentException(where + ": expected 'NAME HOST:PORT', got '" + line + "'");
             }
+            ProfileNames.nodeNameProblem(words[0], where + ": node name").ifPresent(problem -> {
+                throw new IllegalArgumentException(problem);
+            });
             if (!names.add(words[0])) {
                 throw new IllegalArgumentException(where + ": node name " + words[0] + " appears twice");
             }

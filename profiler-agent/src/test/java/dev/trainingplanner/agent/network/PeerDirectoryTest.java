@@ -35,6 +35,8 @@ class PeerDirectoryTest {
                 .hasMessageContaining("port '99999' is not a number from 1 to 65535");
         assertThatThrownBy(() -> PeerDirectory.fromFile("a\n", "peers.txt", "a"))
                 .hasMessageContaining("expected 'NAME HOST:PORT'");
+        assertThatThrownBy(() -> PeerDirectory.fromFile("a->b 10.0.0.1:7070\n", "peers.txt", "a"))
+                .hasMessageStartingWith("peers.txt line 1: node name 'a->b' is not a node name");
     }
 
     @Test
