@@ -199,7 +199,7 @@ class HugeClusterLoadTest {
         long clusterId = jdbc.queryForObject("select id from cluster where name = ?", Long.class, cluster);
         Timestamp now = Timestamp.from(Instant.now());
         long upload = jdbc.queryForObject(
-                "insert into profile_upload (cluster_id, received_at, body) values (?, ?, '{}') returning id",
+                "insert into profile_upload (cluster_id, received_at, body, body_sha256) values (?, ?, '{}', encode(sha256('{}'), 'hex')) returning id",
                 Long.class,
                 clusterId,
                 now);
