@@ -4,7 +4,6 @@ import dev.trainingplanner.costmodel.cluster.Cluster;
 import dev.trainingplanner.costmodel.placement.Placement;
 import dev.trainingplanner.costmodel.time.CollectiveTime;
 import dev.trainingplanner.costmodel.time.ContextParallelTime;
-import dev.trainingplanner.costmodel.time.DataParallelTime;
 import dev.trainingplanner.costmodel.time.LadderResidual;
 import dev.trainingplanner.costmodel.time.PipelineSchedule;
 import dev.trainingplanner.costmodel.time.StragglerFactor;
@@ -53,6 +52,10 @@ final class PlacementEvaluator {
     final double[] replica;
     /** Per DP ring (stage, TP rank). */
     final double[] dpExposed;
+    /** Per DP ring, the part of {@link #dpExposed} that waits for parameter all-gathers. */
+    final double[] dpGatherExposed;
+    /** Scratch for the all-gather share a collective model reports, so that pricing allocates nothing. */
+    private final double[] gatherShare = new double[1];
 
     double stragglerFactor;
 
@@ -91,6 +94,7 @@ final class PlacementEvaluator {
         p2pHop = new double[pp * dp];
         replica = new double[dp];
         dpExposed = new double[pp * tp];
+        dpGatherExposed = new double[pp * tp];
         evaluateAll();
     }
 
@@ -306,6 +310,7 @@ final class PlacementEvaluator {
         double exposed = priceDataRing(stage, 0);
         for (int j = 1; j < tp; j++) {
             dpExposed[stage * tp + j] = exposed;
+            dpGatherExposed[stage * tp + j] = dpGatherExposed[stage * tp];
         }
         return exposed;
     }
@@ -326,7 +331,9 @@ final class PlacementEvaluator {
     /** Exposed data-parallel / ZeRO time of one ring (stage, tensor rank) per iteration. */
     double priceDataRing(int stage, int tensor) {
         int shards = dp * cp;
-        dpExposed[stage * tp + tensor] = 0;
+        int ring = stage * tp + tensor;
+        dpExposed[ring] = 0;
+        dpGatherExposed[ring] = 0;
         if (shards <= 1) {
             return 0;
         }
@@ -335,21 +342,31 @@ final class PlacementEvaluator {
         double bytes = prep.dpGradientBytes[stage];
         double exposed;
         if (prep.layout.zeroStage() < 3) {
-            exposed = DataParallelTime.exposedSeconds(
-                    links.hierarchicalAllReduce(shapes.dpMembersPerSlot(), shapes.dpSlots(), bytes),
-                    prep.efficiency.dataParallelOverlapFraction(),
-                    prep.backwardSeconds[stage]);
+            exposed = prep.dataParallelTime.exposedSeconds(
+                    stage,
+                    shapes.dpMembersPerSlot(),
+                    shapes.dpSlots(),
+                    bytes,
+                    links.minIntraBandwidth(),
+                    links.maxIntraLatency(),
+                    links.minInterBandwidth(),
+                    links.maxInterLatency(),
+                    prep.backwardSeconds[stage],
+                    prep.forwardSeconds[stage],
+                    gatherShare);
+            dpGatherExposed[ring] = gatherShare[0];
         } else {
             exposed = prep.microBatches * zero3ExposedPerMicroBatch(stage, base, bytes);
+            dpGatherExposed[ring] = prep.microBatches * gatherShare[0];
         }
-        dpExposed[stage * tp + tensor] = exposed;
+        dpExposed[ring] = exposed;
         return exposed;
     }
 
     /**
      * ZeRO-3 / ZeRO++ / hierarchical partitioning per micro-batch ({@link ZeroTime}) on the DP ring from rank
      * {@code base} whose links {@link #links} has just scanned; the backward all-gather of a secondary group is priced on
-     * that group's own links.
+     * that group's own links. Leaves the all-gathers' share in {@link #gatherShare}.
      */
     private double zero3ExposedPerMicroBatch(int stage, int base, double bytes) {
         ZeroTime zero = prep.zeroTime;
@@ -360,9 +377,10 @@ final class PlacementEvaluator {
             }
             scanRing(subgroupLinks, base, tp, zero.secondaryGroupSize());
             secondaryGather = subgroupLinks.hierarchicalAllGather(
-                    shapes.secondaryMembersPerSlot(), shapes.secondarySlots(), bytes);
+                    shapes.secondaryMembersPerSlot(), shapes.secondarySlots(), zero.gatherCallBytes(stage, bytes));
         }
         return zero.exposedPerMicroBatch(
+                stage,
                 shapes.dpMembersPerSlot(),
                 shapes.dpSlots(),
                 bytes,
@@ -371,7 +389,7 @@ final class PlacementEvaluator {
                 links.minInterBandwidth(),
                 links.maxInterLatency(),
                 secondaryGather,
-                prep.forwardSeconds[stage] + prep.backwardSeconds[stage]);
+                gatherShare);
     }
 
     /** Stage time per micro-batch τ_i of replica {@code data}, including exposed TP/CP and p2p. */
@@ -486,7 +504,15 @@ final class PlacementEvaluator {
         double bubble = Math.max(0, pipeline - compute - recompute - tensor - p2p);
         double straggler = pipeline * (stragglerFactor - 1);
         TimeBreakdown breakdown = new TimeBreakdown(
-                compute, recompute, bubble, tensor, p2p, dataParallelSeconds, prep.optimizerSeconds, straggler);
+                compute,
+                recompute,
+                bubble,
+                tensor,
+                p2p,
+                dataParallelSeconds,
+                prep.optimizerSeconds,
+                straggler,
+                gatherShareOfWorstRing(dataParallelSeconds));
         double iteration = breakdown.totalSeconds();
 
         List<Violation> violations = new ArrayList<>(0);
@@ -569,6 +595,16 @@ final class PlacementEvaluator {
                 prep.stageMemory,
                 placement,
                 cluster);
+    }
+
+    /** The parameter all-gathers' share of the first DP ring whose exposed time is {@code worst}. */
+    private double gatherShareOfWorstRing(double worst) {
+        for (int ring = 0; ring < dpExposed.length; ring++) {
+            if (dpExposed[ring] == worst) {
+                return dpGatherExposed[ring];
+            }
+        }
+        return 0;
     }
 
     /** The layout's static violations followed by {@code placementViolations}; most estimates add none. */

@@ -23,6 +23,7 @@ import dev.trainingplanner.costmodel.time.LadderResidual;
 import dev.trainingplanner.costmodel.time.PipelineSchedule;
 import dev.trainingplanner.costmodel.time.TensorParallelTime;
 import dev.trainingplanner.costmodel.time.ZeroTime;
+import dev.trainingplanner.costmodel.training.CollectiveBuckets;
 import dev.trainingplanner.costmodel.training.TrainingSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,8 +80,14 @@ public final class PreparedLayout {
      */
     final RingShapes ringShapes;
 
+    /** The framework's collective buckets at this layout's data-parallel size. */
+    final CollectiveBuckets buckets;
+
     /** ZeRO-3 / ZeRO++ / partition-group communication of the layout. */
     final ZeroTime zeroTime;
+
+    /** Gradient reduction and parameter all-gathers below ZeRO-3. */
+    final DataParallelTime dataParallelTime;
 
     // Per-layout constants of the placement-dependent part, so that an evaluation only combines them.
     /** Forward + backward + recompute per micro-batch and stage, at relative speed 1. */
@@ -152,6 +159,7 @@ public final class PreparedLayout {
 
         // --- memory per stage (cost-models.md §2) ---
         int shards = dp * cp;
+        this.buckets = training.bucketsFor(shards);
         this.dpGradientBytes = new double[pp];
         this.stageMemory = new StageMemory[pp];
         int mCeil = (int) Math.max(1, Math.ceil(microBatches));
@@ -165,7 +173,8 @@ public final class PreparedLayout {
             double optimizer = states.optimizerStatesBytes();
             double activations = ActivationMemory.stageBytes(model, b, layout, i, stageLayers[i], mCeil);
             int inFlight = InFlightMicroBatches.atPeak(i, pp, chunks, mCeil);
-            double buffers = RuntimeMemory.communicationBufferBytes(communicators, efficiency);
+            double buffers = RuntimeMemory.communicationBufferBytes(communicators, efficiency)
+                    + RuntimeMemory.bucketBufferBytes(training.framework(), buckets, params);
             double tensors = weights + grads + optimizer + activations;
             double runtime = RuntimeMemory.overheadBytes(tensors, efficiency);
             stageMemory[i] = new StageMemory(
@@ -177,7 +186,24 @@ public final class PreparedLayout {
         this.optimizerSeconds = optimizerMax;
 
         // --- ring shapes ---
-        this.zeroTime = new ZeroTime(layout, gpu, efficiency, microBatches);
+        this.zeroTime = new ZeroTime(
+                layout,
+                gpu,
+                efficiency,
+                microBatches,
+                buckets,
+                stageLayers,
+                stageParameters,
+                forwardSeconds,
+                backwardSeconds,
+                recomputeSeconds);
+        this.dataParallelTime = new DataParallelTime(
+                training.framework(),
+                layout.zeroStage(),
+                buckets,
+                efficiency.dataParallelOverlapFraction(),
+                stageLayers,
+                stageParameters);
         this.ringShapes =
                 RingShapes.of(Math.min(cluster.gpusPerNode(), worldSize), tp, shards, zeroTime.secondaryGroupSize());
 
@@ -444,6 +470,11 @@ public final class PreparedLayout {
             peak = Math.max(peak, stage.totalBytes());
         }
         return peak;
+    }
+
+    /** The collective buckets the prediction assumes (the framework's defaults unless the training spec sets them). */
+    public CollectiveBuckets buckets() {
+        return buckets;
     }
 
     /** Micro-batches per pipeline per optimizer step. */

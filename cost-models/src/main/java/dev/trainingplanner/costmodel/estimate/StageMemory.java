@@ -10,7 +10,7 @@ package dev.trainingplanner.costmodel.estimate;
  * @param optimizerStatesBytes fp32 master weights and Adam moments
  * @param activationsBytes stored activations at the peak plus transient buffers
  * @param microBatchesInFlight micro-batches whose activations are held at the peak
- * @param communicationBuffersBytes NCCL buffers
+ * @param communicationBuffersBytes NCCL buffers and the framework's bucket buffers
  * @param runtimeOverheadBytes CUDA context and caching-allocator reserve
  */
 public record StageMemory(

@@ -1,7 +1,8 @@
 package dev.trainingplanner.costmodel.estimate;
 
 /**
- * Where one iteration's time goes, in seconds. The parts add up to the iteration time.
+ * Where one iteration's time goes, in seconds. The parts (every component but the share {@code
+ * exposedParameterGatherSeconds}) add up to the iteration time.
  *
  * @param computeSeconds forward and backward compute of the critical pipeline (no recompute, no bubble)
  * @param recomputeSeconds extra forward compute for activation recomputation
@@ -11,6 +12,9 @@ package dev.trainingplanner.costmodel.estimate;
  * @param exposedDataParallelSeconds data-parallel / ZeRO communication not hidden behind compute
  * @param optimizerStepSeconds the optimizer update
  * @param stragglerSeconds expected extra time caused by stragglers (after gradient coding, if any)
+ * @param exposedParameterGatherSeconds of {@code exposedDataParallelSeconds}, the part that waits for parameter
+ *     all-gathers (ZeRO-3 / FSDP gathers beyond the compute of their layer, the distributed optimizer's gathers of
+ *     updated parameters); a share, not a further part of the sum
  */
 public record TimeBreakdown(
         double computeSeconds,
@@ -20,7 +24,8 @@ public record TimeBreakdown(
         double exposedPipelineP2pSeconds,
         double exposedDataParallelSeconds,
         double optimizerStepSeconds,
-        double stragglerSeconds) {
+        double stragglerSeconds,
+        double exposedParameterGatherSeconds) {
 
     public double totalSeconds() {
         return computeSeconds

@@ -1,11 +1,13 @@
 package dev.trainingplanner.costmodel.memory;
 
 import dev.trainingplanner.costmodel.calibration.GpuEfficiency;
+import dev.trainingplanner.costmodel.training.CollectiveBuckets;
+import dev.trainingplanner.costmodel.training.Framework;
 
 /**
  * Memory a rank needs beyond its tensors (cost-models.md §2.5 runtime overheads, calibrated per GPU type in
- * {@link GpuEfficiency}): NCCL buffers per communicator the rank belongs to, the CUDA context, and the caching
- * allocator's reserve as a fraction of all tensor memory.
+ * {@link GpuEfficiency}): NCCL buffers per communicator the rank belongs to, the framework's bucket buffers, the CUDA
+ * context, and the caching allocator's reserve as a fraction of all tensor memory.
  */
 public final class RuntimeMemory {
 
@@ -22,6 +24,19 @@ public final class RuntimeMemory {
     /** NCCL buffers of {@code communicators} communicators. */
     public static double communicationBufferBytes(int communicators, GpuEfficiency efficiency) {
         return communicators * efficiency.ncclBytesPerCommunicator();
+    }
+
+    /**
+     * Bucket buffers of the framework's gradient reduction: DeepSpeed copies gradients into a contiguous buffer of
+     * {@code reduce_bucket_size} 16-bit elements ({@code contiguous_gradients}, stage 1-3; stage 0 flattens each
+     * all-reduce bucket the same way), at most the stage's parameters. Megatron's buckets are views of its contiguous
+     * gradient buffer and FSDP's per-block buffers are the gathered units of the model states: no extra memory.
+     */
+    public static double bucketBufferBytes(Framework framework, CollectiveBuckets buckets, double stageParameters) {
+        if (framework != Framework.DEEPSPEED) {
+            return 0;
+        }
+        return Math.min(buckets.reduceBucketParameters(), stageParameters) * ModelStateBytes.GRADIENT_BYTES;
     }
 
     /** CUDA context plus the allocator reserve on {@code tensorBytes} of tensors. */

@@ -4,24 +4,34 @@ import dev.trainingplanner.costmodel.calibration.GpuEfficiency;
 import dev.trainingplanner.costmodel.cluster.GpuType;
 import dev.trainingplanner.costmodel.layout.Layout;
 import dev.trainingplanner.costmodel.layout.PartitionGroups;
+import dev.trainingplanner.costmodel.layout.Recompute;
 import dev.trainingplanner.costmodel.layout.ZeroPlusPlus;
+import dev.trainingplanner.costmodel.training.CollectiveBuckets;
 
 /**
- * ZeRO-3 communication per micro-batch, with ZeRO++ and hierarchical partition groups (cost-models.md §7.3, time model
- * for the planner; §7.2 ZeRO++; §7.4–7.5 partition groups), for one DP ring of P = dp·cp ranks that lies as
- * {@code perSlot} members on each of {@code slots} nodes, M the 16-bit bytes of the stage's shard:
+ * ZeRO-3 / FSDP communication per micro-batch, priced per call as the framework issues it, with ZeRO++ and
+ * hierarchical partition groups (cost-models.md §7.3, time model for the planner; §7.2 ZeRO++; §7.4–7.5 partition
+ * groups), for one DP ring of P = dp·cp ranks that lies as {@code perSlot} members on each of {@code slots} nodes, M
+ * the 16-bit bytes of the stage's shard, L the stage's layers, M_l = M/L:
  *
  * <pre>
- * T_fwdAG = T_AG(P, qwZ ? M/2·(1+ε) : M) + (qwZ ? (M + M/2) / (η_q·HBM) : 0)
- * T_bwdAG = T_AG(secondary group, M) on its own links (hpZ or weights partition group), else T_fwdAG
- * T_RS    = qgZ and slots > 1 ? T_A2A(perSlot, M/4; intra) + T_A2A(slots, M/(4·perSlot); inter) + 3·M/(η_q·HBM)
- *                             : T_RS(P, M)
+ * gather calls per layer  g = ⌈Ψ_i/L / gather bucket⌉ (DeepSpeed stage3_prefetch_bucket_size; FSDP 1 per block)
+ * reduce calls per stage  r = ⌈Ψ_i / reduce bucket⌉  (DeepSpeed reduce_bucket_size; FSDP L, one per block)
+ * AG_l    = g · T_AG(P, M_l/g)             qwZ: of M_l/g·½·(1+ε) plus (M_l/g)·1.5 / (η_q·HBM) per call
+ * bAG_l   = g · T_AG(secondary group, M_l/g) on its own links (hpZ or weights partition group), else AG_l
+ * RS_l    = (r/L) · T_RS(P, M/r)           qgZ on more than one node: int4 all-to-alls per call + 3·M/r/(η_q·HBM)
+ * rAG_l   = AG_l with full recompute (the recompute pass gathers the layer again), else 0
+ * exposed = AG_l + bAG_l + rAG_l + RS_l         the first gathers of each pass and the last reduction: no compute
+ *                                               is left to hide them
+ *         + (L − 1) · max(0, AG_l − η·F_l)                    a layer's prefetch hides behind one layer's compute only
+ *         + (L − 1) · max(0, bAG_l + rAG_l + RS_l − η·(B_l + R_l))   likewise in backward (and recompute)
  *         + (optimizer-state group k_OS < P) T_AR(P/k_OS, M/k_OS; slowest link) / m
- * exposed = max(0, T_fwdAG + T_bwdAG + T_RS − overlap·(forward + backward))
  * </pre>
  *
- * All-gathers and reduce-scatters are hierarchical rings (§4.4, {@link CollectiveTime}). One instance holds a layout's
- * options; the link values of each ring are passed in, so that the evaluator prices any ring without allocating.
+ * F_l, B_l, R_l are one layer's forward, backward and recompute time; η the calibrated overlap fraction. Each call is
+ * a hierarchical NCCL collective ({@link CollectiveTime#hierarchical}) and pays its own latency steps, so smaller
+ * buckets never price faster. One instance holds a layout's options and per-stage call counts; the link values of each
+ * ring are passed in, so that the evaluator prices any ring without allocating.
  */
 public final class ZeroTime {
 
@@ -46,9 +56,30 @@ public final class ZeroTime {
     private final double microBatches;
     private final double quantizationBytesPerSecond;
     private final double overlapFraction;
+    private final boolean regatherInRecompute;
+    private final int[] stageLayers;
+    private final double[] gatherCallsPerLayer;
+    private final double[] reduceCalls;
+    private final double[] layerForwardSeconds;
+    private final double[] layerBackwardSeconds;
+    private final double[] layerRecomputeSeconds;
 
-    /** The ZeRO-3 terms of {@code layout} on {@code gpu}, with {@code microBatches} micro-batches per step. */
-    public ZeroTime(Layout layout, GpuType gpu, GpuEfficiency efficiency, double microBatches) {
+    /**
+     * The ZeRO-3 terms of {@code layout} on {@code gpu}, with {@code microBatches} micro-batches per step, for stages of
+     * {@code stageLayers} layers and {@code stageParameters} parameters whose forward, backward and recompute take the
+     * given seconds per micro-batch, issued in {@code buckets}.
+     */
+    public ZeroTime(
+            Layout layout,
+            GpuType gpu,
+            GpuEfficiency efficiency,
+            double microBatches,
+            CollectiveBuckets buckets,
+            int[] stageLayers,
+            double[] stageParameters,
+            double[] forwardSeconds,
+            double[] backwardSeconds,
+            double[] recomputeSeconds) {
         ZeroPlusPlus zpp = layout.zeroPlusPlus();
         PartitionGroups groups = layout.partitionGroups();
         this.shards = layout.dp() * layout.cp();
@@ -62,6 +93,37 @@ public final class ZeroTime {
         this.microBatches = microBatches;
         this.quantizationBytesPerSecond = gpu.hbmBandwidthBytesPerSecond() * QUANTIZATION_HBM_EFFICIENCY;
         this.overlapFraction = efficiency.zero3OverlapFraction();
+        this.regatherInRecompute = layout.recompute() == Recompute.FULL;
+        int stages = stageLayers.length;
+        this.stageLayers = stageLayers.clone();
+        this.gatherCallsPerLayer = new double[stages];
+        this.reduceCalls = new double[stages];
+        this.layerForwardSeconds = new double[stages];
+        this.layerBackwardSeconds = new double[stages];
+        this.layerRecomputeSeconds = new double[stages];
+        for (int i = 0; i < stages; i++) {
+            int layers = Math.max(1, stageLayers[i]);
+            gatherCallsPerLayer[i] = buckets.gatherCallsPerLayer(stageParameters[i] / layers);
+            reduceCalls[i] = buckets.reduceCalls(layers, stageParameters[i]);
+            layerForwardSeconds[i] = forwardSeconds[i] / layers;
+            layerBackwardSeconds[i] = backwardSeconds[i] / layers;
+            layerRecomputeSeconds[i] = recomputeSeconds[i] / layers;
+        }
+    }
+
+    /** Bytes of one all-gather call of {@code stage} whose shard has {@code bytes} 16-bit bytes. */
+    public double gatherCallBytes(int stage, double bytes) {
+        return bytes / Math.max(1, stageLayers[stage]) / gatherCallsPerLayer[stage];
+    }
+
+    /** All-gather calls per layer of {@code stage}. */
+    public double gatherCallsPerLayer(int stage) {
+        return gatherCallsPerLayer[stage];
+    }
+
+    /** Reduce-scatter calls per micro-batch of {@code stage}. */
+    public double reduceCalls(int stage) {
+        return reduceCalls[stage];
     }
 
     /**
@@ -73,13 +135,16 @@ public final class ZeroTime {
     }
 
     /**
-     * Exposed time per micro-batch of the forward all-gather, backward all-gather and gradient reduction of
-     * {@code bytes} on a DP ring of {@code perSlot} members on each of {@code slots} nodes, with the ring's slowest
-     * links (intra-node, and per GPU between nodes), beyond the {@code computeSeconds} of forward and backward that hide
-     * them. {@code secondaryGatherSeconds} is the backward all-gather in the secondary group, read only when there is
-     * one ({@link #secondaryGroupSize()} above 0).
+     * Exposed time per micro-batch of the all-gathers and gradient reductions of {@code stage} whose shard has {@code
+     * bytes} 16-bit bytes, on a DP ring of {@code perSlot} members on each of {@code slots} nodes with the ring's
+     * slowest links (intra-node, and per GPU between nodes), each layer's calls hidden only behind that layer's compute
+     * (class comment). {@code secondaryGatherCallSeconds} is one backward all-gather call of {@link #gatherCallBytes}
+     * in the secondary group, read only when there is one ({@link #secondaryGroupSize()} above 0). The all-gathers'
+     * share of the exposed time is written to {@code gatherShare[0]} (the caller's scratch, so that pricing allocates
+     * nothing); the backward excess is shared in proportion to the time each kind of call takes.
      */
     public double exposedPerMicroBatch(
+            int stage,
             int perSlot,
             int slots,
             double bytes,
@@ -87,51 +152,78 @@ public final class ZeroTime {
             double intraLatency,
             double interBandwidth,
             double interLatency,
-            double secondaryGatherSeconds,
-            double computeSeconds) {
-        // T_AG(P, M), which is also T_RS(P, M): the same ring traffic.
-        double gather = CollectiveTime.hierarchical(
-                CollectiveTime.Ring.ALL_GATHER,
-                perSlot,
-                slots,
-                bytes,
-                intraBandwidth,
-                intraLatency,
-                interBandwidth,
-                interLatency);
-        double forwardGather = gather;
-        if (quantizedWeights) {
-            forwardGather = CollectiveTime.hierarchical(
-                            CollectiveTime.Ring.ALL_GATHER,
-                            perSlot,
-                            slots,
-                            bytes * QWZ_WIRE_FRACTION * QWZ_SCALE_OVERHEAD,
-                            intraBandwidth,
-                            intraLatency,
-                            interBandwidth,
-                            interLatency)
-                    + QWZ_QUANTIZATION_TRAFFIC * bytes / quantizationBytesPerSecond;
-        }
-        double backwardGather = secondaryGroupSize > 0 ? secondaryGatherSeconds : forwardGather;
-        double reduce = gather;
+            double secondaryGatherCallSeconds,
+            double[] gatherShare) {
+        double layers = Math.max(1, stageLayers[stage]);
+        double gathers = gatherCallsPerLayer[stage];
+        double gatherBytes = bytes / layers / gathers;
+        double gatherCall = quantizedWeights
+                ? CollectiveTime.hierarchical(
+                                CollectiveTime.Ring.ALL_GATHER,
+                                perSlot,
+                                slots,
+                                gatherBytes * QWZ_WIRE_FRACTION * QWZ_SCALE_OVERHEAD,
+                                intraBandwidth,
+                                intraLatency,
+                                interBandwidth,
+                                interLatency)
+                        + QWZ_QUANTIZATION_TRAFFIC * gatherBytes / quantizationBytesPerSecond
+                : CollectiveTime.hierarchical(
+                        CollectiveTime.Ring.ALL_GATHER,
+                        perSlot,
+                        slots,
+                        gatherBytes,
+                        intraBandwidth,
+                        intraLatency,
+                        interBandwidth,
+                        interLatency);
+        double forwardGather = gathers * gatherCall;
+        double backwardGather = secondaryGroupSize > 0 ? gathers * secondaryGatherCallSeconds : forwardGather;
+        double recomputeGather = regatherInRecompute ? forwardGather : 0;
+        double calls = reduceCalls[stage];
+        double reduceBytes = bytes / calls;
+        double reduceCall;
         if (quantizedGradients && slots > 1) {
-            // qgZ: int4 intra-node all-to-all, then inter-node all-to-all of M/(4g).
-            reduce = CollectiveTime.allToAll(perSlot, bytes / QGZ_COMPRESSION, intraBandwidth, intraLatency)
-                    + CollectiveTime.allToAll(slots, bytes / (QGZ_COMPRESSION * perSlot), interBandwidth, interLatency)
-                    + QGZ_QUANTIZATION_PASSES * bytes / quantizationBytesPerSecond;
+            // qgZ: int4 intra-node all-to-all, then inter-node all-to-all of M/(4g), per call.
+            reduceCall = CollectiveTime.allToAll(perSlot, reduceBytes / QGZ_COMPRESSION, intraBandwidth, intraLatency)
+                    + CollectiveTime.allToAll(
+                            slots, reduceBytes / (QGZ_COMPRESSION * perSlot), interBandwidth, interLatency)
+                    + QGZ_QUANTIZATION_PASSES * reduceBytes / quantizationBytesPerSecond;
+        } else {
+            // T_RS has the ring traffic and steps of T_AG.
+            reduceCall = CollectiveTime.hierarchical(
+                    CollectiveTime.Ring.ALL_GATHER,
+                    perSlot,
+                    slots,
+                    reduceBytes,
+                    intraBandwidth,
+                    intraLatency,
+                    interBandwidth,
+                    interLatency);
         }
+        double reduce = calls / layers * reduceCall;
+        double forwardWindow = overlapFraction * layerForwardSeconds[stage];
+        double backwardWindow = overlapFraction * (layerBackwardSeconds[stage] + layerRecomputeSeconds[stage]);
+        double forwardExposed = forwardGather + (layers - 1) * Math.max(0, forwardGather - forwardWindow);
+        double backwardGathers = backwardGather + recomputeGather;
+        double backwardComm = backwardGathers + reduce;
+        double backwardExcess = (layers - 1) * Math.max(0, backwardComm - backwardWindow);
+        gatherShare[0] = forwardExposed
+                + backwardGathers
+                + (backwardComm > 0 ? backwardExcess * backwardGathers / backwardComm : 0);
+        double exposed = forwardExposed + backwardComm + backwardExcess;
         if (optimizerStatesGroupSize > 0) {
             // Optimizer shards replicated across P/k_OS groups: all-reduce of the M/k_OS shard once per step, on the
             // slowest link of the ring (§7.4, §7.5).
             int replicas = shards / optimizerStatesGroupSize;
             double shard = bytes / optimizerStatesGroupSize;
-            reduce += CollectiveTime.allReduce(
+            exposed += CollectiveTime.allReduce(
                             replicas,
                             shard,
                             Math.min(interBandwidth, intraBandwidth),
                             Math.max(interLatency, intraLatency))
                     / microBatches;
         }
-        return Math.max(0, forwardGather + backwardGather + reduce - overlapFraction * computeSeconds);
+        return exposed;
     }
 }

@@ -16,6 +16,8 @@ import dev.trainingplanner.costmodel.layout.Recompute;
 import dev.trainingplanner.costmodel.layout.ZeroPlusPlus;
 import dev.trainingplanner.costmodel.memory.RuntimeMemory;
 import dev.trainingplanner.costmodel.placement.Placement;
+import dev.trainingplanner.costmodel.training.CollectiveBuckets;
+import dev.trainingplanner.costmodel.training.Framework;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -60,9 +62,66 @@ class FormulaTermsTest {
     }
 
     @Test
-    void dataParallelAllReduceIsExposedBeyondTheOverlapWindow() {
-        assertThat(DataParallelTime.exposedSeconds(1.0, 0.5, 1.2)).isCloseTo(0.4, within(1e-12));
-        assertThat(DataParallelTime.exposedSeconds(0.5, 0.5, 1.2)).isZero();
+    void megatronHidesGradientBucketsBehindBackwardAndParameterGathersBehindTheNextForward() {
+        // Megatron ZeRO-1 on 4 ranks of one node at 100 GB/s, no latency: reduce-scatter and all-gather of M = 1 GB
+        // each take 0.75·1e9/100e9 = 7.5 ms; half a 10 ms backward and half a 4 ms forward hide them.
+        DataParallelTime megatron = new DataParallelTime(
+                Framework.MEGATRON,
+                1,
+                CollectiveBuckets.defaults(Framework.MEGATRON, 4),
+                0.5,
+                new int[] {4},
+                new double[] {5e8});
+        double[] share = new double[1];
+        assertThat(megatron.exposedSeconds(0, 4, 1, 1e9, 100e9, 0, Double.POSITIVE_INFINITY, 0, 0.010, 0.004, share))
+                .isCloseTo((0.0075 - 0.005) + (0.0075 - 0.002), within(1e-12));
+        assertThat(share[0]).isCloseTo(0.0055, within(1e-12));
+        // 5e8 parameters in buckets of max(4e7, 4·1e6) = 13 calls; DeepSpeed's 5e8 reduce bucket is one call, and it
+        // hides nothing (the launch leaves overlap_comm off below stage 3).
+        assertThat(megatron.reduceCalls(0)).isEqualTo(13);
+        DataParallelTime deepSpeed = new DataParallelTime(
+                Framework.DEEPSPEED,
+                1,
+                CollectiveBuckets.defaults(Framework.DEEPSPEED, 4),
+                0.5,
+                new int[] {4},
+                new double[] {5e8});
+        assertThat(deepSpeed.exposedSeconds(0, 4, 1, 1e9, 100e9, 0, Double.POSITIVE_INFINITY, 0, 0.010, 0.004, share))
+                .isCloseTo(0.015, within(1e-12));
+        assertThat(deepSpeed.reduceCalls(0)).isEqualTo(1);
+    }
+
+    @Test
+    void ncclStepsFollowTheAlgorithmNcclSelects() {
+        // 2 nodes of 8, 1 µs inside a node, 10 µs between, infinite bandwidth: ring all-gather 15 steps, 1 across.
+        assertThat(CollectiveTime.hierarchical(
+                        CollectiveTime.Ring.ALL_GATHER,
+                        8,
+                        2,
+                        1,
+                        Double.POSITIVE_INFINITY,
+                        1e-6,
+                        Double.POSITIVE_INFINITY,
+                        10e-6))
+                .isCloseTo(14e-6 + 10e-6, within(1e-15));
+        // All-reduce over 64 nodes of 8: ring 2·(511 − 63) intra + 2·63 inter steps; tree 2·(7 + 6) steps wins.
+        assertThat(CollectiveTime.hierarchical(
+                        CollectiveTime.Ring.ALL_REDUCE,
+                        8,
+                        64,
+                        1,
+                        Double.POSITIVE_INFINITY,
+                        1e-6,
+                        Double.POSITIVE_INFINITY,
+                        10e-6))
+                .isCloseTo(2 * (7e-6 + 6 * 10e-6), within(1e-15));
+        // One GPU per node: PAT's ⌈log₂ 64⌉ = 6 steps instead of the ring's 63.
+        assertThat(CollectiveTime.hierarchical(
+                        CollectiveTime.Ring.ALL_GATHER, 1, 64, 1, Double.POSITIVE_INFINITY, 0, 1e9, 10e-6))
+                .isCloseTo(63.0 / 64 / 1e9 + 6 * 10e-6, within(1e-15));
+        // Large messages: the ring's bandwidth beats the tree's 0.9.
+        assertThat(CollectiveTime.hierarchical(CollectiveTime.Ring.ALL_REDUCE, 1, 4, 1e9, 1, 0, 10e9, 1e-6))
+                .isCloseTo(1.5 * 1e9 / 10e9 + 6e-6, within(1e-12));
     }
 
     @Test
@@ -72,8 +131,9 @@ class FormulaTermsTest {
         // One node of 4, M = 1 GB at 100 GB/s: each gather is an AG of 0.5·1.001 GB plus 1.5 GB through HBM at half
         // its bandwidth (no hpZ group: the backward gather runs like the forward one); the reduce-scatter is plain.
         double gather = 0.75 * 0.5005e9 / 100e9 + 1.5e9 / hbm;
-        assertThat(qwz.exposedPerMicroBatch(4, 1, 1e9, 100e9, 0, Double.POSITIVE_INFINITY, 0, 99, 0))
+        assertThat(qwz.exposedPerMicroBatch(0, 4, 1, 1e9, 100e9, 0, Double.POSITIVE_INFINITY, 0, 99, SHARE))
                 .isCloseTo(2 * gather + 0.75 * 1e9 / 100e9, within(1e-15));
+        assertThat(SHARE[0]).isCloseTo(2 * gather, within(1e-15));
         assertThat(qwz.secondaryGroupSize()).isZero();
     }
 
@@ -85,21 +145,39 @@ class FormulaTermsTest {
         // M/4 = 2 GB, inter A2A of M/(4·8) = 0.25 GB, 3 passes over M through HBM.
         double forward = CollectiveTime.hierarchical(CollectiveTime.Ring.ALL_GATHER, 8, 2, 8e9, 100e9, 0, 10e9, 0);
         double reduce = 7.0 / 8 * 2e9 / 100e9 + 0.5 * 0.25e9 / 10e9 + 3 * 8e9 / hbm;
-        assertThat(hpzQgz.exposedPerMicroBatch(8, 2, 8e9, 100e9, 0, 10e9, 0, 0.125, 0))
+        assertThat(hpzQgz.exposedPerMicroBatch(0, 8, 2, 8e9, 100e9, 0, 10e9, 0, 0.125, SHARE))
                 .isCloseTo(forward + 0.125 + reduce, within(1e-15));
         assertThat(hpzQgz.secondaryGroupSize()).isEqualTo(4);
     }
 
     @Test
-    void narrowOptimizerGroupsAddAnAllReduceOfTheirShardPerStepAndComputeHidesPart() {
+    void narrowOptimizerGroupsAddAnAllReduceOfTheirShardPerStep() {
         // k_OS = 4 of P = 16: 4 replicas all-reduce M/4 on the slowest link once per step of m = 2 micro-batches.
         ZeroTime tiered = zero(ZeroPlusPlus.NONE, new PartitionGroups(0, 0, 4));
         double gather = CollectiveTime.hierarchical(CollectiveTime.Ring.ALL_GATHER, 8, 2, 8e9, 100e9, 0, 10e9, 0);
         double total = 3 * gather + CollectiveTime.allReduce(4, 2e9, 10e9, 0) / 2;
-        assertThat(tiered.exposedPerMicroBatch(8, 2, 8e9, 100e9, 0, 10e9, 0, 99, 0))
+        assertThat(tiered.exposedPerMicroBatch(0, 8, 2, 8e9, 100e9, 0, 10e9, 0, 99, SHARE))
                 .isCloseTo(total, within(1e-15));
-        assertThat(tiered.exposedPerMicroBatch(8, 2, 8e9, 100e9, 0, 10e9, 0, 99, total))
-                .isCloseTo(total * (1 - EFFICIENCY.zero3OverlapFraction()), within(1e-15));
+    }
+
+    @Test
+    void aLayersPrefetchHidesBehindOneLayerOnlyAndFullRecomputeGathersAgain() {
+        // 4 layers of 1e9 parameters, M = 8 GB on one node of 4 at 100 GB/s, no latency: per layer AG = RS =
+        // 0.75·2e9/100e9 = 15 ms; forward 10 ms, backward 20 ms, recompute 10 ms per layer; η = 0.8.
+        double eta = EFFICIENCY.zero3OverlapFraction();
+        ZeroTime full = zeroOnLayers(Recompute.FULL);
+        double ag = 0.015;
+        double forward = ag + 3 * Math.max(0, ag - eta * 0.010);
+        double backward = 3 * ag + 3 * Math.max(0, 3 * ag - eta * (0.020 + 0.010));
+        assertThat(full.exposedPerMicroBatch(0, 4, 1, 8e9, 100e9, 0, Double.POSITIVE_INFINITY, 0, 0, SHARE))
+                .isCloseTo(forward + backward, within(1e-12));
+        assertThat(SHARE[0]).isCloseTo(forward + 2 * ag + 3 * Math.max(0, 3 * ag - eta * 0.030) * 2 / 3, within(1e-12));
+        assertThat(full.gatherCallsPerLayer(0)).isEqualTo(20);
+        // DeepSpeed's 5e7-parameter prefetch buckets: 20 gather calls per layer and pass, one reduce-scatter per layer,
+        // each paying the ring's 3 steps of 10 µs; every layer's calls stay exposed (4 forward, 4 backward).
+        double step = 3 * 1e-5;
+        assertThat(full.exposedPerMicroBatch(0, 4, 1, 8e9, 100e9, 1e-5, Double.POSITIVE_INFINITY, 0, 0, SHARE))
+                .isCloseTo(forward + backward + 4 * 20 * step + 4 * (20 + 20 + 1) * step, within(1e-12));
     }
 
     @Test
@@ -127,6 +205,9 @@ class FormulaTermsTest {
         assertThat(RuntimeMemory.communicators(1, 1, 1, 1)).isZero();
     }
 
+    private static final double[] SHARE = new double[1];
+
+    /** One layer per stage without compute, one call per layer (FSDP): the whole-stage terms of §7.3. */
     private static ZeroTime zero(ZeroPlusPlus zpp, PartitionGroups groups) {
         Layout layout = Layout.builder()
                 .dp(16)
@@ -134,6 +215,32 @@ class FormulaTermsTest {
                 .zeroPlusPlus(zpp)
                 .partitionGroups(groups)
                 .build();
-        return new ZeroTime(layout, H100, EFFICIENCY, 2);
+        return new ZeroTime(
+                layout,
+                H100,
+                EFFICIENCY,
+                2,
+                CollectiveBuckets.defaults(Framework.FSDP, 16),
+                new int[] {1},
+                new double[] {4e9},
+                new double[] {0},
+                new double[] {0},
+                new double[] {0});
+    }
+
+    /** DeepSpeed ZeRO-3 on 4 ranks, one stage of 4 layers of 1e9 parameters. */
+    private static ZeroTime zeroOnLayers(Recompute recompute) {
+        Layout layout = Layout.builder().dp(4).zeroStage(3).recompute(recompute).build();
+        return new ZeroTime(
+                layout,
+                H100,
+                EFFICIENCY,
+                1,
+                new CollectiveBuckets(5e7, 1e9, 5e8, false),
+                new int[] {4},
+                new double[] {4e9},
+                new double[] {0.040},
+                new double[] {0.080},
+                new double[] {0.040});
     }
 }

@@ -2,6 +2,7 @@ package dev.trainingplanner.engine.launch;
 
 import dev.trainingplanner.costmodel.layout.Layout;
 import dev.trainingplanner.costmodel.layout.Recompute;
+import dev.trainingplanner.costmodel.training.CollectiveBuckets;
 import dev.trainingplanner.costmodel.training.Precision;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,7 +29,12 @@ public final class DeepSpeedConfig {
         zero.put("reduce_scatter", true);
         zero.put("overlap_comm", l.zeroStage() == 3);
         zero.put("contiguous_gradients", true);
+        // The buckets the prediction priced, one collective call each (cost-models CollectiveBuckets).
+        CollectiveBuckets buckets = input.buckets();
+        zero.put("reduce_bucket_size", (long) buckets.reduceBucketParameters());
+        zero.put("allgather_bucket_size", (long) buckets.allGatherBucketParameters());
         if (l.zeroStage() == 3) {
+            zero.put("stage3_prefetch_bucket_size", (long) buckets.gatherBucketParameters());
             zero.put("zero_hpz_partition_size", l.zeroPlusPlus().hpzGroupSize());
             zero.put("zero_quantized_weights", l.zeroPlusPlus().quantizedWeights());
             zero.put("zero_quantized_gradients", l.zeroPlusPlus().quantizedGradients());

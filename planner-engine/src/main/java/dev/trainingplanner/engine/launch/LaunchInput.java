@@ -2,6 +2,7 @@ package dev.trainingplanner.engine.launch;
 
 import dev.trainingplanner.costmodel.layout.Layout;
 import dev.trainingplanner.costmodel.model.ModelSpec;
+import dev.trainingplanner.costmodel.training.CollectiveBuckets;
 import dev.trainingplanner.costmodel.training.Framework;
 import dev.trainingplanner.costmodel.training.Precision;
 import java.util.List;
@@ -31,6 +32,14 @@ public record LaunchInput(
 
     public int worldSize() {
         return nodes.size() * gpusPerNode();
+    }
+
+    /**
+     * The collective buckets the prediction assumed: the framework's defaults on the layout's data-parallel ring of
+     * dp·cp ranks (the cost model's {@code TrainingSpec.bucketsFor}).
+     */
+    public CollectiveBuckets buckets() {
+        return CollectiveBuckets.defaults(framework, layout.dp() * layout.cp());
     }
 
     /** Micro-batches per optimizer step on every data-parallel rank. */

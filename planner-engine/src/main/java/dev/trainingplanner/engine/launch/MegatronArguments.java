@@ -51,6 +51,15 @@ final class MegatronArguments {
         if (l.zeroStage() >= 1) {
             args.put("--use-distributed-optimizer", true);
         }
+        if (l.dp() * l.cp() > 1) {
+            // The prediction hides gradient buckets behind the last backward and, with the distributed optimizer,
+            // parameter all-gathers behind the next forward (cost-models DataParallelTime), in these buckets.
+            args.put("--overlap-grad-reduce", true);
+            if (l.zeroStage() >= 1) {
+                args.put("--overlap-param-gather", true);
+            }
+            args.put("--ddp-bucket-size", (long) input.buckets().reduceBucketParameters());
+        }
         switch (l.recompute()) {
             case SELECTIVE -> args.put("--recompute-granularity", "selective");
             case FULL -> {

@@ -22,6 +22,7 @@ import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Prepares enumerated layouts with the cost model, drops those that break a placement-independent rule or cannot fit
@@ -176,6 +177,19 @@ public final class CandidatePool {
                 return session.placement();
             }
         };
+    }
+
+    /**
+     * The fastest screened layout with tensor, pipeline and context parallelism of 1 (data parallelism alone, sharded
+     * or not) that fits with the default placement, if any.
+     */
+    public Optional<LayoutCandidate> fastestPureDataParallel() {
+        return feasible.stream()
+                .filter(c -> c.layout().tp() == 1
+                        && c.layout().pp() == 1
+                        && c.layout().cp() == 1)
+                .filter(c -> Double.isFinite(c.packedIterationTimeSeconds()))
+                .findFirst();
     }
 
     /** Full evaluation of a candidate on a placement. */

@@ -4,6 +4,7 @@ import dev.trainingplanner.costmodel.estimate.Estimate;
 import dev.trainingplanner.costmodel.estimate.TimeBreakdown;
 import dev.trainingplanner.costmodel.estimate.Violation;
 import dev.trainingplanner.costmodel.estimate.ViolationCode;
+import dev.trainingplanner.costmodel.layout.Layout;
 import dev.trainingplanner.costmodel.placement.Placement;
 import dev.trainingplanner.engine.layout.CandidatePool;
 import dev.trainingplanner.engine.solver.SearchSpace;
@@ -14,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /** Builds the explanation of a plan (dominant terms, binding constraints) or of an infeasible problem. */
@@ -62,6 +64,7 @@ final class Explanations {
                 defaultBestSeconds,
                 total,
                 -gain * 100));
+        pureDataParallelNote(pool, best).ifPresent(notes::add);
         notes.addAll(idleNodes(request, estimate.placement(), space));
         notes.addAll(refinementNotes);
         request.cluster().defaultsUsed().forEach(d -> notes.add("default: " + d));
@@ -76,6 +79,35 @@ final class Explanations {
                 estimate.mfu() * 100,
                 dominant.isEmpty() ? "-" : dominant.get(0));
         return new Explanation(summary, dominant, binding, notes, List.of());
+    }
+
+    /**
+     * Why data parallelism alone was not chosen, when a layout of it fits: its time with the default placement and its
+     * exposed data-parallel / ZeRO communication (all-gathers and reductions priced per call, each hidden only behind
+     * its own layer's compute).
+     */
+    private static Optional<String> pureDataParallelNote(CandidatePool pool, PlannedLayout best) {
+        Layout chosen = best.layout();
+        if (chosen.tp() == 1 && chosen.pp() == 1 && chosen.cp() == 1) {
+            return Optional.empty();
+        }
+        return pool.fastestPureDataParallel().map(candidate -> {
+            SearchSpace space = pool.space();
+            Estimate alternative = pool.estimate(
+                    candidate, Placement.packed(space.cluster(), space.nodesUsed(), space.gpusPerNodeUsed()));
+            TimeBreakdown b = alternative.breakdown();
+            double total = best.estimate().iterationTimeSeconds();
+            return String.format(
+                    Locale.ROOT,
+                    "data parallelism alone (%s, default placement): %.4f s per iteration (%+.1f%% against this plan),"
+                            + " of which exposed data-parallel/ZeRO communication %.4f s (parameter all-gathers"
+                            + " %.4f s)",
+                    candidate.describe(),
+                    alternative.iterationTimeSeconds(),
+                    100 * (alternative.iterationTimeSeconds() - total) / total,
+                    b.exposedDataParallelSeconds(),
+                    b.exposedParameterGatherSeconds());
+        });
     }
 
     static Explanation infeasible(PlanRequest request, CandidatePool pool) {

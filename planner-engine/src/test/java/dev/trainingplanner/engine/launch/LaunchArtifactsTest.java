@@ -94,6 +94,30 @@ class LaunchArtifactsTest {
     }
 
     @Test
+    void launchesCarryTheBucketSizesThePredictionAssumed() {
+        Layout zero3 = Layout.builder().dp(16).zeroStage(3).build();
+        assertThat(artifacts(Framework.DEEPSPEED, Precision.BF16, zero3)
+                        .deepSpeedConfig()
+                        .get("zero_optimization")
+                        .toString())
+                .contains(
+                        "stage3_prefetch_bucket_size=50000000",
+                        "reduce_bucket_size=500000000",
+                        "allgather_bucket_size=500000000");
+        // Megatron-Core's default bucket, max(4e7, 1e6·dp), overlapped as the prediction assumes.
+        Layout distributedOptimizer = Layout.builder().tp(1).dp(64).zeroStage(1).build();
+        assertThat(artifacts(Framework.MEGATRON, Precision.BF16, distributedOptimizer)
+                        .megatronArguments())
+                .containsEntry("--ddp-bucket-size", 64_000_000L)
+                .containsEntry("--overlap-grad-reduce", true)
+                .containsEntry("--overlap-param-gather", true);
+        assertThat(artifacts(Framework.MEGATRON, Precision.BF16, Layout.of(2, 4, 2))
+                        .megatronArguments())
+                .containsEntry("--ddp-bucket-size", 40_000_000L)
+                .doesNotContainKey("--overlap-param-gather");
+    }
+
+    @Test
     void torchrunRunsEveryRankOnThePlannedGpu() {
         LaunchArtifacts artifacts = artifacts(Framework.FSDP, Precision.BF16, Layout.of(2, 1, 8));
 
