@@ -15,9 +15,7 @@ public final class EfficiencyTable {
     private static final double GB = 1e9;
     private static final Map<String, GpuEfficiency> TABLE = new LinkedHashMap<>();
 
-    /** GEMM half-width and memory-bound traffic are shapes of the transformer, shared by every GPU (fitted jointly). */
-    static final double GEMM_HALF_WIDTH = 512;
-
+    /** Memory-bound traffic is a shape of the transformer, shared by every GPU (fitted jointly). */
     static final double MEMORY_BOUND_BYTES_PER_TOKEN = 60;
 
     static {
@@ -54,7 +52,6 @@ public final class EfficiencyTable {
         return new GpuEfficiency(
                 gemm,
                 fp8Gemm,
-                GEMM_HALF_WIDTH,
                 attention,
                 MEMORY_BOUND_BYTES_PER_TOKEN,
                 hbm,
@@ -93,7 +90,6 @@ public final class EfficiencyTable {
         return new GpuEfficiency(
                 e.gemmEfficiency(),
                 e.fp8GemmEfficiency(),
-                e.gemmHalfWidth(),
                 e.attentionEfficiency(),
                 e.memoryBoundBytesPerToken(),
                 e.hbmEfficiency(),

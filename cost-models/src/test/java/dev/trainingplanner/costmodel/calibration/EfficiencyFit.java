@@ -74,7 +74,6 @@ public final class EfficiencyFit {
                 GpuEfficiency e = new GpuEfficiency(
                         gemm,
                         fp8,
-                        half,
                         base.attentionEfficiency(),
                         mem,
                         base.hbmEfficiency(),
