@@ -54,10 +54,12 @@ public record ComputeTime(
     /** Flash attention backward per forward: it recomputes the scores (§3). */
     public static final double FLASH_BACKWARD_FACTOR = 2.5;
     /**
-     * HBM bytes moved per attention-score element when the score tensors are materialised (no flash attention): the
-     * score, softmax and dropout tensors written and read back.
+     * HBM bytes moved per attention-score element by the element-wise ops between the two attention GEMMs when the
+     * score tensors are materialised (no flash attention): Megatron's fused scale-mask-softmax reads the 16-bit scores
+     * and writes the probabilities (4 B), dropout reads them and writes the dropped probabilities and its 1-byte mask
+     * (5 B). The GEMMs' own reads and writes of these tensors are in their HBM floor ({@code compute.GemmTimeModel}).
      */
-    public static final double SCORE_BYTES_PER_ELEMENT = 10;
+    public static final double SCORE_BYTES_PER_ELEMENT = 9;
     /** Bytes per element of 16-bit activations, messages and gradients. */
     public static final double ACTIVATION_BYTES = 2;
     /** Bytes read and written per parameter of the optimizer shard by a fused Adam step (§3, "Optimizer step"). */
