@@ -29,7 +29,8 @@ final class CalibrationCases {
             boolean oom,
             boolean predictedFits,
             String error,
-            String pendingFeature) {}
+            String pendingFeature,
+            boolean densePreBlackwell) {}
 
     record Summary(List<Row> rows, double timeMdape, int timeCount, double memoryMdape, int memoryCount, int errors) {}
 
@@ -126,7 +127,8 @@ final class CalibrationCases {
                         oom,
                         false,
                         result.error(),
-                        pending));
+                        pending,
+                        densePreBlackwell(row)));
                 continue;
             }
             double pt = result.estimate().iterationTimeSeconds();
@@ -147,7 +149,8 @@ final class CalibrationCases {
                     oom,
                     result.estimate().fits(0),
                     null,
-                    pending));
+                    pending,
+                    densePreBlackwell(row)));
         }
         return new Summary(rows, median(timeErrors), timeErrors.size(), median(memErrors), memErrors.size(), errors);
     }

@@ -68,7 +68,8 @@ class GemmShapeEstimateTest {
     /**
      * One sequence of 2,048 tokens per micro-batch leaves the TP-sharded GEMMs of a 4,096-wide model with few tiles
      * (QKV: 8 × 24 tiles of 256×128 on 108 SMs, two waves at 89% occupancy) and the weight gradients with a short
-     * reduction; eight sequences fill the waves. At the same global batch the small micro-batch must be slower.
+     * reduction; eight sequences fill the waves. At the same global batch the small micro-batch must be slower, by
+     * more than the latency of its four times as many TP all-reduces explains (about 7% here).
      */
     @Test
     void smallMicroBatchesAreSlowerThanLargeOnesAtTheSameGlobalBatch() {
@@ -84,6 +85,6 @@ class GemmShapeEstimateTest {
         }
         double one = estimate(model, new TrainingSpec(64, 1, Precision.BF16), "A100-80GB", layout)
                 .iterationTimeSeconds();
-        assertThat(one).isGreaterThan(1.05 * previous);
+        assertThat(one).isGreaterThan(1.15 * previous);
     }
 }
