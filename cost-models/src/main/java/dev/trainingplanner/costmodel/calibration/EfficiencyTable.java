@@ -8,8 +8,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Calibrated {@link GpuEfficiency} per GPU type, fitted on {@code calibration/cases.csv} only (see the module
- * README for the fit and its residuals). Types without calibration rows are derived from the closest calibrated type:
+ * Calibrated {@link GpuEfficiency} per GPU type and {@link FrameworkCosts} per framework, fitted by {@code
+ * EfficiencyFit} (test sources) on the dense rows on pre-Blackwell GPUs of {@code calibration/cases.csv} only (see the
+ * module README for the fit and its residuals). The GEMM levels are the ceilings that {@code compute.GemmTimeModel}'s
+ * shape model runs at on each GPU: the kernel data give the shape behaviour, the training runs give the level. Types without calibration rows are derived from the closest calibrated type:
  * efficiencies are kept (same software stack) and the runtime memory terms are scaled with the catalog's memory ratio.
  */
 public final class EfficiencyTable {
@@ -23,17 +25,39 @@ public final class EfficiencyTable {
     static {
         // V100 rows (S1): Megatron-LM v1 (2020) TP sweep: TP communication is blocking. The rows have no data
         // parallelism, so the DP overlap is a prior: bucketed gradient reduction overlapping half the last backward.
-        TABLE.put("v100-32gb", efficiency(0.81, 0.81, 0.35, 0.70, 1.0, 0.5, 1.0, 0.6, 0.08, "fitted: S1 V100 rows"));
+        TABLE.put(
+                "v100-32gb",
+                efficiency(
+                        0.81,
+                        0.81,
+                        0.35,
+                        0.70,
+                        1.0,
+                        0.5,
+                        1.0,
+                        0.6,
+                        0.08,
+                        "fitted: S1 V100 rows (GEMM level on the A100 kernel shape constants)"));
         // A100 rows (S1 A100-40GB, S2 A100-80GB): Megatron-LM 2020-2021, blocking TP communication; the DP overlap
         // (half the last backward) barely moves these rows, whose DP share is small.
         TABLE.put(
                 "a100-80gb",
                 efficiency(
-                        0.81, 0.81, 0.45, 0.75, 1.0, 0.5, 1.0, 0.6, 0.08, "fitted: S1 and S2 A100 rows (both sizes)"));
+                        0.81,
+                        0.81,
+                        0.45,
+                        0.75,
+                        1.0,
+                        0.5,
+                        1.0,
+                        0.6,
+                        0.08,
+                        "fitted: S1 and S2 A100 Megatron rows (both sizes)"));
         // H100 rows: Megatron-Core / NeMo / Megatron-Bridge (TP comm overlap, overlapped grad reduce and param gather).
         TABLE.put(
                 "h100-80gb",
-                efficiency(0.70, 0.53, 0.55, 0.75, 0.3, 0.8, 0.5, 0.8, 0.05, "fitted: S5, S10, S11 H100 rows"));
+                efficiency(
+                        0.70, 0.53, 0.55, 0.75, 0.3, 0.8, 0.5, 0.8, 0.05, "fitted: S5, S10, S11, S19 H100-80GB rows"));
         // H100 96 GB HBM2e at a 500 W power limit, torchtitan (FSDP2, SDPA attention, torchao float8).
         TABLE.put(
                 "h100-96gb",
