@@ -1,13 +1,17 @@
 package dev.trainingplanner.costmodel.calibration;
 
 import dev.trainingplanner.costmodel.cluster.GpuType;
+import dev.trainingplanner.costmodel.time.PipelineSchedule;
+import dev.trainingplanner.costmodel.training.Framework;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * Calibrated {@link GpuEfficiency} per GPU type, fitted on {@code calibration/cases.csv} only (see the module
- * README for the fit and its residuals). Types without calibration rows are derived from the closest calibrated type:
+ * Calibrated {@link GpuEfficiency} per GPU type and {@link FrameworkCosts} per framework, fitted by {@code
+ * EfficiencyFit} (test sources) on the dense rows on pre-Blackwell GPUs of {@code calibration/cases.csv} only (see the
+ * module README for the fit and its residuals). The GEMM levels are the ceilings that {@code compute.GemmTimeModel}'s
+ * shape model runs at on each GPU: the kernel data give the shape behaviour, the training runs give the level. Types without calibration rows are derived from the closest calibrated type:
  * efficiencies are kept (same software stack) and the runtime memory terms are scaled with the catalog's memory ratio.
  */
 public final class EfficiencyTable {
@@ -15,29 +19,49 @@ public final class EfficiencyTable {
     private static final double GB = 1e9;
     private static final Map<String, GpuEfficiency> TABLE = new LinkedHashMap<>();
 
-    /** GEMM half-width and memory-bound traffic are shapes of the transformer, shared by every GPU (fitted jointly). */
-    static final double GEMM_HALF_WIDTH = 512;
-
+    /** Memory-bound traffic is a shape of the transformer, shared by every GPU (fitted jointly). */
     static final double MEMORY_BOUND_BYTES_PER_TOKEN = 60;
 
     static {
         // V100 rows (S1): Megatron-LM v1 (2020) TP sweep: TP communication is blocking. The rows have no data
         // parallelism, so the DP overlap is a prior: bucketed gradient reduction overlapping half the last backward.
-        TABLE.put("v100-32gb", efficiency(0.72, 0.72, 0.35, 0.70, 1.0, 0.5, 1.0, 0.6, 0.08, "fitted: S1 V100 rows"));
+        TABLE.put(
+                "v100-32gb",
+                efficiency(
+                        0.81,
+                        0.81,
+                        0.35,
+                        0.70,
+                        1.0,
+                        0.5,
+                        1.0,
+                        0.6,
+                        0.08,
+                        "fitted: S1 V100 rows (GEMM level on the A100 kernel shape constants)"));
         // A100 rows (S1 A100-40GB, S2 A100-80GB): Megatron-LM 2020-2021, blocking TP communication; the DP overlap
         // (half the last backward) barely moves these rows, whose DP share is small.
         TABLE.put(
                 "a100-80gb",
                 efficiency(
-                        0.72, 0.72, 0.45, 0.75, 1.0, 0.5, 1.0, 0.6, 0.08, "fitted: S1 and S2 A100 rows (both sizes)"));
+                        0.81,
+                        0.81,
+                        0.45,
+                        0.75,
+                        1.0,
+                        0.5,
+                        1.0,
+                        0.6,
+                        0.08,
+                        "fitted: S1 and S2 A100 Megatron rows (both sizes)"));
         // H100 rows: Megatron-Core / NeMo / Megatron-Bridge (TP comm overlap, overlapped grad reduce and param gather).
         TABLE.put(
                 "h100-80gb",
-                efficiency(0.71, 0.53, 0.55, 0.75, 0.3, 0.8, 0.5, 0.8, 0.05, "fitted: S5, S10, S11 H100 rows"));
+                efficiency(
+                        0.70, 0.53, 0.55, 0.75, 0.3, 0.8, 0.5, 0.8, 0.05, "fitted: S5, S10, S11, S19 H100-80GB rows"));
         // H100 96 GB HBM2e at a 500 W power limit, torchtitan (FSDP2, SDPA attention, torchao float8).
         TABLE.put(
                 "h100-96gb",
-                efficiency(0.43, 0.41, 0.25, 0.75, 0.3, 0.8, 0.5, 0.8, 0.05, "fitted: S12 torchtitan H100 96GB rows"));
+                efficiency(0.42, 0.39, 0.25, 0.75, 0.3, 0.8, 0.5, 0.8, 0.05, "fitted: S12 torchtitan H100 96GB rows"));
     }
 
     private static GpuEfficiency efficiency(
@@ -54,7 +78,6 @@ public final class EfficiencyTable {
         return new GpuEfficiency(
                 gemm,
                 fp8Gemm,
-                GEMM_HALF_WIDTH,
                 attention,
                 MEMORY_BOUND_BYTES_PER_TOKEN,
                 hbm,
@@ -66,6 +89,43 @@ public final class EfficiencyTable {
                 0.15 * GB,
                 allocatorReserve,
                 provenance);
+    }
+
+    /**
+     * DeepSpeed's pipeline engine (Megatron-DeepSpeed): fixed seconds per micro-batch and stage, and per checkpointed
+     * layer and micro-batch, fitted on the S6 rows (BLOOM preliminary sweeps, 384 A100) together with the A100 GEMM
+     * level; four blocking transfers per micro-batch (see {@code time.FrameworkOverhead}).
+     */
+    static final double DEEPSPEED_MICRO_BATCH_SECONDS = 0.0;
+
+    static final double DEEPSPEED_CHECKPOINTED_LAYER_SECONDS = 0.0177;
+
+    private static final Map<Framework, FrameworkCosts> FRAMEWORKS = Map.of(
+            Framework.MEGATRON,
+            new FrameworkCosts(
+                    0,
+                    0,
+                    PipelineSchedule.TRANSFERS_PER_CHUNK,
+                    false,
+                    "Megatron-LM: batched asynchronous p2p; its fixed costs are part of the fitted GEMM level"),
+            Framework.DEEPSPEED,
+            new FrameworkCosts(
+                    DEEPSPEED_MICRO_BATCH_SECONDS,
+                    DEEPSPEED_CHECKPOINTED_LAYER_SECONDS,
+                    2 * PipelineSchedule.TRANSFERS_PER_CHUNK,
+                    true,
+                    "fitted: S6 Megatron-DeepSpeed rows; blocking send and receive on both sides"),
+            Framework.FSDP,
+            new FrameworkCosts(
+                    0,
+                    0,
+                    PipelineSchedule.TRANSFERS_PER_CHUNK,
+                    false,
+                    "torchtitan: asynchronous p2p; no rows separate its fixed costs from the GEMM level"));
+
+    /** The fixed costs of {@code framework}. */
+    public static FrameworkCosts forFramework(Framework framework) {
+        return FRAMEWORKS.get(framework);
     }
 
     private EfficiencyTable() {}
@@ -93,7 +153,6 @@ public final class EfficiencyTable {
         return new GpuEfficiency(
                 e.gemmEfficiency(),
                 e.fp8GemmEfficiency(),
-                e.gemmHalfWidth(),
                 e.attentionEfficiency(),
                 e.memoryBoundBytesPerToken(),
                 e.hbmEfficiency(),

@@ -8,9 +8,10 @@ import static dev.trainingplanner.costmodel.InvalidInputException.require;
  * The calibrated efficiency parameters of one GPU type: the one place where the cost models meet measurements. Values
  * live in {@link EfficiencyTable} and are documented, with their provenance, in the module README.
  *
- * @param gemmEfficiency achievable fraction of the dense 16-bit peak for large transformer GEMMs
- * @param fp8GemmEfficiency achievable fraction of the dense FP8 peak for large GEMMs
- * @param gemmHalfWidth per-GPU GEMM width (hidden/TP) at which GEMM efficiency drops to half its maximum
+ * @param gemmEfficiency level that the training stack's 16-bit GEMMs reach on the kernel shape model's best shape
+ *     (256×128 tiles, full waves, long reduction), as a fraction of the dense peak; every other shape is priced
+ *     relative to it by {@code compute.GemmTimeModel}
+ * @param fp8GemmEfficiency the same level for FP8 GEMMs, as a fraction of the dense FP8 peak
  * @param attentionEfficiency fraction of the 16-bit peak reached by fused (flash) attention on its causal FLOPs
  * @param memoryBoundBytesPerToken bytes moved through HBM per token per hidden unit per layer by the non-GEMM ops
  *     (norms, activations, residuals, dropout, RoPE) in forward; backward moves twice as much
@@ -27,7 +28,6 @@ import static dev.trainingplanner.costmodel.InvalidInputException.require;
 public record GpuEfficiency(
         double gemmEfficiency,
         double fp8GemmEfficiency,
-        double gemmHalfWidth,
         double attentionEfficiency,
         double memoryBoundBytesPerToken,
         double hbmEfficiency,
@@ -43,7 +43,6 @@ public record GpuEfficiency(
     public GpuEfficiency {
         fraction("gemmEfficiency", gemmEfficiency);
         fraction("fp8GemmEfficiency", fp8GemmEfficiency);
-        nonNegative("gemmHalfWidth", gemmHalfWidth);
         fraction("attentionEfficiency", attentionEfficiency);
         nonNegative("memoryBoundBytesPerToken", memoryBoundBytesPerToken);
         fraction("hbmEfficiency", hbmEfficiency);
@@ -68,10 +67,5 @@ public record GpuEfficiency(
     private static void fraction(String field, double value) {
         positive(field, value);
         require(value <= 1, field + " must be at most 1, got " + value);
-    }
-
-    /** GEMM efficiency at a per-GPU width: η_max · w/(w + w½). */
-    public double gemmEfficiencyAt(double maxEfficiency, double perGpuWidth) {
-        return maxEfficiency * perGpuWidth / (perGpuWidth + gemmHalfWidth);
     }
 }

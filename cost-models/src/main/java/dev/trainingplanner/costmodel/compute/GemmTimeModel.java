@@ -87,6 +87,19 @@ public final class GemmTimeModel {
         return new GemmTimeModel(gpu, precision, GemmKernelTable.forGpu(gpu, precision));
     }
 
+    /**
+     * The shape behaviour of {@link GemmKernelTable}'s constants (tiles, waves, alignment, reduction overhead, HBM
+     * floor, launch) with the ceiling set to {@code ceiling}: the level that a training stack's GEMMs reach on this GPU,
+     * fitted end to end on the calibration runs ({@code calibration.EfficiencyTable}).
+     */
+    public static GemmTimeModel withCeiling(GpuType gpu, Precision precision, double ceiling) {
+        GemmKernelParameters kernel = GemmKernelTable.forGpu(gpu, precision);
+        return new GemmTimeModel(
+                gpu,
+                precision,
+                kernel.withMaxEfficiency(ceiling, kernel.provenance() + "; ceiling of the training stack"));
+    }
+
     private static double reuse(int tile) {
         double m = 1 << LOG2_TILE_M[tile];
         double n = 1 << LOG2_TILE_N[tile];

@@ -21,4 +21,17 @@ public final class UnfusedAttention {
         return model.seconds(queryLength, keyLength, headDim, batch)
                 + model.seconds(queryLength, headDim, keyLength, batch);
     }
+
+    /**
+     * Backward seconds of both GEMMs: scores {@code S = QKᵀ} give {@code dQ = dS·K} ([q, kv]·[kv, d]) and {@code dK =
+     * dSᵀ·Q} ([kv, q]·[q, d]); the output {@code O = PV} gives {@code dP = dO·Vᵀ} ([q, d]·[d, kv]) and {@code dV =
+     * Pᵀ·dO} ([kv, q]·[q, d]).
+     */
+    public static double backwardSeconds(
+            GemmTimeModel model, long sequences, long heads, long queryLength, long keyLength, long headDim) {
+        long batch = sequences * heads;
+        return model.seconds(queryLength, headDim, keyLength, batch)
+                + 2 * model.seconds(keyLength, headDim, queryLength, batch)
+                + model.seconds(queryLength, keyLength, headDim, batch);
+    }
 }

@@ -497,7 +497,11 @@ final class PlacementEvaluator {
         }
         double m = prep.microBatches;
         double speed = tpSpeed[tpIndex];
-        double compute = m * (prep.forwardSeconds[criticalStage] + prep.backwardSeconds[criticalStage]) / speed;
+        double compute = m
+                * (prep.forwardSeconds[criticalStage]
+                        + prep.backwardSeconds[criticalStage]
+                        + prep.frameworkSeconds[criticalStage])
+                / speed;
         double recompute = m * prep.recomputeSeconds[criticalStage] / speed;
         double tensor = m * (tpExposed[tpIndex] + cpWorst);
         double p2p = m * p2pExposed(criticalStage, critical);

@@ -1,6 +1,8 @@
 package dev.trainingplanner.costmodel.estimate;
 
 import dev.trainingplanner.costmodel.InvalidInputException;
+import dev.trainingplanner.costmodel.calibration.EfficiencyTable;
+import dev.trainingplanner.costmodel.calibration.FrameworkCosts;
 import dev.trainingplanner.costmodel.calibration.GpuEfficiency;
 import dev.trainingplanner.costmodel.cluster.Cluster;
 import dev.trainingplanner.costmodel.cluster.GpuType;
@@ -19,6 +21,7 @@ import dev.trainingplanner.costmodel.time.CollectiveTime;
 import dev.trainingplanner.costmodel.time.ComputeTime;
 import dev.trainingplanner.costmodel.time.ContextParallelTime;
 import dev.trainingplanner.costmodel.time.DataParallelTime;
+import dev.trainingplanner.costmodel.time.FrameworkOverhead;
 import dev.trainingplanner.costmodel.time.LadderResidual;
 import dev.trainingplanner.costmodel.time.PipelineSchedule;
 import dev.trainingplanner.costmodel.time.TensorParallelTime;
@@ -92,6 +95,8 @@ public final class PreparedLayout {
     // Per-layout constants of the placement-dependent part, so that an evaluation only combines them.
     /** Forward + backward + recompute per micro-batch and stage, at relative speed 1. */
     final double[] stageComputeSeconds;
+    /** The framework's fixed time per micro-batch on each stage ({@code time.FrameworkOverhead}), part of compute. */
+    final double[] frameworkSeconds;
     /** Exposed time of one TP all-reduce of a group inside one node whose links are all default. */
     final double uniformTpCollectiveSeconds;
     /** One pipeline send between two GPUs of a node whose links are all default. */
@@ -167,7 +172,7 @@ public final class PreparedLayout {
         int communicators = RuntimeMemory.communicators(tp, cp, pp, shards);
         for (int i = 0; i < pp; i++) {
             double params = stageParameters[i];
-            StageModelStates states = ModelStateBytes.ofStage(model, layout, i, params);
+            StageModelStates states = ModelStateBytes.ofStage(model, training, layout, i, params);
             double weights = states.weightsBytes();
             double grads = states.gradientsBytes();
             double optimizer = states.optimizerStatesBytes();
@@ -207,9 +212,12 @@ public final class PreparedLayout {
         this.ringShapes =
                 RingShapes.of(Math.min(cluster.gpusPerNode(), worldSize), tp, shards, zeroTime.secondaryGroupSize());
 
+        FrameworkCosts frameworkCosts = EfficiencyTable.forFramework(training.framework());
         this.stageComputeSeconds = new double[pp];
+        this.frameworkSeconds = new double[pp];
         for (int i = 0; i < pp; i++) {
-            stageComputeSeconds[i] = forwardSeconds[i] + backwardSeconds[i] + recomputeSeconds[i];
+            frameworkSeconds[i] = FrameworkOverhead.stageMicroBatchSeconds(frameworkCosts, layout, stageLayers[i]);
+            stageComputeSeconds[i] = forwardSeconds[i] + backwardSeconds[i] + recomputeSeconds[i] + frameworkSeconds[i];
         }
         double defaultBandwidth = cluster.defaultIntraBandwidthBytesPerSecond();
         double defaultLatency = cluster.defaultIntraLatencySeconds();
@@ -226,8 +234,8 @@ public final class PreparedLayout {
                         0),
                 efficiency.tensorParallelExposedFraction());
         this.uniformIntraP2pSeconds = CollectiveTime.pointToPoint(p2pBytes, defaultBandwidth, defaultLatency);
-        this.p2pExposedPerHopSecond =
-                PipelineSchedule.exposedPerHopSecond(chunks, efficiency.pipelineP2pExposedFraction());
+        this.p2pExposedPerHopSecond = FrameworkOverhead.p2pExposedPerHopSecond(
+                frameworkCosts, chunks, efficiency.pipelineP2pExposedFraction());
 
         this.tokensPerIteration = (double) training.globalBatchSequences() * model.sequenceLength();
         this.modelFlopsPerIteration = tokensPerIteration * model.trainingFlopsPerToken();

@@ -4,6 +4,8 @@ import dev.trainingplanner.costmodel.layout.Layout;
 import dev.trainingplanner.costmodel.layout.PartitionGroups;
 import dev.trainingplanner.costmodel.layout.ZeroPlusPlus;
 import dev.trainingplanner.costmodel.model.ModelSpec;
+import dev.trainingplanner.costmodel.training.Precision;
+import dev.trainingplanner.costmodel.training.TrainingSpec;
 
 /**
  * Bytes per parameter of the model states under ZeRO (cost-models.md §2.1, Rajbhandari et al., arXiv:1910.02054 §3.1
@@ -48,7 +50,8 @@ public final class ModelStateBytes {
      * rank, sharded over the dp·cp ranks of its data-parallel ring as the layout's ZeRO stage, ZeRO++ options and
      * partition groups say.
      */
-    public static StageModelStates ofStage(ModelSpec model, Layout layout, int stage, double stageParameters) {
+    public static StageModelStates ofStage(
+            ModelSpec model, TrainingSpec training, Layout layout, int stage, double stageParameters) {
         int tp = layout.tp();
         int pp = layout.pp();
         int shards = layout.dp() * layout.cp();
@@ -95,6 +98,34 @@ public final class ModelStateBytes {
                 grads += params * FP32_GRADIENT_BYTES;
             }
         }
+        grads += params * frameworkGradientBytes(training, zero, shards);
         return new StageModelStates(weights, grads, optimizer, optimizerShard);
+    }
+
+    /**
+     * Gradient bytes per parameter that the framework's optimizer keeps beyond the 16-bit gradients of the table, for
+     * ZeRO stages 0-2 (stage 3's unsharded unit gradients are above):
+     *
+     * <ul>
+     *   <li>Megatron's distributed optimizer with bf16 or fp8 keeps Megatron-Core's 16-bit gradient buffer (the H100
+     *       Megatron-Core/NeMo rows that ran fit only so): nothing; with fp16 it keeps an fp32 copy of its gradient shard
+     *       (Megatron's distributed-optimizer table, 4 + 16/d bytes per parameter): +4/d;
+     *   <li>DeepSpeed's BF16 optimizer ({@code bf16_optimizer.py}) accumulates gradients in fp32 buffers over the whole
+     *       flat parameter groups, not partitioned: +4 B; its fp16 ZeRO optimizer ({@code stage_1_and_2.py}) converts
+     *       its gradient partition to fp32 for the step: +4/d (+4 without ZeRO);
+     *   <li>FSDP reduces in fp32 only per unit (stage 3, above): nothing.
+     * </ul>
+     */
+    static double frameworkGradientBytes(TrainingSpec training, int zeroStage, int shards) {
+        if (zeroStage >= 3) {
+            return 0;
+        }
+        boolean fp16 = training.precision() == Precision.FP16;
+        int optimizerShards = zeroStage == 0 ? 1 : shards;
+        return switch (training.framework()) {
+            case MEGATRON -> fp16 ? FP32_GRADIENT_BYTES / optimizerShards : 0;
+            case DEEPSPEED -> fp16 ? FP32_GRADIENT_BYTES / optimizerShards : FP32_GRADIENT_BYTES;
+            case FSDP -> 0;
+        };
     }
 }

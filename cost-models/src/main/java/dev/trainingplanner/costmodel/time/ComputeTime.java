@@ -2,6 +2,9 @@ package dev.trainingplanner.costmodel.time;
 
 import dev.trainingplanner.costmodel.calibration.GpuEfficiency;
 import dev.trainingplanner.costmodel.cluster.GpuType;
+import dev.trainingplanner.costmodel.compute.GemmTimeModel;
+import dev.trainingplanner.costmodel.compute.TransformerGemms;
+import dev.trainingplanner.costmodel.compute.UnfusedAttention;
 import dev.trainingplanner.costmodel.layout.Layout;
 import dev.trainingplanner.costmodel.memory.ActivationMemory;
 import dev.trainingplanner.costmodel.model.ModelSpec;
@@ -13,41 +16,50 @@ import dev.trainingplanner.costmodel.training.TrainingSpec;
  * counts, §3 compute time). With T = b·s/cp tokens:
  *
  * <pre>
- * GEMM forward      T·(4h²(1 + k/a) + 4hf·gated)/t  at  peak(precision)·η·w/(w + w½),  w = h/√t
+ * GEMMs             each GEMM of the layer from its shape ({@link TransformerGemms}): forward, and data + weight
+ *                   gradients in backward, by {@link GemmTimeModel} with the ceiling set to the GPU's achievable level
  * attention forward flash: ½·4·b·(s/cp)·s·h/t at the 16-bit peak × η_attn, backward 2.5×
- *                   else:  4·b·(s/cp)·s·h/t at the 16-bit GEMM rate + score traffic at HBM, backward 2×
- * memory-bound      bytes/token/hidden · T·h · (1/t with SP, ½ + ½/t without) at HBM bandwidth × η_HBM
- * backward          2 × forward (GEMMs and memory-bound ops)
+ *                   else:  the batched QKᵀ and AV GEMMs and their four backward GEMMs ({@link UnfusedAttention}) +
+ *                   the score tensors' scale/mask/softmax/dropout traffic at HBM, backward 2×
+ * memory-bound      bytes/token/hidden · T·h · (1/t with SP, ½ + ½/t without) at HBM bandwidth × η_HBM, backward 2×
  * recompute         full: one more forward; selective: the attention forward
- * logits (last)     2·T·h·V/t at the GEMM rate + T·V/t logit bytes at HBM; backward 2×
+ * logits (last)     the output-layer GEMM and its backward + T·V/t logit bytes at HBM (backward 2×)
  * </pre>
  *
- * FP8 GEMMs use the FP8 peak and efficiency; attention stays 16-bit.
+ * The kernel shape model (fitted on {@code calibration/kernels/}) supplies how a GEMM's efficiency depends on its
+ * shape; the level it reaches on its best shape is the per-GPU {@link GpuEfficiency#gemmEfficiency()} fitted end to
+ * end on {@code calibration/cases.csv}: a training stack's kernels, not an isolated benchmark's (module README, "GEMM
+ * shape model"). FP8 runs the linear GEMMs at the FP8 peak and level; attention and the output layer stay 16-bit
+ * (Transformer Engine and torchao keep both in 16-bit).
  *
  * @param layerForwardSeconds forward of one layer
  * @param layerBackwardSeconds backward of one layer
  * @param layerRecomputeSeconds recomputed forward of one layer
  * @param attentionForwardSeconds forward of the attention core of one layer
  * @param logitsForwardSeconds output layer and loss forward (last stage only)
+ * @param logitsBackwardSeconds output layer and loss backward (last stage only)
  */
 public record ComputeTime(
         double layerForwardSeconds,
         double layerBackwardSeconds,
         double layerRecomputeSeconds,
         double attentionForwardSeconds,
-        double logitsForwardSeconds) {
+        double logitsForwardSeconds,
+        double logitsBackwardSeconds) {
 
-    /** Backward FLOPs and bytes per forward FLOP and byte: input and weight gradients (§3). */
+    /** Backward bytes of the memory-bound ops per forward byte: input and weight gradients (§3). */
     public static final double BACKWARD_FACTOR = 2;
     /** Causal flash attention computes half of Megatron's s² score count (§1.2). */
     public static final double FLASH_CAUSAL_FRACTION = 0.5;
     /** Flash attention backward per forward: it recomputes the scores (§3). */
     public static final double FLASH_BACKWARD_FACTOR = 2.5;
     /**
-     * HBM bytes moved per attention-score element when the score tensors are materialised (no flash attention): the
-     * score, softmax and dropout tensors written and read back.
+     * HBM bytes moved per attention-score element by the element-wise ops between the two attention GEMMs when the
+     * score tensors are materialised (no flash attention): Megatron's fused scale-mask-softmax reads the 16-bit scores
+     * and writes the probabilities (4 B), dropout reads them and writes the dropped probabilities and its 1-byte mask
+     * (5 B). The GEMMs' own reads and writes of these tensors are in their HBM floor ({@code compute.GemmTimeModel}).
      */
-    public static final double SCORE_BYTES_PER_ELEMENT = 10;
+    public static final double SCORE_BYTES_PER_ELEMENT = 9;
     /** Bytes per element of 16-bit activations, messages and gradients. */
     public static final double ACTIVATION_BYTES = 2;
     /** Bytes read and written per parameter of the optimizer shard by a fused Adam step (§3, "Optimizer step"). */
@@ -60,49 +72,53 @@ public record ComputeTime(
         int cp = layout.cp();
         int b = training.microBatchSequences();
         Precision precision = training.precision();
-        double h = model.hiddenSize();
-        long paddedVocab = model.paddedVocabulary(tp);
-        double halfPeak = gpu.peakFlopsPerSecond(gpu.halfPrecision());
-        double maxEff = precision == Precision.FP8 ? efficiency.fp8GemmEfficiency() : efficiency.gemmEfficiency();
-        // A TP-sharded GEMM keeps K = h and splits N by t: its size is the geometric mean of the two (§3,
-        // shape-dependent η).
-        double gemmWidth = h / Math.sqrt(tp);
-        double gemmRate = gemmPeakFlopsPerSecond(gpu, precision) * efficiency.gemmEfficiencyAt(maxEff, gemmWidth);
+        Precision half = gpu.halfPrecision();
+        GemmTimeModel halfGemms = GemmTimeModel.withCeiling(gpu, half, efficiency.gemmEfficiency());
+        GemmTimeModel linearGemms = precision == Precision.FP8 && gpu.supports(Precision.FP8)
+                ? GemmTimeModel.withCeiling(gpu, Precision.FP8, efficiency.fp8GemmEfficiency())
+                : halfGemms;
         double hbmRate = hbmBytesPerSecond(gpu, efficiency);
+        double h = model.hiddenSize();
         double s = model.sequenceLength();
         double tokens = localTokens(model, b, cp);
-        double gemmFlopsFwd = tokens
-                * (4 * h * h * (1 + model.kvRatio())
-                        + 4 * h * model.ffnHiddenSize() * model.mlp().gatedFactor())
-                / tp;
-        double attnFlopsFwdFull = 4.0 * b * (s / cp) * s * h / tp;
+        long gemmRows = Math.max(1, Math.round(tokens));
         double attnFwd;
         double attnBwd;
         if (model.flashAttention()) {
-            attnFwd = FLASH_CAUSAL_FRACTION * attnFlopsFwdFull / (halfPeak * efficiency.attentionEfficiency());
+            double attnFlopsFwdFull = 4.0 * b * (s / cp) * s * h / tp;
+            attnFwd = FLASH_CAUSAL_FRACTION
+                    * attnFlopsFwdFull
+                    / (gpu.peakFlopsPerSecond(half) * efficiency.attentionEfficiency());
             attnBwd = FLASH_BACKWARD_FACTOR * attnFwd;
         } else {
-            double scoreBytes = (double) model.attentionHeads() / tp * b * (s / cp) * s * SCORE_BYTES_PER_ELEMENT;
-            attnFwd =
-                    attnFlopsFwdFull / (halfPeak * efficiency.gemmEfficiencyAt(efficiency.gemmEfficiency(), gemmWidth))
-                            + scoreBytes / hbmRate;
-            attnBwd = BACKWARD_FACTOR * attnFwd;
+            long heads = Math.max(1, model.attentionHeads() / tp);
+            long queries = Math.max(1, Math.round(s / cp));
+            long keys = model.sequenceLength();
+            long headDim = model.hiddenSize() / model.attentionHeads();
+            double scoreTraffic = (double) heads * b * queries * keys * SCORE_BYTES_PER_ELEMENT / hbmRate;
+            attnFwd = UnfusedAttention.forwardSeconds(halfGemms, b, heads, queries, keys, headDim) + scoreTraffic;
+            attnBwd = UnfusedAttention.backwardSeconds(halfGemms, b, heads, queries, keys, headDim)
+                    + BACKWARD_FACTOR * scoreTraffic;
         }
         // Sequence parallelism splits every element-wise op by t; without it the ops between the TP regions (norms,
         // residuals, dropout: about half the traffic) run on the whole sequence.
         double elementwiseShare = layout.sequenceParallel() ? 1.0 / tp : 0.5 + 0.5 / tp;
         double elementFwd = efficiency.memoryBoundBytesPerToken() * tokens * h * elementwiseShare / hbmRate;
-        double layerFwd = gemmFlopsFwd / gemmRate + attnFwd + elementFwd;
-        double layerBwd = BACKWARD_FACTOR * gemmFlopsFwd / gemmRate + attnBwd + BACKWARD_FACTOR * elementFwd;
+        double layerFwd = TransformerGemms.layerForwardSeconds(linearGemms, model, gemmRows, tp) + attnFwd + elementFwd;
+        double layerBwd = TransformerGemms.layerBackwardSeconds(linearGemms, model, gemmRows, tp)
+                + attnBwd
+                + BACKWARD_FACTOR * elementFwd;
         double layerRecompute =
                 switch (layout.recompute()) {
                     case NONE -> 0;
                     case SELECTIVE -> attnFwd;
                     case FULL -> layerFwd;
                 };
-        double logitsFwd = 2 * tokens * h * paddedVocab / tp / gemmRate
-                + tokens * paddedVocab / tp * ActivationMemory.LOGIT_BYTES / hbmRate;
-        return new ComputeTime(layerFwd, layerBwd, layerRecompute, attnFwd, logitsFwd);
+        double logitBytes = tokens * model.paddedVocabulary(tp) / tp * ActivationMemory.LOGIT_BYTES / hbmRate;
+        double logitsFwd = TransformerGemms.logitsForwardSeconds(halfGemms, model, gemmRows, tp) + logitBytes;
+        double logitsBwd =
+                TransformerGemms.logitsBackwardSeconds(halfGemms, model, gemmRows, tp) + BACKWARD_FACTOR * logitBytes;
+        return new ComputeTime(layerFwd, layerBwd, layerRecompute, attnFwd, logitsFwd, logitsBwd);
     }
 
     /** T = b·s/cp: tokens of one micro-batch on one rank of a CP ring. */
@@ -132,6 +148,6 @@ public record ComputeTime(
 
     /** Backward of a stage of {@code layers} layers per micro-batch; the last stage adds the logits' backward. */
     public double stageBackwardSeconds(int layers, boolean lastStage) {
-        return layers * layerBackwardSeconds + (lastStage ? BACKWARD_FACTOR * logitsForwardSeconds : 0);
+        return layers * layerBackwardSeconds + (lastStage ? logitsBackwardSeconds : 0);
     }
 }

@@ -10,7 +10,10 @@ package dev.trainingplanner.costmodel.time;
  */
 public final class PipelineSchedule {
 
-    /** Boundary transfers per micro-batch and chunk: the activations forward and their gradients backward. */
+    /**
+     * Boundary transfers per micro-batch and chunk on a stage's critical path with Megatron's batched asynchronous p2p:
+     * the activations forward and their gradients backward ({@code time.FrameworkOverhead} for other frameworks).
+     */
     public static final int TRANSFERS_PER_CHUNK = 2;
 
     private PipelineSchedule() {}
@@ -18,11 +21,6 @@ public final class PipelineSchedule {
     /** Bytes of one pipeline send: {@code tokens} activations of width {@code hidden}, split over TP. */
     public static double sendBytes(double tokens, double hidden, int tp) {
         return tokens * hidden * ComputeTime.ACTIVATION_BYTES / tp;
-    }
-
-    /** Exposed p2p time per micro-batch and stage per second of one send, with {@code chunks} virtual stages. */
-    public static double exposedPerHopSecond(int chunks, double exposedFraction) {
-        return TRANSFERS_PER_CHUNK * chunks * exposedFraction;
     }
 
     /**

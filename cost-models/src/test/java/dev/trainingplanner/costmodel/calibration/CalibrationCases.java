@@ -29,7 +29,8 @@ final class CalibrationCases {
             boolean oom,
             boolean predictedFits,
             String error,
-            String pendingFeature) {}
+            String pendingFeature,
+            boolean densePreBlackwell) {}
 
     record Summary(List<Row> rows, double timeMdape, int timeCount, double memoryMdape, int memoryCount, int errors) {}
 
@@ -126,7 +127,8 @@ final class CalibrationCases {
                         oom,
                         false,
                         result.error(),
-                        pending));
+                        pending,
+                        densePreBlackwell(row)));
                 continue;
             }
             double pt = result.estimate().iterationTimeSeconds();
@@ -147,7 +149,8 @@ final class CalibrationCases {
                     oom,
                     result.estimate().fits(0),
                     null,
-                    pending));
+                    pending,
+                    densePreBlackwell(row)));
         }
         return new Summary(rows, median(timeErrors), timeErrors.size(), median(memErrors), memErrors.size(), errors);
     }
@@ -173,8 +176,49 @@ final class CalibrationCases {
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
-    /** Prints every row and the summary; used by the calibration test and when re-fitting. */
-    public static void main(String[] args) {
+    /** GPU families of the acceptance set: the dense rows on pre-Blackwell GPUs. */
+    private static final List<String> PRE_BLACKWELL = List.of("V100", "A100", "H100", "H200");
+
+    /** Whether the row is in the acceptance set: priced today (dense, standard attention) on a pre-Blackwell GPU. */
+    static boolean densePreBlackwell(Map<String, String> row) {
+        String gpu = row.getOrDefault("gpu", "");
+        return pendingFeature(row) == null && PRE_BLACKWELL.stream().anyMatch(gpu::startsWith);
+    }
+
+    /**
+     * Writes the acceptance set's rows ({@code dense-cases.csv}) and their predictions as {@code planner estimate
+     * --batch} writes them ({@code dense-predictions.csv}) into {@code directory}, for {@code score_estimates.py}.
+     */
+    static void writeDenseSet(Path directory) throws IOException {
+        CsvTable table = CsvTable.parse(Files.readString(casesFile()));
+        BatchEstimator estimator = new BatchEstimator(new CostModel());
+        StringBuilder cases = new StringBuilder(CsvTable.line(table.header())).append('\n');
+        StringBuilder predictions = new StringBuilder(CsvTable.line(BatchEstimator.OUTPUT_COLUMNS)).append('\n');
+        for (Map<String, String> row : table.rows()) {
+            if (densePreBlackwell(row)) {
+                cases.append(CsvTable.line(table.header().stream()
+                                .map(column -> row.getOrDefault(column, ""))
+                                .toList()))
+                        .append('\n');
+                predictions
+                        .append(CsvTable.line(estimator.estimateRow(row).cells()))
+                        .append('\n');
+            }
+        }
+        Files.createDirectories(directory);
+        Files.writeString(directory.resolve("dense-cases.csv"), cases);
+        Files.writeString(directory.resolve("dense-predictions.csv"), predictions);
+    }
+
+    /**
+     * Prints every row and the summary; used by the calibration test and when re-fitting. With {@code --write DIR} it
+     * writes the acceptance set and its predictions instead ({@link #writeDenseSet}).
+     */
+    public static void main(String[] args) throws IOException {
+        if (args.length == 2 && "--write".equals(args[0])) {
+            writeDenseSet(Path.of(args[1]));
+            return;
+        }
         Summary summary = run(new CostModel());
         for (Row r : summary.rows()) {
             if (r.error() != null) {

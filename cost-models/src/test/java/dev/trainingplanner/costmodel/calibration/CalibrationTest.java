@@ -7,9 +7,12 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs the calibration file through the model. Every row the model prices today must be estimated with median errors
- * within 15%; the mixture-of-experts and Blackwell rows it cannot price yet are listed with the reason, and each of
- * them must be refused with an error rather than priced as something else.
+ * Runs the calibration file through the model. Every row the model prices today must be estimated; on the acceptance
+ * set (the dense rows on pre-Blackwell GPUs: V100, A100, H100, H200) the median time error must stay within 5%, the
+ * median peak-memory error within 7% and at most one run that ran may be predicted not to fit (module README,
+ * "Calibration"; the sweep ranking and top-1 regret are checked by {@code calibration/score_estimates.py}). The
+ * mixture-of-experts and Blackwell rows it cannot price yet are listed with the reason, and each of them must be
+ * refused with an error rather than priced as something else.
  */
 class CalibrationTest {
 
@@ -43,7 +46,34 @@ class CalibrationTest {
         assertThat(pendingButPriced).isEmpty();
         assertThat(summary.timeCount()).isGreaterThan(100);
         assertThat(summary.memoryCount()).isGreaterThan(40);
-        assertThat(summary.timeMdape()).isLessThanOrEqualTo(0.15);
-        assertThat(summary.memoryMdape()).isLessThanOrEqualTo(0.15);
+
+        List<CalibrationCases.Row> acceptance = summary.rows().stream()
+                .filter(CalibrationCases.Row::densePreBlackwell)
+                .toList();
+        List<Double> timeErrors = acceptance.stream()
+                .filter(row -> !row.oom() && !Double.isNaN(row.measuredTime()))
+                .map(row -> Math.abs(row.predictedTime() - row.measuredTime()) / row.measuredTime())
+                .toList();
+        List<Double> memoryErrors = acceptance.stream()
+                .filter(row -> !row.oom() && !Double.isNaN(row.measuredMem()))
+                .map(row -> Math.abs(row.predictedMem() - row.measuredMem()) / row.measuredMem())
+                .toList();
+        List<String> falseOutOfMemory = acceptance.stream()
+                .filter(row -> !row.oom() && !row.predictedFits())
+                .map(CalibrationCases.Row::caseId)
+                .toList();
+        System.out.printf(
+                "acceptance set (dense, pre-Blackwell): time MdAPE %.1f%% on %d rows, memory MdAPE %.1f%% on %d rows,"
+                        + " predicted not to fit although they ran: %s%n",
+                100 * CalibrationCases.median(timeErrors),
+                timeErrors.size(),
+                100 * CalibrationCases.median(memoryErrors),
+                memoryErrors.size(),
+                falseOutOfMemory);
+        assertThat(timeErrors).hasSizeGreaterThan(100);
+        assertThat(memoryErrors).hasSizeGreaterThan(40);
+        assertThat(CalibrationCases.median(timeErrors)).isLessThanOrEqualTo(0.05);
+        assertThat(CalibrationCases.median(memoryErrors)).isLessThanOrEqualTo(0.07);
+        assertThat(falseOutOfMemory).hasSizeLessThanOrEqualTo(1);
     }
 }

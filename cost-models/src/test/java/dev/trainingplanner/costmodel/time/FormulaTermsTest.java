@@ -31,8 +31,11 @@ class FormulaTermsTest {
     void equalStagesGiveMegatronsInterleavedPipelineTime() {
         // (m + (p − 1)/v)·τ with m = 8, p = 4, v = 2, τ = 1.
         assertThat(PipelineSchedule.replicaSeconds(8, 1, 4, 2)).isEqualTo(9.5);
-        // 2·v transfers per micro-batch at the exposed fraction.
-        assertThat(PipelineSchedule.exposedPerHopSecond(2, 0.5)).isEqualTo(2.0);
+        // Megatron: 2·v transfers per micro-batch at the exposed fraction; DeepSpeed: 4·v blocking transfers.
+        assertThat(FrameworkOverhead.p2pExposedPerHopSecond(EfficiencyTable.forFramework(Framework.MEGATRON), 2, 0.5))
+                .isEqualTo(2.0);
+        assertThat(FrameworkOverhead.p2pExposedPerHopSecond(EfficiencyTable.forFramework(Framework.DEEPSPEED), 2, 0.5))
+                .isEqualTo(8.0);
     }
 
     @Test

@@ -1,0 +1,31 @@
+package dev.trainingplanner.costmodel.calibration;
+
+import static dev.trainingplanner.costmodel.InvalidInputException.nonNegative;
+import static dev.trainingplanner.costmodel.InvalidInputException.require;
+
+/**
+ * The fixed costs of one training framework (values in {@link EfficiencyTable}, formulas in
+ * {@code time.FrameworkOverhead}).
+ *
+ * @param microBatchSeconds per micro-batch and pipeline stage: the pipeline engine's instruction scheduling (load,
+ *     forward, backward, send and receive instructions dispatched from Python, each a blocking step)
+ * @param checkpointedLayerSeconds per layer and micro-batch under full recompute: the framework's activation
+ *     checkpointing (RNG state save and restore, partitioned checkpoint gather, re-dispatch of the layer)
+ * @param transfersPerChunk pipeline transfers per micro-batch and virtual stage on a stage's critical path
+ * @param blockingP2p whether pipeline sends and receives block the stage (nothing of them is hidden)
+ * @param provenance where the values come from
+ */
+public record FrameworkCosts(
+        double microBatchSeconds,
+        double checkpointedLayerSeconds,
+        int transfersPerChunk,
+        boolean blockingP2p,
+        String provenance) {
+
+    public FrameworkCosts {
+        nonNegative("microBatchSeconds", microBatchSeconds);
+        nonNegative("checkpointedLayerSeconds", checkpointedLayerSeconds);
+        require(transfersPerChunk > 0, "transfersPerChunk must be above 0, got " + transfersPerChunk);
+        require(provenance != null, "provenance must not be null");
+    }
+}
