@@ -85,7 +85,8 @@ class PlannerUploadIT {
 
             assertThat(whileUp).as(log("agent-up.log")).isZero();
             assertThat(spooled(spool)).isEmpty();
-            JsonNode effective = send(port, "GET", "/api/v1/clusters/" + CLUSTER + "/profiles", null, adminToken, 200);
+            JsonNode effective =
+                    send(port, "GET", "/api/v1/clusters/" + CLUSTER + "/profiles?view=full", null, adminToken, 200);
             JsonNode node = effective.path("profile").path("nodes").path(0);
             assertThat(node.path("name").asText()).isEqualTo("n0");
             assertThat(node.path("gpus")).hasSize(2);
