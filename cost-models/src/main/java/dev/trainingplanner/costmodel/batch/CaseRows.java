@@ -16,6 +16,7 @@ import dev.trainingplanner.costmodel.training.TrainingSpec;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Reads one row with the input columns of {@code calibration/cases.csv} ({@code case_id} through {@code
@@ -23,53 +24,6 @@ import java.util.Map;
  * ({@link #DEFAULTS}); every unusable value is reported with its column name.
  */
 public final class CaseRows {
-
-    /** The input columns, in file order. */
-    public static final List<String> INPUT_COLUMNS = List.of(
-            "case_id",
-            "source_id",
-            "sweep_id",
-            "model",
-            "layers",
-            "hidden",
-            "ffn_hidden",
-            "heads",
-            "kv_heads",
-            "vocab",
-            "seq_len",
-            "mlp",
-            "global_batch",
-            "micro_batch",
-            "precision",
-            "gpu",
-            "num_gpus",
-            "gpus_per_node",
-            "intra_node_GBps",
-            "inter_node_Gbps",
-            "tp",
-            "pp",
-            "dp",
-            "cp",
-            "vpp",
-            "sp",
-            "zero_stage",
-            "zeropp",
-            "recompute",
-            "flash_attn",
-            "framework",
-            "head_dim",
-            "num_experts",
-            "top_k",
-            "moe_ffn_hidden",
-            "shared_experts",
-            "moe_dense_layers",
-            "ep",
-            "etp",
-            "q_lora_rank",
-            "kv_lora_rank",
-            "qk_rope_head_dim",
-            "v_head_dim",
-            "nvlink_domain");
 
     /**
      * Columns of mixture-of-experts and Multi-head Latent Attention models. The model prices dense transformers with
@@ -87,6 +41,46 @@ public final class CaseRows {
             "kv_lora_rank",
             "qk_rope_head_dim",
             "v_head_dim");
+
+    /** The input columns, in file order: the dense ones, then the mixture-of-experts ones, then the NVLink domain. */
+    public static final List<String> INPUT_COLUMNS = Stream.of(
+                    List.of(
+                            "case_id",
+                            "source_id",
+                            "sweep_id",
+                            "model",
+                            "layers",
+                            "hidden",
+                            "ffn_hidden",
+                            "heads",
+                            "kv_heads",
+                            "vocab",
+                            "seq_len",
+                            "mlp",
+                            "global_batch",
+                            "micro_batch",
+                            "precision",
+                            "gpu",
+                            "num_gpus",
+                            "gpus_per_node",
+                            "intra_node_GBps",
+                            "inter_node_Gbps",
+                            "tp",
+                            "pp",
+                            "dp",
+                            "cp",
+                            "vpp",
+                            "sp",
+                            "zero_stage",
+                            "zeropp",
+                            "recompute",
+                            "flash_attn",
+                            "framework",
+                            "head_dim"),
+                    MOE_AND_MLA_COLUMNS,
+                    List.of("nvlink_domain"))
+            .flatMap(List::stream)
+            .toList();
 
     /** Start of the error of a row that uses a feature the model does not price yet (as opposed to a bad value). */
     public static final String NOT_MODELLED_YET = "not modelled yet: ";
