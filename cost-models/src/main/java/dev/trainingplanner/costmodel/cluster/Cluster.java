@@ -46,6 +46,8 @@ public final class Cluster {
     private final boolean anyStraggler;
     private final double uniformUsableMemory;
     private final boolean[] uniformNodes;
+    /** NVLink domain id of each node (the trays of one NVL72 rack share one), null where the node is its own domain. */
+    private final String[] nvlinkDomains;
 
     private Cluster(Builder b) {
         this.gpuType = b.gpuType;
@@ -55,6 +57,7 @@ public final class Cluster {
         this.relativeSpeed = b.relativeSpeed.clone();
         this.stragglers = b.stragglers.clone();
         this.nodeNetworkBandwidth = b.nodeNetworkBandwidth.clone();
+        this.nvlinkDomains = b.nvlinkDomains.clone();
         this.intraBandwidth = deepCopy(b.intraBandwidth);
         this.intraLatency = deepCopy(b.intraLatency);
         this.interBandwidth = new LongDoubleMap(b.interBandwidth);
@@ -125,6 +128,7 @@ public final class Cluster {
         System.arraycopy(relativeSpeed, 0, b.relativeSpeed, 0, relativeSpeed.length);
         System.arraycopy(stragglers, 0, b.stragglers, 0, stragglers.length);
         System.arraycopy(nodeNetworkBandwidth, 0, b.nodeNetworkBandwidth, 0, nodeCount);
+        System.arraycopy(nvlinkDomains, 0, b.nvlinkDomains, 0, nodeCount);
         for (int n = 0; n < nodeCount; n++) {
             b.intraBandwidth[n] = intraBandwidth[n] == null ? null : intraBandwidth[n].clone();
             b.intraLatency[n] = intraLatency[n] == null ? null : intraLatency[n].clone();
@@ -191,6 +195,16 @@ public final class Cluster {
 
     public boolean hasStragglers() {
         return anyStraggler;
+    }
+
+    /** The NVLink domain {@code node} belongs to (an NVL72 rack shared by its trays), or null when it has none. */
+    public String nvlinkDomain(int node) {
+        return nvlinkDomains[node];
+    }
+
+    /** Whether GPUs of nodes {@code a} and {@code b} reach each other over NVLink: the same node or the same domain. */
+    public boolean sameNvlinkDomain(int a, int b) {
+        return a == b || (nvlinkDomains[a] != null && nvlinkDomains[a].equals(nvlinkDomains[b]));
     }
 
     /** Aggregate NIC bandwidth of {@code node}, per direction. */
@@ -324,6 +338,7 @@ public final class Cluster {
         private final double[] relativeSpeed;
         private final StragglerModel[] stragglers;
         private final double[] nodeNetworkBandwidth;
+        private final String[] nvlinkDomains;
         private final double[][] intraBandwidth;
         private final double[][] intraLatency;
         private LongDoubleMap interBandwidth = new LongDoubleMap();
@@ -351,6 +366,7 @@ public final class Cluster {
             Arrays.fill(stragglers, StragglerModel.NONE);
             nodeNetworkBandwidth = new double[nodes];
             Arrays.fill(nodeNetworkBandwidth, gpuType.nodeNetworkBandwidthBytesPerSecond());
+            nvlinkDomains = new String[nodes];
             intraBandwidth = new double[nodes][];
             intraLatency = new double[nodes][];
             defaultIntraBandwidth = gpuType.intraNodeBandwidthBytesPerSecond();
@@ -380,6 +396,16 @@ public final class Cluster {
         public Builder nodeNetworkBandwidth(int node, double bytesPerSecond) {
             checkNode(node);
             nodeNetworkBandwidth[node] = positive("network bandwidth of node " + node, bytesPerSecond);
+            return this;
+        }
+
+        /**
+         * Puts {@code node} into the NVLink domain {@code domainId} (GB200/GB300 NVL72 racks, whose 18 trays of 4
+         * GPUs share one NVLink switch fabric); null or blank takes it out of any domain.
+         */
+        public Builder nvlinkDomain(int node, String domainId) {
+            checkNode(node);
+            nvlinkDomains[node] = domainId == null || domainId.isBlank() ? null : domainId.trim();
             return this;
         }
 
