@@ -23,6 +23,7 @@ import java.util.List;
  * @param gradientCoding straggler-tolerant gradient coding over DP
  * @param ladderLayers 0-based indices of Ladder Residual layers (sorted, distinct)
  * @param stageLayerCounts layers per pipeline stage, or empty for an even split
+ * @param expertParallelism how MoE layers are laid out (ignored for dense models)
  */
 public record Layout(
         int tp,
@@ -37,7 +38,8 @@ public record Layout(
         PartitionGroups partitionGroups,
         GradientCoding gradientCoding,
         List<Integer> ladderLayers,
-        List<Integer> stageLayerCounts) {
+        List<Integer> stageLayerCounts,
+        ExpertParallelism expertParallelism) {
 
     public Layout {
         positive("tp", tp);
@@ -50,6 +52,7 @@ public record Layout(
         require(zeroPlusPlus != null, "zeroPlusPlus must not be null (use ZeroPlusPlus.NONE)");
         require(partitionGroups != null, "partitionGroups must not be null (use PartitionGroups.DEFAULT)");
         require(gradientCoding != null, "gradientCoding must not be null (use GradientCoding.NONE)");
+        require(expertParallelism != null, "expertParallelism must not be null (use ExpertParallelism.NONE)");
         require(
                 (long) tp * pp * dp * cp <= 1 << 22,
                 "tp*pp*dp*cp = " + ((long) tp * pp * dp * cp) + " is larger than the supported 4,194,304 GPUs");
@@ -108,6 +111,29 @@ public record Layout(
         return pp - 1;
     }
 
+    /** Expert-parallel degree ({@link ExpertParallelism#ep}). */
+    public int ep() {
+        return expertParallelism.ep();
+    }
+
+    /** Expert tensor-parallel degree ({@link ExpertParallelism#etp}). */
+    public int etp() {
+        return expertParallelism.etp();
+    }
+
+    /**
+     * Whether the stage's tp·cp·dp GPUs split evenly into etp × ep × expert-DP (Megatron-Core's requirement); the cost
+     * model reports a layout that does not as a violation.
+     */
+    public boolean expertLayoutDivides() {
+        return (tp * cp * dp) % expertParallelism.expertShards() == 0;
+    }
+
+    /** Expert-data-parallel size tp·cp·dp / (ep·etp): the replicas of each expert's weights. */
+    public int expertDataParallel() {
+        return Math.max(1, tp * cp * dp / expertParallelism.expertShards());
+    }
+
     /** GPUs the layout occupies: tp·cp·dp·pp. */
     public int worldSize() {
         return tp * cp * dp * pp;
@@ -136,10 +162,14 @@ public record Layout(
                 .partitionGroups(partitionGroups)
                 .gradientCoding(gradientCoding)
                 .ladderLayers(ladderLayers)
-                .stageLayerCounts(stageLayerCounts);
+                .stageLayerCounts(stageLayerCounts)
+                .expertParallelism(expertParallelism);
     }
 
-    /** Builder with defaults: all degrees 1, no SP, no recompute, ZeRO 0, no ZeRO++, no coding, no ladder. */
+    /**
+     * Builder with defaults: all degrees 1, no SP, no recompute, ZeRO 0, no ZeRO++, no coding, no ladder, no expert
+     * parallelism.
+     */
     public static final class Builder {
         private int tp = 1;
         private int pp = 1;
@@ -154,6 +184,7 @@ public record Layout(
         private GradientCoding gradientCoding = GradientCoding.NONE;
         private List<Integer> ladderLayers = List.of();
         private List<Integer> stageLayerCounts = List.of();
+        private ExpertParallelism expertParallelism = ExpertParallelism.NONE;
 
         public Builder tp(int value) {
             tp = value;
@@ -220,6 +251,11 @@ public record Layout(
             return this;
         }
 
+        public Builder expertParallelism(ExpertParallelism value) {
+            expertParallelism = value;
+            return this;
+        }
+
         public Layout build() {
             return new Layout(
                     tp,
@@ -234,7 +270,8 @@ public record Layout(
                     partitionGroups,
                     gradientCoding,
                     ladderLayers,
-                    stageLayerCounts);
+                    stageLayerCounts,
+                    expertParallelism);
         }
     }
 }

@@ -83,7 +83,7 @@ public final class ModelStateBytes {
             }
             // Live gathered parameters: the current and the prefetched unit (a layer, or the output layer), plus the
             // unsharded fp32 gradient of one unit before its reduce-scatter.
-            double perLayerParams = model.parametersPerLayer();
+            double perLayerParams = model.largestLayerParameters();
             double unit = Math.max(
                     perLayerParams / tp,
                     (stage == 0 || stage == pp - 1)

@@ -13,7 +13,10 @@ import java.util.Locale;
  * Custom models as JSON with the field names of {@link ModelSpec}. Optional fields: {@code ffnHiddenSize} (default
  * 4·hiddenSize), {@code kvHeads} (default attentionHeads), {@code mlp} ({@code gelu}), {@code tiedEmbeddings}
  * ({@code false}), {@code flashAttention} ({@code true}), {@code norm} ({@code rms_norm} with SwiGLU, else
- * {@code layer_norm}), {@code name} (file name).
+ * {@code layer_norm}), {@code name} (file name), {@code head_dim} (hiddenSize/attentionHeads), and the
+ * mixture-of-experts and latent-attention fields under the names of the calibration file's columns, all 0 = absent:
+ * {@code num_experts}, {@code top_k}, {@code moe_ffn_hidden}, {@code shared_experts}, {@code moe_dense_layers},
+ * {@code q_lora_rank}, {@code kv_lora_rank}, {@code qk_rope_head_dim}, {@code v_head_dim}.
  */
 public final class ModelSpecJson {
 
@@ -42,6 +45,17 @@ public final class ModelSpecJson {
         int hidden = requiredInt(root, "hiddenSize");
         int heads = requiredInt(root, "attentionHeads");
         MlpKind mlp = enumField(root, "mlp", MlpKind.class, MlpKind.GELU);
+        MixtureOfExperts moe = new MixtureOfExperts(
+                optionalCount(root, "num_experts"),
+                optionalCount(root, "top_k"),
+                optionalCount(root, "moe_ffn_hidden"),
+                optionalCount(root, "shared_experts"),
+                optionalCount(root, "moe_dense_layers"));
+        LatentAttention mla = new LatentAttention(
+                optionalCount(root, "q_lora_rank"),
+                optionalCount(root, "kv_lora_rank"),
+                optionalCount(root, "qk_rope_head_dim"),
+                optionalCount(root, "v_head_dim"));
         return new ModelSpec(
                 root.path("name").asText(defaultName),
                 requiredInt(root, "layers"),
@@ -55,7 +69,10 @@ public final class ModelSpecJson {
                 root.path("tiedEmbeddings").asBoolean(false),
                 root.path("flashAttention").asBoolean(true),
                 enumField(
-                        root, "norm", NormKind.class, mlp == MlpKind.SWIGLU ? NormKind.RMS_NORM : NormKind.LAYER_NORM));
+                        root, "norm", NormKind.class, mlp == MlpKind.SWIGLU ? NormKind.RMS_NORM : NormKind.LAYER_NORM),
+                optionalCount(root, "head_dim"),
+                mla,
+                moe);
     }
 
     /** The JSON form of {@code spec}, readable by {@link #parse}. */
@@ -72,7 +89,23 @@ public final class ModelSpecJson {
                 .put("mlp", spec.mlp().name().toLowerCase(Locale.ROOT))
                 .put("tiedEmbeddings", spec.tiedEmbeddings())
                 .put("flashAttention", spec.flashAttention())
-                .put("norm", spec.norm().name().toLowerCase(Locale.ROOT));
+                .put("norm", spec.norm().name().toLowerCase(Locale.ROOT))
+                .put("head_dim", spec.headDim());
+        MixtureOfExperts moe = spec.mixtureOfExperts();
+        if (moe.isPresent()) {
+            node.put("num_experts", moe.routedExperts())
+                    .put("top_k", moe.topK())
+                    .put("moe_ffn_hidden", moe.expertFfnHiddenSize())
+                    .put("shared_experts", moe.sharedExperts())
+                    .put("moe_dense_layers", moe.leadingDenseLayers());
+        }
+        LatentAttention mla = spec.latentAttention();
+        if (mla.isPresent()) {
+            node.put("q_lora_rank", mla.qLoraRank())
+                    .put("kv_lora_rank", mla.kvLoraRank())
+                    .put("qk_rope_head_dim", mla.qkRopeHeadDim())
+                    .put("v_head_dim", mla.vHeadDim());
+        }
         return node.toPrettyString();
     }
 
@@ -90,6 +123,15 @@ public final class ModelSpecJson {
     private static int optionalInt(JsonNode root, String field, int fallback) {
         JsonNode value = root.get(field);
         return value == null || value.isNull() ? fallback : requiredInt(root, field);
+    }
+
+    /** An optional count (0 = absent) of the MoE and latent-attention fields. */
+    private static int optionalCount(JsonNode root, String field) {
+        int value = optionalInt(root, field, 0);
+        if (value < 0) {
+            throw new InvalidInputException("model JSON field '" + field + "' must be at least 0, got " + value);
+        }
+        return value;
     }
 
     private static <E extends Enum<E>> E enumField(JsonNode root, String field, Class<E> type, E fallback) {

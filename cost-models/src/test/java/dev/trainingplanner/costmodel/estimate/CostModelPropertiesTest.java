@@ -165,7 +165,7 @@ class CostModelPropertiesTest {
         ModelSpec m = prepared.model();
         int tp = prepared.layout().tp();
         double unit = Math.max(
-                (double) m.parametersPerLayer() / tp,
+                (double) m.parametersOfLayer(0) / tp,
                 (s.stage() == 0 || s.stage() == prepared.layout().pp() - 1)
                         ? (double) m.paddedVocabulary(tp) * m.hiddenSize() / tp
                         : 0);

@@ -1,6 +1,7 @@
 package dev.trainingplanner.costmodel.layout;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -39,5 +40,38 @@ class LayoutTest {
         assertThat(GradientCoding.cyclicRepetition(3).delayRounds()).isZero();
         assertThat(GradientCoding.multiplexed(1, 7, 4).isSequential()).isTrue();
         assertThat(GradientCoding.cyclicRepetition(3).isSequential()).isFalse();
+    }
+
+    @Test
+    void expertLayersRepartitionTheDenseGpusOfAStage() {
+        // Megatron-Core: tp·cp·dp = 2·1·8 = 16 GPUs per stage = etp·ep·expert-DP = 1·8·2.
+        Layout layout = Layout.builder()
+                .tp(2)
+                .dp(8)
+                .expertParallelism(ExpertParallelism.of(8, 1))
+                .build();
+
+        assertThat(layout.ep()).isEqualTo(8);
+        assertThat(layout.etp()).isEqualTo(1);
+        assertThat(layout.expertLayoutDivides()).isTrue();
+        assertThat(layout.expertDataParallel()).isEqualTo(2);
+        assertThat(Layout.builder()
+                        .tp(2)
+                        .dp(3)
+                        .expertParallelism(ExpertParallelism.of(4, 1))
+                        .build()
+                        .expertLayoutDivides())
+                .isFalse();
+    }
+
+    @Test
+    void routingSetsTheBusiestExpertsLoad() {
+        assertThat(ExpertRouting.BALANCED.busiestExpertLoad()).isEqualTo(1.0);
+        assertThat(ExpertRouting.dropless(1.3).busiestExpertLoad()).isEqualTo(1.3);
+        assertThat(ExpertRouting.capacity(1.25).busiestExpertLoad()).isEqualTo(1.25);
+        assertThat(ExpertRouting.capacity(1.25).dropsTokens()).isTrue();
+        assertThatThrownBy(() -> ExpertRouting.dropless(0.9)).hasMessageContaining("at least 1.0");
+        assertThat(TokenDispatcher.parse("hierarchical")).isEqualTo(TokenDispatcher.HIERARCHICAL);
+        assertThat(TokenDispatcher.ALLGATHER.externalName()).isEqualTo("allgather");
     }
 }

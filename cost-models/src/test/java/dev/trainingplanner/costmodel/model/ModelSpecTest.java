@@ -12,11 +12,11 @@ class ModelSpecTest {
     @Test
     void llama2And3ParameterCountsMatchThePublishedVectors() {
         ModelSpec llama2 = ModelPresets.byName("llama2-7b");
-        assertThat(llama2.parametersPerLayer()).isEqualTo(202_383_360L);
+        assertThat(llama2.parametersOfLayer(0)).isEqualTo(202_383_360L);
         assertThat(llama2.totalParameters()).isEqualTo(6_738_415_616L);
 
         ModelSpec llama3 = ModelPresets.byName("llama3-8b");
-        assertThat(llama3.parametersPerLayer()).isEqualTo(218_112_000L);
+        assertThat(llama3.parametersOfLayer(0)).isEqualTo(218_112_000L);
         assertThat(llama3.totalParameters()).isEqualTo(8_030_261_248L);
     }
 
