@@ -5,7 +5,7 @@ import dev.trainingplanner.agent.cli.UsageException;
 import dev.trainingplanner.agent.network.MeasurementServer;
 import dev.trainingplanner.agent.network.PeerDirectory;
 import dev.trainingplanner.agent.profile.ProfileMerger;
-import dev.trainingplanner.agent.upload.ProfileUploader;
+import dev.trainingplanner.agent.upload.PlannerUploader;
 import dev.trainingplanner.agent.upload.Spool;
 import dev.trainingplanner.profile.ClusterProfile;
 import dev.trainingplanner.profile.InvalidProfileException;
@@ -117,7 +117,7 @@ public final class AgentMain {
     }
 
     private static int loop(AgentOptions options, NodeProfiler profiler, Consumer<String> log) throws IOException {
-        ProfileUploader uploader = new ProfileUploader(
+        PlannerUploader uploader = new PlannerUploader(
                 options.planner(),
                 options.token(),
                 new Spool(options.spool()),
@@ -133,11 +133,11 @@ public final class AgentMain {
             long slot = System.currentTimeMillis() / intervalMillis;
             NodeProfiler.Measurement measurement = profiler.measure((int) slot);
             report(measurement, log);
-            ProfileUploader.Outcome outcome =
+            PlannerUploader.Outcome outcome =
                     uploader.upload(options.cluster(), ProfileJson.write(measurement.profile()));
             log.accept("cycle " + slot + " upload: " + outcome.status().name().toLowerCase(Locale.ROOT) + ", "
                     + outcome.detail());
-            rejected |= outcome.status() == ProfileUploader.Status.REJECTED;
+            rejected |= outcome.status() == PlannerUploader.Status.REJECTED;
             if (options.cycles() == 0 || done + 1 < options.cycles()) {
                 long nextSlotStart = (System.currentTimeMillis() / intervalMillis + 1) * intervalMillis;
                 sleep(Duration.ofMillis(Math.max(0, nextSlotStart - System.currentTimeMillis())));
