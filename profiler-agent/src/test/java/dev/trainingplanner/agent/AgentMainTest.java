@@ -72,8 +72,8 @@ class AgentMainTest {
     @CsvSource(
             delimiter = '|',
             value = {
-                "''|missing mode: expected 'run', 'once' or 'merge'",
-                "measure --cluster c --node n|unknown mode 'measure': expected 'run', 'once' or 'merge'",
+                "''|missing mode: expected 'run', 'once', 'merge' or 'watch'",
+                "measure --cluster c --node n|unknown mode 'measure': expected 'run', 'once', 'merge' or 'watch'",
                 "once --node n|missing required option --cluster",
                 "once --cluster c --node n0$(id)|--node 'n0$(id)' is not a node name (1-253 letters, digits",
                 "once --cluster c;id --node n|--cluster 'c;id' is not a cluster name",
