@@ -1,30 +1,28 @@
 package dev.trainingplanner.api.measurement;
 
 import dev.trainingplanner.api.planning.PlanRuns;
-import dev.trainingplanner.api.planning.PlanStatus;
 import dev.trainingplanner.api.planning.StoredPlans;
 import dev.trainingplanner.api.problem.ClientMistake;
 import dev.trainingplanner.engine.output.PlanDocument;
+import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalDouble;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * A job's plan revisions, numbered from 1: its completed plans in the order they finished ({@code finished_at}, then
- * id). A plan finishes once, so the numbers never change as later plans finish, whichever started first.
+ * A job's plan revisions, numbered from 1: its completed plans in the order they finished
+ * ({@link PlanRuns#completedInFinishingOrder}). A plan finishes once, so the numbers never change as later plans
+ * finish, whichever started first.
  */
 @Component
 class RevisionPlans {
 
-    private final JdbcTemplate jdbc;
     private final PlanRuns runs;
     private final StoredPlans stored;
 
-    RevisionPlans(JdbcTemplate jdbc, PlanRuns runs, StoredPlans stored) {
-        this.jdbc = jdbc;
+    RevisionPlans(PlanRuns runs, StoredPlans stored) {
         this.runs = runs;
         this.stored = stored;
     }
@@ -44,11 +42,7 @@ class RevisionPlans {
 
     /** 422 naming {@code field} when the job has no such revision or the revision's plan is infeasible. */
     RevisionPlan resolve(UUID jobId, int revision, String field) {
-        List<UUID> completed = jdbc.queryForList(
-                "select id from plan_run where job_id = ? and status = ? order by finished_at, id",
-                UUID.class,
-                jobId,
-                PlanStatus.COMPLETED.name());
+        List<UUID> completed = runs.completedInFinishingOrder(jobId);
         if (revision < 1 || revision > completed.size()) {
             throw new ClientMistake(
                     HttpStatus.UNPROCESSABLE_ENTITY,
@@ -72,6 +66,6 @@ class RevisionPlans {
                     .filter(rank -> rank.rank() >= 0 && rank.rank() < worldSize)
                     .forEach(rank -> capacities[rank.rank()] = rank.capacityBytes());
         }
-        return new RevisionPlan(revision, planId, worldSize, java.util.Arrays.asList(capacities));
+        return new RevisionPlan(revision, planId, worldSize, Arrays.asList(capacities));
     }
 }
