@@ -3,11 +3,13 @@ package dev.trainingplanner.agent;
 import dev.trainingplanner.agent.cli.AgentOptions;
 import dev.trainingplanner.agent.cli.UsageException;
 import dev.trainingplanner.agent.cli.WatchOptions;
+import dev.trainingplanner.agent.gpu.CommandRunner;
 import dev.trainingplanner.agent.network.MeasurementServer;
 import dev.trainingplanner.agent.network.PeerDirectory;
 import dev.trainingplanner.agent.profile.ProfileMerger;
 import dev.trainingplanner.agent.upload.PlannerUploader;
 import dev.trainingplanner.agent.upload.Spool;
+import dev.trainingplanner.agent.watch.GpuMemorySampler;
 import dev.trainingplanner.agent.watch.Watcher;
 import dev.trainingplanner.profile.ClusterProfile;
 import dev.trainingplanner.profile.InvalidProfileException;
@@ -185,7 +187,10 @@ public final class AgentMain {
                         options.uploadBackoff(),
                         Duration.ofSeconds(30),
                         log);
-        Watcher watcher = new Watcher(options, uploader, out, log, Clock.systemUTC());
+        GpuMemorySampler gpuMemory = options.gpuMemoryInterval().isZero()
+                ? null
+                : new GpuMemorySampler(new CommandRunner(), options.nvidiaSmi(), Path.of("/proc"), log);
+        Watcher watcher = new Watcher(options, uploader, gpuMemory, out, log, Clock.systemUTC());
         Thread loop = Thread.currentThread();
         CountDownLatch finished = new CountDownLatch(1);
         Thread stop = new Thread(() -> {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.trainingplanner.agent.support.Fixtures;
+import dev.trainingplanner.agent.watch.GpuMemorySamplerTest;
 import dev.trainingplanner.profile.ClusterProfile;
 import dev.trainingplanner.profile.ClusterProfile.GpuProfile;
 import dev.trainingplanner.profile.ProfileJson;
@@ -161,6 +162,38 @@ class AgentMainTest {
                         .toString());
         assertThat(new ObjectMapper().readTree(lines.get(1)).get("step").asLong())
                 .isEqualTo(5);
+    }
+
+    @Test
+    void watchAddsTheGpuMemoryOfEachRankOnThisNodeSinceThePreviousStep() throws Exception {
+        Path log = dir.resolve("train.log");
+        Files.writeString(log, Fixtures.text("torchtitan-2026-02-all-ranks.real.log"));
+        Process rank = GpuMemorySamplerTest.rankProcess(5);
+        try {
+            Path nvidiaSmi = GpuMemorySamplerTest.standIn(dir, rank.pid());
+
+            int code = run(List.of((WATCH + " --format torchtitan --log-rank 3 --poll-ms 50 --stop-after-idle-s 1"
+                            + " --gpu-memory-interval-s 60 --nvidia-smi " + nvidiaSmi)
+                    .replace("train.log", log.toString())
+                    .split(" ")));
+
+            assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+            List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+            assertThat(new ObjectMapper()
+                            .readTree(lines.get(0))
+                            .get("peakMemoryBytesPerRank")
+                            .toString())
+                    .as("rank 3 from the log line, rank 5 from nvidia-smi")
+                    .isEqualTo("{\"3\":" + Math.round(66.91 * (1L << 30)) + ",\"5\":" + 2539L * (1 << 20) + "}");
+            assertThat(new ObjectMapper()
+                            .readTree(lines.get(1))
+                            .get("peakMemoryBytesPerRank")
+                            .toString())
+                    .as("no poll since step 4")
+                    .isEqualTo("{\"3\":" + Math.round(66.91 * (1L << 30)) + "}");
+        } finally {
+            rank.destroyForcibly();
+        }
     }
 
     @Test

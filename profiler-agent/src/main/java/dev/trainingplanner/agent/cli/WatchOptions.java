@@ -22,6 +22,8 @@ public record WatchOptions(
         int revision,
         RunShape shape,
         int logRank,
+        String nvidiaSmi,
+        Duration gpuMemoryInterval,
         URI planner,
         String token,
         Path spool,
@@ -45,6 +47,10 @@ public record WatchOptions(
         OPTIONS.put("--sequence-length N", "tokens per sequence, as in the plan (required)");
         OPTIONS.put("--gpus N", "GPUs of the run, as in the plan (required)");
         OPTIONS.put("--log-rank N", "rank whose log this is; its peak memory is reported for it (default 0)");
+        OPTIONS.put(
+                "--gpu-memory-interval-s N",
+                "poll nvidia-smi for the memory of each rank on this node, 0 = off (default 0)");
+        OPTIONS.put("--nvidia-smi PATH", "nvidia-smi executable (default: nvidia-smi on the PATH)");
         OPTIONS.put("--planner URL", "planner-api base URL; without it, samples are printed as JSON lines");
         OPTIONS.put("--token TOKEN", "agent or scheduler token (with --planner: required, or env PLANNER_TOKEN)");
         OPTIONS.put("--spool DIR", "where uploads wait while the planner is unreachable (default ./spool)");
@@ -112,6 +118,8 @@ public record WatchOptions(
                         (int) required(values, "--sequence-length", max),
                         (int) required(values, "--gpus", max)),
                 (int) AgentOptions.nonNegative(values, "--log-rank", 0),
+                values.getOrDefault("--nvidia-smi", "nvidia-smi"),
+                Duration.ofSeconds(AgentOptions.nonNegative(values, "--gpu-memory-interval-s", 0)),
                 planner,
                 token,
                 Path.of(values.getOrDefault("--spool", "spool")),

@@ -11,13 +11,17 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
  * The {@code watch} loop: follows the log, turns each step line into a planner measurement of the job's revision, and
  * uploads them in batches ({@code --batch} samples, or whatever is waiting after {@code --flush-s}) through the
  * {@link PlannerUploader}, which spools them while the planner is unreachable and sends the spool first once it is
- * back. Without a planner the samples are printed as JSON lines.
+ * back. Without a planner the samples are printed as JSON lines. With {@code --gpu-memory-interval-s}, nvidia-smi is
+ * polled too and each step carries the largest memory of every rank on this node since the step before
+ * ({@link GpuMemorySampler}).
  *
  * <p>Only the first line of each step counts: a step not above the highest one taken so far is skipped. That drops the
  * copies every rank prints of the same step (torchtitan without {@code LOG_RANK}) and the steps repeated after a
@@ -34,14 +38,26 @@ public final class Watcher {
     private final Clock clock;
     private final TrainingLogParser parser;
     private final String path;
+    private final GpuMemorySampler gpuMemory;
+    private final Map<Integer, Long> gpuMemoryPeaks = new TreeMap<>();
     private ArrayNode pending = JSON.createArrayNode();
     private Instant oldestPending;
     private Long highestStep;
     private boolean rejected;
 
-    /** {@code uploader} is null when the samples are printed to {@code out} instead. */
-    public Watcher(WatchOptions options, PlannerUploader uploader, PrintStream out, Consumer<String> log, Clock clock) {
+    /**
+     * {@code uploader} is null when the samples are printed to {@code out} instead; {@code gpuMemory} is null when
+     * nvidia-smi is not polled.
+     */
+    public Watcher(
+            WatchOptions options,
+            PlannerUploader uploader,
+            GpuMemorySampler gpuMemory,
+            PrintStream out,
+            Consumer<String> log,
+            Clock clock) {
         this.options = options;
+        this.gpuMemory = gpuMemory;
         this.uploader = uploader;
         this.out = out;
         this.log = log;
@@ -54,10 +70,19 @@ public final class Watcher {
     public boolean run() throws IOException {
         Instant lastGrowth = clock.instant();
         Instant lastSpoolCheck = clock.instant();
+        Instant lastGpuPoll = null;
         try (LogTail tail = new LogTail(options.log())) {
             while (!Thread.currentThread().isInterrupted()) {
-                var lines = tail.poll();
                 Instant now = clock.instant();
+                if (gpuMemory != null
+                        && (lastGpuPoll == null || !now.isBefore(lastGpuPoll.plus(options.gpuMemoryInterval())))) {
+                    lastGpuPoll = now;
+                    Map<Integer, Long> used = gpuMemory.sample();
+                    synchronized (this) {
+                        used.forEach((rank, bytes) -> gpuMemoryPeaks.merge(rank, bytes, Math::max));
+                    }
+                }
+                var lines = tail.poll();
                 if (!lines.isEmpty()) {
                     lastGrowth = now;
                 }
@@ -126,8 +151,15 @@ public final class Watcher {
         node.put("step", sample.step());
         node.put("iterationSeconds", sample.iterationSeconds());
         node.put("tokensPerSecond", sample.tokensPerSecond());
+        // The log's own peak for its rank, and the largest nvidia-smi figure of each rank since the previous step.
+        Map<Integer, Long> peaks = new TreeMap<>(gpuMemoryPeaks);
+        gpuMemoryPeaks.clear();
         if (sample.peakMemoryBytes() != null) {
-            node.putObject("peakMemoryBytesPerRank").put(Integer.toString(options.logRank()), sample.peakMemoryBytes());
+            peaks.merge(options.logRank(), sample.peakMemoryBytes(), Math::max);
+        }
+        if (!peaks.isEmpty()) {
+            ObjectNode memory = node.putObject("peakMemoryBytesPerRank");
+            peaks.forEach((rank, bytes) -> memory.put(Integer.toString(rank), bytes));
         }
         // The line's own time when it has one: when the step ran, not when the agent read it (after a restart, later).
         node.put("timestamp", (sample.loggedAt() == null ? clock.instant() : sample.loggedAt()).toString());
