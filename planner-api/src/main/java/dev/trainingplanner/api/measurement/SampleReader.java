@@ -138,8 +138,10 @@ final class SampleReader {
             Map.Entry<String, JsonNode> entry = it.next();
             String name = entry.getKey();
             JsonNode seconds = entry.getValue();
-            if (name.isBlank() || name.length() > MAX_PHASE_NAME) {
-                throw ClientMistake.invalid(field, "phase names are 1-" + MAX_PHASE_NAME + " characters");
+            // PostgreSQL's jsonb cannot hold a NUL, and no framework names a phase with a control character.
+            if (name.isBlank() || name.length() > MAX_PHASE_NAME || name.chars().anyMatch(Character::isISOControl)) {
+                throw ClientMistake.invalid(
+                        field, "phase names are 1-" + MAX_PHASE_NAME + " characters without control characters");
             }
             if (!seconds.isNumber() || !Double.isFinite(seconds.doubleValue()) || seconds.doubleValue() < 0) {
                 throw ClientMistake.invalid(

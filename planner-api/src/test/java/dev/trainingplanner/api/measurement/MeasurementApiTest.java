@@ -185,6 +185,17 @@ class MeasurementApiTest {
         assertProblem(
                 agent.post(path, sample(1, 1, 1, ",\"phaseSeconds\":{\"forward\":-0.1}")), 400, "phaseSeconds.forward");
         assertProblem(agent.post(path, "[]"), 400, "samples");
+        assertProblem(agent.post(path, sample(1, 1, 1, ",\"phaseSeconds\":{\"a\\u0000b\":1}")), 400, "phaseSeconds");
+        assertProblem(
+                agent.post(path, sample(1, 1, 1, ",\"peakMemoryBytesPerRank\":{\"x\":1}")),
+                400,
+                "peakMemoryBytesPerRank.x");
+        assertProblem(
+                agent.post(path, sample(1, 1, 1, ",\"peakMemoryBytesPerRank\":[1.5]")),
+                400,
+                "peakMemoryBytesPerRank[0]");
+        assertProblem(
+                agent.post(path, sample(1, 1, 1, "").replace("2026-01-01T00:00:01Z", "yesterday")), 400, "timestamp");
 
         Api.Answer tooMuchMemory = agent.post(path, sample(1, 1, 1, ",\"peakMemoryBytesPerRank\":{\"3\":90000000000}"));
         assertProblem(tooMuchMemory, 422, "peakMemoryBytesPerRank.3");
