@@ -3,6 +3,8 @@ package dev.trainingplanner.api.measurement;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trainingplanner.api.problem.ClientMistake;
 import dev.trainingplanner.api.security.Caller;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -36,7 +38,14 @@ class MeasurementController {
     /** 201 when at least one sample was new, 200 when every sample was stored before. */
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Measurements.IngestResult> upload(
-            @PathVariable UUID id, @RequestBody JsonNode body, @AuthenticationPrincipal Caller caller) {
+            @PathVariable UUID id,
+            // Read as a tree so that each mistake names its sample and field (SampleReader); documented as its shape.
+            @io.swagger.v3.oas.annotations.parameters.RequestBody(
+                            description = "one sample, or an array of 1 to 1,000",
+                            content = @Content(schema = @Schema(oneOf = {MeasuredStep.class, MeasuredStep[].class})))
+                    @RequestBody
+                    JsonNode body,
+            @AuthenticationPrincipal Caller caller) {
         Measurements.IngestResult result = measurements.ingest(id, body, caller);
         return ResponseEntity.status(result.stored().isEmpty() ? HttpStatus.OK : HttpStatus.CREATED)
                 .body(result);

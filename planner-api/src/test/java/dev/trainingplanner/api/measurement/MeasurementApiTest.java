@@ -223,6 +223,17 @@ class MeasurementApiTest {
                 .isZero();
     }
 
+    @Test
+    void theOpenApiDocumentDescribesTheUploadAndTheAnswer() {
+        JsonNode paths = new Api(port, null).get("/v3/api-docs").json().get("paths");
+        JsonNode measurements = paths.get("/api/v1/jobs/{id}/measurements");
+        assertThat(measurements
+                        .at("/post/requestBody/content/application~1json/schema")
+                        .toString())
+                .contains("MeasuredStep");
+        assertThat(measurements.at("/get/responses/200/content").toString()).contains("MeasurementsView");
+    }
+
     private static void assertProblem(Api.Answer answer, int status, String field) {
         assertThat(answer.status()).as(answer.toString()).isEqualTo(status);
         assertThat(answer.header("Content-Type")).startsWith("application/problem+json");
