@@ -2,11 +2,15 @@ package dev.trainingplanner.agent;
 
 import dev.trainingplanner.agent.cli.AgentOptions;
 import dev.trainingplanner.agent.cli.UsageException;
+import dev.trainingplanner.agent.cli.WatchOptions;
+import dev.trainingplanner.agent.gpu.CommandRunner;
 import dev.trainingplanner.agent.network.MeasurementServer;
 import dev.trainingplanner.agent.network.PeerDirectory;
 import dev.trainingplanner.agent.profile.ProfileMerger;
-import dev.trainingplanner.agent.upload.ProfileUploader;
+import dev.trainingplanner.agent.upload.PlannerUploader;
 import dev.trainingplanner.agent.upload.Spool;
+import dev.trainingplanner.agent.watch.GpuMemorySampler;
+import dev.trainingplanner.agent.watch.Watcher;
 import dev.trainingplanner.profile.ClusterProfile;
 import dev.trainingplanner.profile.InvalidProfileException;
 import dev.trainingplanner.profile.ProfileJson;
@@ -16,16 +20,22 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
-/** Entry point of {@code profiler-agent.jar}: {@code run} (measure and upload, repeatedly) or {@code once}. */
+/**
+ * Entry point of {@code profiler-agent.jar}: {@code run} (measure and upload, repeatedly), {@code once}, {@code merge},
+ * or {@code watch} (follow a training log and upload its measured steps).
+ */
 public final class AgentMain {
 
     static final int OK = 0;
@@ -40,6 +50,9 @@ public final class AgentMain {
     }
 
     static int run(List<String> args, PrintStream out, PrintStream err, Map<String, String> environment) {
+        if (!args.isEmpty() && args.get(0).equals("watch")) {
+            return watch(args.subList(1, args.size()), out, err, environment);
+        }
         if (args.contains("--help") || args.contains("-h")) {
             out.print(AgentOptions.usage());
             return OK;
@@ -117,7 +130,7 @@ public final class AgentMain {
     }
 
     private static int loop(AgentOptions options, NodeProfiler profiler, Consumer<String> log) throws IOException {
-        ProfileUploader uploader = new ProfileUploader(
+        PlannerUploader uploader = new PlannerUploader(
                 options.planner(),
                 options.token(),
                 new Spool(options.spool()),
@@ -133,17 +146,77 @@ public final class AgentMain {
             long slot = System.currentTimeMillis() / intervalMillis;
             NodeProfiler.Measurement measurement = profiler.measure((int) slot);
             report(measurement, log);
-            ProfileUploader.Outcome outcome =
+            PlannerUploader.Outcome outcome =
                     uploader.upload(options.cluster(), ProfileJson.write(measurement.profile()));
             log.accept("cycle " + slot + " upload: " + outcome.status().name().toLowerCase(Locale.ROOT) + ", "
                     + outcome.detail());
-            rejected |= outcome.status() == ProfileUploader.Status.REJECTED;
+            rejected |= outcome.status() == PlannerUploader.Status.REJECTED;
             if (options.cycles() == 0 || done + 1 < options.cycles()) {
                 long nextSlotStart = (System.currentTimeMillis() / intervalMillis + 1) * intervalMillis;
                 sleep(Duration.ofMillis(Math.max(0, nextSlotStart - System.currentTimeMillis())));
             }
         }
         return rejected ? REJECTED : OK;
+    }
+
+    /**
+     * {@code watch ...}: follows a training log and uploads its steps until stopped (or idle, with
+     * {@code --stop-after-idle-s}). A stop (SIGTERM) lets the last batch go out or into the spool before the agent exits.
+     */
+    private static int watch(List<String> args, PrintStream out, PrintStream err, Map<String, String> environment) {
+        if (args.contains("--help") || args.contains("-h")) {
+            out.print(WatchOptions.usage());
+            return OK;
+        }
+        WatchOptions options;
+        try {
+            options = WatchOptions.parse(args, environment);
+        } catch (UsageException | IllegalArgumentException e) {
+            err.println("profiler-agent watch: " + e.getMessage());
+            err.println("run 'java -jar profiler-agent.jar watch --help' for the options");
+            return BAD_ARGUMENTS;
+        }
+        Consumer<String> log = line -> err.println("[profiler-agent watch " + options.job() + "] " + line);
+        PlannerUploader uploader = options.planner() == null
+                ? null
+                : new PlannerUploader(
+                        options.planner(),
+                        options.token(),
+                        new Spool(options.spool()),
+                        options.uploadAttempts(),
+                        options.uploadBackoff(),
+                        Duration.ofSeconds(30),
+                        log);
+        GpuMemorySampler gpuMemory = options.gpuMemoryInterval().isZero()
+                ? null
+                : new GpuMemorySampler(new CommandRunner(), options.nvidiaSmi(), Path.of("/proc"), log);
+        Watcher watcher = new Watcher(options, uploader, gpuMemory, out, log, Clock.systemUTC());
+        Thread loop = Thread.currentThread();
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread stop = new Thread(() -> {
+            loop.interrupt();
+            try {
+                finished.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(stop);
+        try {
+            log.accept("following " + options.log() + " (" + options.format().optionName() + ") for revision "
+                    + options.revision());
+            return watcher.run() ? OK : REJECTED;
+        } catch (IOException e) {
+            err.println("profiler-agent watch: " + e.getMessage());
+            return BAD_ARGUMENTS;
+        } finally {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(stop);
+            } catch (IllegalStateException shuttingDown) {
+                // The hook is running: it waited for this loop, which is done now.
+            }
+        }
     }
 
     /** {@code merge --cluster NAME [--out FILE] PROFILE.json...}: joins agents' partial profiles. */

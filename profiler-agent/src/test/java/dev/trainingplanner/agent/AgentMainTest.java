@@ -2,8 +2,11 @@ package dev.trainingplanner.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.trainingplanner.agent.support.Fixtures;
+import dev.trainingplanner.agent.watch.GpuMemorySamplerTest;
 import dev.trainingplanner.profile.ClusterProfile;
 import dev.trainingplanner.profile.ClusterProfile.GpuProfile;
 import dev.trainingplanner.profile.ProfileJson;
@@ -15,6 +18,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -74,8 +79,8 @@ class AgentMainTest {
     @CsvSource(
             delimiter = '|',
             value = {
-                "''|missing mode: expected 'run', 'once' or 'merge'",
-                "measure --cluster c --node n|unknown mode 'measure': expected 'run', 'once' or 'merge'",
+                "''|missing mode: expected 'run', 'once', 'merge' or 'watch'",
+                "measure --cluster c --node n|unknown mode 'measure': expected 'run', 'once', 'merge' or 'watch'",
                 "once --node n|missing required option --cluster",
                 "once --cluster c --node n0$(id)|--node 'n0$(id)' is not a node name (1-253 letters, digits",
                 "once --cluster c;id --node n|--cluster 'c;id' is not a cluster name",
@@ -99,6 +104,97 @@ class AgentMainTest {
 
         assertThat(code).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains(message).doesNotContain("Exception", "\tat ");
+    }
+
+    private static final String WATCH = "watch --log train.log --job 3f2c0d9e-8a1b-4c2d-9e3f-0a1b2c3d4e5f --revision 1"
+            + " --global-batch 256 --sequence-length 8192 --gpus 64";
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                WATCH + "|missing required option --format",
+                WATCH + " --format jax|--format must be one of [megatron, deepspeed, torchtitan], got 'jax'",
+                "watch --format megatron --job 42|--job must be a job id",
+                WATCH + " --format megatron --revision 0|--revision is given twice",
+                "watch --format megatron --log l --job 3f2c0d9e-8a1b-4c2d-9e3f-0a1b2c3d4e5f --revision 0|"
+                        + "--revision must be from 1 to",
+                WATCH + " --format megatron --planner http://p:8080|--planner needs --token",
+                WATCH + " --format megatron --cluster c|unknown watch option '--cluster'"
+            })
+    void badWatchArgumentsGiveASpecificMessageAndExitCode2(String arguments, String message) {
+        int code = run(List.of(arguments.split(" ")));
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains(message).doesNotContain("Exception", "\tat ");
+    }
+
+    @Test
+    void watchHelpListsItsOptions() {
+        assertThat(run(List.of("watch", "--help"))).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .contains("--log ", "--format ", "--job ", "--revision ", "--stop-after-idle-s ", "--log-rank ");
+    }
+
+    @Test
+    void watchWithoutAPlannerPrintsEachStepOnceAsAMeasurement() throws Exception {
+        Path log = dir.resolve("train.log");
+        Files.writeString(log, Fixtures.text("torchtitan-2026-02-all-ranks.real.log"));
+
+        int code = run(List.of((WATCH + " --format torchtitan --log-rank 3 --poll-ms 50 --stop-after-idle-s 1")
+                .replace("train.log", log.toString())
+                .split(" ")));
+
+        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+        assertThat(lines)
+                .as("every rank printed step 4; the last step-5 line is cut short")
+                .hasSize(2);
+        JsonNode step4 = new ObjectMapper().readTree(lines.get(0));
+        assertThat(step4.get("planRevision").asInt()).isEqualTo(1);
+        assertThat(step4.get("step").asLong()).isEqualTo(4);
+        assertThat(step4.get("tokensPerSecond").asDouble()).isEqualTo(10_050.0 * 64);
+        assertThat(step4.get("iterationSeconds").asDouble()).isEqualTo(256.0 * 8192 / (10_050.0 * 64));
+        assertThat(step4.at("/peakMemoryBytesPerRank/3").asLong()).isEqualTo(Math.round(66.91 * (1L << 30)));
+        assertThat(step4.get("timestamp").asText())
+                .isEqualTo(LocalDateTime.parse("2026-02-24T19:46:17.508")
+                        .atZone(ZoneId.systemDefault())
+                        .toInstant()
+                        .toString());
+        assertThat(new ObjectMapper().readTree(lines.get(1)).get("step").asLong())
+                .isEqualTo(5);
+    }
+
+    @Test
+    void watchAddsTheGpuMemoryOfEachRankOnThisNodeSinceThePreviousStep() throws Exception {
+        Path log = dir.resolve("train.log");
+        Files.writeString(log, Fixtures.text("torchtitan-2026-02-all-ranks.real.log"));
+        Process rank = GpuMemorySamplerTest.rankProcess(5);
+        try {
+            Path nvidiaSmi = GpuMemorySamplerTest.standIn(dir, rank.pid());
+
+            int code = run(List.of((WATCH + " --format torchtitan --log-rank 3 --poll-ms 50 --stop-after-idle-s 1"
+                            + " --gpu-memory-interval-s 60 --nvidia-smi " + nvidiaSmi)
+                    .replace("train.log", log.toString())
+                    .split(" ")));
+
+            assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+            List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+            assertThat(new ObjectMapper()
+                            .readTree(lines.get(0))
+                            .get("peakMemoryBytesPerRank")
+                            .toString())
+                    .as("rank 3 from the log line, rank 5 from nvidia-smi")
+                    .isEqualTo("{\"3\":" + Math.round(66.91 * (1L << 30)) + ",\"5\":" + 2539L * (1 << 20) + "}");
+            assertThat(new ObjectMapper()
+                            .readTree(lines.get(1))
+                            .get("peakMemoryBytesPerRank")
+                            .toString())
+                    .as("no poll since step 4")
+                    .isEqualTo("{\"3\":" + Math.round(66.91 * (1L << 30)) + "}");
+        } finally {
+            rank.destroyForcibly();
+        }
     }
 
     @Test

@@ -131,6 +131,18 @@ public class PlanRuns {
                 : repository.findByJobIdOrderByCreatedAtDesc(jobId, page);
     }
 
+    /**
+     * The ids of the job's completed runs in the order they finished (then by id). A run finishes once, so a run's place
+     * in this list never changes as later runs finish: it is the job's plan revision number, counted from 1.
+     */
+    public List<UUID> completedInFinishingOrder(UUID jobId) {
+        return jdbc.queryForList(
+                "select id from plan_run where job_id = ? and status = ? order by finished_at, id",
+                UUID.class,
+                jobId,
+                PlanStatus.COMPLETED.name());
+    }
+
     public PlanSpec spec(PlanRun run) {
         try {
             return json.readValue(run.requestJson(), PlanSpec.class);

@@ -18,7 +18,7 @@ import org.springframework.security.web.authentication.AnonymousAuthenticationFi
 /**
  * Every {@code /api/**} endpoint needs a bearer token; health, the OpenAPI document, Swagger UI and the dashboard's
  * static assets are public. Role rules (agent, scheduler, viewer, admin) are listed in the README's table; an agent's
- * cluster is checked by the profile endpoint itself.
+ * cluster is checked by the profile and measurement endpoints themselves.
  */
 @Configuration
 class SecurityConfiguration {
@@ -48,6 +48,8 @@ class SecurityConfiguration {
                         .hasRole(ADMIN)
                         .requestMatchers(HttpMethod.POST, "/api/v1/clusters/*/profiles")
                         .hasAnyRole(AGENT, ADMIN)
+                        .requestMatchers(HttpMethod.POST, "/api/v1/jobs/*/measurements")
+                        .hasAnyRole(AGENT, SCHEDULER, ADMIN)
                         .requestMatchers(HttpMethod.POST, "/api/v1/clusters")
                         .hasRole(ADMIN)
                         .requestMatchers(HttpMethod.DELETE, "/api/v1/clusters/*")

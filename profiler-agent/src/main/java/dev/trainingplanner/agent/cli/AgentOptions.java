@@ -88,9 +88,11 @@ public record AgentOptions(
         StringBuilder text = new StringBuilder();
         text.append("usage: java -jar profiler-agent.jar run|once [options]\n");
         text.append("       java -jar profiler-agent.jar merge --cluster NAME [--out FILE] PROFILE.json...\n");
+        text.append("       java -jar profiler-agent.jar watch --log FILE --format NAME --job ID ... (watch --help)\n");
         text.append("  run   measure this node, its GPUs and its links, upload to the planner, repeat\n");
         text.append("  once  measure once and write the profile JSON (--out or stdout), no planner\n");
-        text.append("  merge join the profiles of several agents into one cluster profile\n\noptions:\n");
+        text.append("  merge join the profiles of several agents into one cluster profile\n");
+        text.append("  watch follow a training log and upload its measured steps to the planner\n\noptions:\n");
         OPTIONS.forEach((option, meaning) -> text.append(String.format("  %-28s %s%n", option, meaning)));
         text.append("\nexit codes: 0 done, 2 bad arguments, 3 a peer or the compute benchmark could not be measured, ")
                 .append("4 the planner rejected a profile\n");
@@ -99,14 +101,14 @@ public record AgentOptions(
 
     public static AgentOptions parse(List<String> args, Map<String, String> environment) throws UsageException {
         if (args.isEmpty()) {
-            throw new UsageException("missing mode: expected 'run', 'once' or 'merge'");
+            throw new UsageException("missing mode: expected 'run', 'once', 'merge' or 'watch'");
         }
         Mode mode =
                 switch (args.get(0)) {
                     case "run" -> Mode.RUN;
                     case "once" -> Mode.ONCE;
                     default -> throw new UsageException(
-                            "unknown mode '" + args.get(0) + "': expected 'run', 'once' or 'merge'");
+                            "unknown mode '" + args.get(0) + "': expected 'run', 'once', 'merge' or 'watch'");
                 };
         Map<String, String> values = new HashMap<>();
         List<String> known = new ArrayList<>();
@@ -193,7 +195,7 @@ public record AgentOptions(
                 Duration.ofMillis(positive(values, "--upload-backoff-ms", 1000, 3_600_000)));
     }
 
-    private static String required(Map<String, String> values, String option) throws UsageException {
+    static String required(Map<String, String> values, String option) throws UsageException {
         String value = values.get(option);
         if (value == null || value.isBlank()) {
             throw new UsageException("missing required option " + option);
@@ -201,7 +203,7 @@ public record AgentOptions(
         return value;
     }
 
-    private static URI uri(String text) throws UsageException {
+    static URI uri(String text) throws UsageException {
         try {
             URI uri = new URI(text);
             if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
@@ -213,12 +215,11 @@ public record AgentOptions(
         throw new UsageException("--planner '" + text + "' is not an http(s) URL such as http://planner:8080");
     }
 
-    private static Path path(Map<String, String> values, String option) {
+    static Path path(Map<String, String> values, String option) {
         return values.containsKey(option) ? Path.of(values.get(option)) : null;
     }
 
-    private static long positive(Map<String, String> values, String option, long fallback, long max)
-            throws UsageException {
+    static long positive(Map<String, String> values, String option, long fallback, long max) throws UsageException {
         return values.containsKey(option) ? positiveLong(option, values.get(option), max) : fallback;
     }
 
@@ -230,7 +231,7 @@ public record AgentOptions(
         return value;
     }
 
-    private static long nonNegative(Map<String, String> values, String option, long fallback) throws UsageException {
+    static long nonNegative(Map<String, String> values, String option, long fallback) throws UsageException {
         if (!values.containsKey(option)) {
             return fallback;
         }

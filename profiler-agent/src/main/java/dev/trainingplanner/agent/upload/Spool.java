@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Profiles the planner could not take yet, one JSON file each, named so that they sort in the order
- * they were measured. Files are written to a temporary name and renamed, so a crash never leaves a
- * half-written profile that would later be sent.
+ * Uploads the planner could not take yet, one JSON file each, named so that they sort in the order
+ * they were made. Files are written to a temporary name and renamed, so a crash never leaves a
+ * half-written upload that would later be sent.
  */
 public final class Spool {
 
@@ -23,15 +23,15 @@ public final class Spool {
         this.directory = directory;
     }
 
-    public Path add(SpooledProfile profile) throws IOException {
+    public Path add(SpooledUpload upload) throws IOException {
         Files.createDirectories(directory);
-        String name = String.format("%013d-%s.json", System.currentTimeMillis(), profile.idempotencyKey());
+        String name = String.format("%013d-%s.json", System.currentTimeMillis(), upload.idempotencyKey());
         Path temporary = directory.resolve(name + ".tmp");
-        MAPPER.writeValue(temporary.toFile(), profile);
+        MAPPER.writeValue(temporary.toFile(), upload);
         return Files.move(temporary, directory.resolve(name), StandardCopyOption.ATOMIC_MOVE);
     }
 
-    /** Spooled profiles, oldest first. */
+    /** Spooled uploads, oldest first. */
     public List<Path> pending() throws IOException {
         if (!Files.isDirectory(directory)) {
             return List.of();
@@ -43,15 +43,15 @@ public final class Spool {
         }
     }
 
-    public SpooledProfile read(Path file) throws IOException {
-        return MAPPER.readValue(file.toFile(), SpooledProfile.class);
+    public SpooledUpload read(Path file) throws IOException {
+        return MAPPER.readValue(file.toFile(), SpooledUpload.class);
     }
 
     public void remove(Path file) throws IOException {
         Files.deleteIfExists(file);
     }
 
-    /** Keeps a profile the planner refused out of the queue, for the operator to inspect. */
+    /** Keeps an upload the planner refused out of the queue, for the operator to inspect. */
     public Path reject(Path file) throws IOException {
         Path rejected = directory.resolve("rejected");
         Files.createDirectories(rejected);

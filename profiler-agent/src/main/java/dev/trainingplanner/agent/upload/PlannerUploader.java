@@ -4,23 +4,23 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
- * Sends profiles to planner-api: {@code POST {planner}/api/v1/clusters/{cluster}/profiles} with the
- * agent token and an {@code Idempotency-Key}. 4xx answers are final (the problem detail is reported);
- * 5xx answers and connection errors are retried with exponential backoff and then spooled. Spooled
- * profiles go first, with their original keys, so the planner stores each profile exactly once.
+ * Sends uploads to planner-api: profiles ({@code POST {planner}/api/v1/clusters/{cluster}/profiles}) and measured
+ * training steps ({@code POST {planner}/api/v1/jobs/{id}/measurements}), with the agent token and an
+ * {@code Idempotency-Key}. 4xx answers are final (the problem detail is reported); 5xx answers and connection errors
+ * are retried with exponential backoff and then spooled. Spooled uploads go first, in the order they were made and
+ * with their original keys, so the planner stores each profile exactly once (measurements are keyed by job, revision
+ * and step on the planner's side, so a resent batch is not counted twice either).
  */
-public final class ProfileUploader {
+public final class PlannerUploader {
 
     /** How an upload ended. */
     public enum Status {
@@ -42,7 +42,7 @@ public final class ProfileUploader {
     private final Duration requestTimeout;
     private final Consumer<String> log;
 
-    public ProfileUploader(
+    public PlannerUploader(
             URI planner,
             String token,
             Spool spool,
@@ -62,33 +62,37 @@ public final class ProfileUploader {
 
     /** Sends what is spooled, then this profile; spools it if the planner cannot be reached. */
     public Outcome upload(String cluster, String profileJson) throws IOException {
-        SpooledProfile profile =
-                new SpooledProfile(cluster, UUID.randomUUID().toString(), MAPPER.readTree(profileJson));
+        return upload(SpooledUpload.profilesPath(cluster), MAPPER.readTree(profileJson));
+    }
+
+    /** Sends what is spooled, then this body to {@code path} (relative to the planner URL); spools it when unreachable. */
+    public Outcome upload(String path, JsonNode body) throws IOException {
+        SpooledUpload upload = new SpooledUpload(path, UUID.randomUUID().toString(), body);
         if (!sendSpooled()) {
-            Path file = spool.add(profile);
+            Path file = spool.add(upload);
             return new Outcome(Status.SPOOLED, "planner unreachable, spooled to " + file);
         }
-        Outcome outcome = send(profile);
+        Outcome outcome = send(upload);
         if (outcome.status() == Status.SPOOLED) {
-            Path file = spool.add(profile);
+            Path file = spool.add(upload);
             return new Outcome(Status.SPOOLED, outcome.detail() + "; spooled to " + file);
         }
         return outcome;
     }
 
-    /** Sends spooled profiles oldest first; false when the planner is still unreachable. */
+    /** Sends spooled uploads oldest first; false when the planner is still unreachable. */
     public boolean sendSpooled() throws IOException {
         for (Path file : spool.pending()) {
-            SpooledProfile profile = spool.read(file);
-            Outcome outcome = send(profile);
+            SpooledUpload upload = spool.read(file);
+            Outcome outcome = send(upload);
             switch (outcome.status()) {
                 case STORED -> {
                     spool.remove(file);
-                    log.accept("sent spooled profile " + profile.idempotencyKey());
+                    log.accept("sent spooled upload " + upload.idempotencyKey() + " to " + upload.path());
                 }
                 case REJECTED -> {
                     Path kept = spool.reject(file);
-                    log.accept("planner rejected spooled profile " + profile.idempotencyKey() + ": " + outcome.detail()
+                    log.accept("planner rejected spooled upload " + upload.idempotencyKey() + ": " + outcome.detail()
                             + " (kept in " + kept + ")");
                 }
                 case SPOOLED -> {
@@ -99,22 +103,19 @@ public final class ProfileUploader {
         return true;
     }
 
-    private Outcome send(SpooledProfile profile) {
+    private Outcome send(SpooledUpload upload) {
         URI uri = planner.resolve(planner.getPath().endsWith("/") ? "" : planner.getPath() + "/")
-                .resolve("api/v1/clusters/"
-                        + URLEncoder.encode(profile.cluster(), StandardCharsets.UTF_8)
-                                .replace("+", "%20")
-                        + "/profiles");
+                .resolve(upload.path());
         String body;
         try {
-            body = MAPPER.writeValueAsString(profile.profile());
+            body = MAPPER.writeValueAsString(upload.body());
         } catch (IOException e) {
-            return new Outcome(Status.REJECTED, "profile cannot be serialised: " + e.getMessage());
+            return new Outcome(Status.REJECTED, "upload cannot be serialised: " + e.getMessage());
         }
         HttpRequest request = HttpRequest.newBuilder(uri)
                 .timeout(requestTimeout)
                 .header("Authorization", "Bearer " + token)
-                .header("Idempotency-Key", profile.idempotencyKey())
+                .header("Idempotency-Key", upload.idempotencyKey())
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build();

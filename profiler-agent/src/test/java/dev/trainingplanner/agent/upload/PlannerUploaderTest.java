@@ -19,8 +19,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Uploads against a small real HTTP server playing planner-api's profile endpoint. */
-class ProfileUploaderTest {
+/** Uploads against a small real HTTP server playing planner-api's upload endpoints. */
+class PlannerUploaderTest {
 
     /** One request as the planner saw it. */
     record Received(String path, String authorization, String idempotencyKey, String contentType, String body) {}
@@ -42,11 +42,11 @@ class ProfileUploaderTest {
 
     @Test
     void storedProfileCarriesTokenKeyAndJson() throws Exception {
-        ProfileUploader uploader = uploader(startPlanner(0));
+        PlannerUploader uploader = uploader(startPlanner(0));
 
-        ProfileUploader.Outcome outcome = uploader.upload("cluster a", "{\"name\":\"cluster a\"}");
+        PlannerUploader.Outcome outcome = uploader.upload("cluster a", "{\"name\":\"cluster a\"}");
 
-        assertThat(outcome.status()).isEqualTo(ProfileUploader.Status.STORED);
+        assertThat(outcome.status()).isEqualTo(PlannerUploader.Status.STORED);
         assertThat(received).singleElement().satisfies(request -> {
             assertThat(request.path()).isEqualTo("/api/v1/clusters/cluster%20a/profiles");
             assertThat(request.authorization()).isEqualTo("Bearer agent-token");
@@ -59,11 +59,11 @@ class ProfileUploaderTest {
     @Test
     void plannerUrlWithAPathPrefixKeepsIt() throws Exception {
         URI base = startPlanner(0);
-        ProfileUploader uploader = uploader(URI.create(base + "/planner"));
+        PlannerUploader uploader = uploader(URI.create(base + "/planner"));
 
-        assertThat(uploader.upload("c1", "{}").status()).isEqualTo(ProfileUploader.Status.STORED);
+        assertThat(uploader.upload("c1", "{}").status()).isEqualTo(PlannerUploader.Status.STORED);
         assertThat(uploader(URI.create(base + "/planner/")).upload("c1", "{}").status())
-                .isEqualTo(ProfileUploader.Status.STORED);
+                .isEqualTo(PlannerUploader.Status.STORED);
         assertThat(received)
                 .extracting(Received::path)
                 .containsExactly("/planner/api/v1/clusters/c1/profiles", "/planner/api/v1/clusters/c1/profiles");
@@ -73,11 +73,11 @@ class ProfileUploaderTest {
     void serverErrorsAreRetriedWithTheSameKey() throws Exception {
         statuses.add(503);
         statuses.add(500);
-        ProfileUploader uploader = uploader(startPlanner(0));
+        PlannerUploader uploader = uploader(startPlanner(0));
 
-        ProfileUploader.Outcome outcome = uploader.upload("c1", "{\"name\":\"c1\"}");
+        PlannerUploader.Outcome outcome = uploader.upload("c1", "{\"name\":\"c1\"}");
 
-        assertThat(outcome.status()).isEqualTo(ProfileUploader.Status.STORED);
+        assertThat(outcome.status()).isEqualTo(PlannerUploader.Status.STORED);
         assertThat(received).hasSize(3);
         assertThat(received)
                 .extracting(Received::idempotencyKey)
@@ -88,11 +88,11 @@ class ProfileUploaderTest {
     @Test
     void rejectedProfileReportsTheProblemDetailWithoutRetrying() throws Exception {
         statuses.add(422);
-        ProfileUploader uploader = uploader(startPlanner(0));
+        PlannerUploader uploader = uploader(startPlanner(0));
 
-        ProfileUploader.Outcome outcome = uploader.upload("c1", "{\"name\":\"c1\"}");
+        PlannerUploader.Outcome outcome = uploader.upload("c1", "{\"name\":\"c1\"}");
 
-        assertThat(outcome.status()).isEqualTo(ProfileUploader.Status.REJECTED);
+        assertThat(outcome.status()).isEqualTo(PlannerUploader.Status.REJECTED);
         assertThat(outcome.detail()).isEqualTo("HTTP 422: unknown key 'bandwidth' in links[0]");
         assertThat(received).hasSize(1);
         assertThat(new Spool(spoolDir).pending()).isEmpty();
@@ -101,21 +101,21 @@ class ProfileUploaderTest {
     @Test
     void unreachablePlannerSpoolsAndLaterSendsSpooledProfilesFirstWithTheirKeys() throws Exception {
         int port = freePort();
-        ProfileUploader uploader = uploader(URI.create("http://127.0.0.1:" + port));
+        PlannerUploader uploader = uploader(URI.create("http://127.0.0.1:" + port));
 
-        ProfileUploader.Outcome first = uploader.upload("c1", "{\"name\":\"c1\",\"nodes\":[1]}");
-        ProfileUploader.Outcome second = uploader.upload("c1", "{\"name\":\"c1\",\"nodes\":[2]}");
+        PlannerUploader.Outcome first = uploader.upload("c1", "{\"name\":\"c1\",\"nodes\":[1]}");
+        PlannerUploader.Outcome second = uploader.upload("c1", "{\"name\":\"c1\",\"nodes\":[2]}");
 
-        assertThat(first.status()).isEqualTo(ProfileUploader.Status.SPOOLED);
-        assertThat(second.status()).isEqualTo(ProfileUploader.Status.SPOOLED);
+        assertThat(first.status()).isEqualTo(PlannerUploader.Status.SPOOLED);
+        assertThat(second.status()).isEqualTo(PlannerUploader.Status.SPOOLED);
         List<Path> spooled = new Spool(spoolDir).pending();
         assertThat(spooled).hasSize(2);
         String firstKey = new Spool(spoolDir).read(spooled.get(0)).idempotencyKey();
 
         startPlanner(port);
-        ProfileUploader.Outcome third = uploader.upload("c1", "{\"name\":\"c1\",\"nodes\":[3]}");
+        PlannerUploader.Outcome third = uploader.upload("c1", "{\"name\":\"c1\",\"nodes\":[3]}");
 
-        assertThat(third.status()).isEqualTo(ProfileUploader.Status.STORED);
+        assertThat(third.status()).isEqualTo(PlannerUploader.Status.STORED);
         assertThat(received)
                 .extracting(Received::body)
                 .containsExactly(
@@ -128,14 +128,45 @@ class ProfileUploaderTest {
     }
 
     @Test
-    void problemDetailFallsBackToTitleAndText() {
-        assertThat(ProfileUploader.problemDetail("{\"title\":\"Forbidden\"}")).isEqualTo("Forbidden");
-        assertThat(ProfileUploader.problemDetail("plain text")).isEqualTo("plain text");
-        assertThat(ProfileUploader.problemDetail("")).isEqualTo("(no explanation given)");
+    void aSpoolFileOfTheProfileOnlyLayoutIsStillSentToItsCluster() throws Exception {
+        java.nio.file.Files.writeString(
+                spoolDir.resolve("0000000000001-old.json"),
+                "{\"cluster\":\"c1\",\"idempotencyKey\":\"old\",\"profile\":{\"name\":\"c1\"}}");
+        PlannerUploader uploader = uploader(startPlanner(0));
+
+        assertThat(uploader.sendSpooled()).isTrue();
+
+        assertThat(received).singleElement().satisfies(request -> {
+            assertThat(request.path()).isEqualTo("/api/v1/clusters/c1/profiles");
+            assertThat(request.idempotencyKey()).isEqualTo("old");
+            assertThat(request.body()).isEqualTo("{\"name\":\"c1\"}");
+        });
     }
 
-    private ProfileUploader uploader(URI uri) {
-        return new ProfileUploader(
+    @Test
+    void anyBodyGoesToItsPath() throws Exception {
+        PlannerUploader uploader = uploader(startPlanner(0));
+
+        PlannerUploader.Outcome outcome = uploader.upload(
+                "api/v1/jobs/j1/measurements",
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree("[{\"step\":1}]"));
+
+        assertThat(outcome.status()).isEqualTo(PlannerUploader.Status.STORED);
+        assertThat(received).singleElement().satisfies(request -> {
+            assertThat(request.path()).isEqualTo("/api/v1/jobs/j1/measurements");
+            assertThat(request.body()).isEqualTo("[{\"step\":1}]");
+        });
+    }
+
+    @Test
+    void problemDetailFallsBackToTitleAndText() {
+        assertThat(PlannerUploader.problemDetail("{\"title\":\"Forbidden\"}")).isEqualTo("Forbidden");
+        assertThat(PlannerUploader.problemDetail("plain text")).isEqualTo("plain text");
+        assertThat(PlannerUploader.problemDetail("")).isEqualTo("(no explanation given)");
+    }
+
+    private PlannerUploader uploader(URI uri) {
+        return new PlannerUploader(
                 uri, "agent-token", new Spool(spoolDir), 3, Duration.ofMillis(20), Duration.ofSeconds(5), log::add);
     }
 
