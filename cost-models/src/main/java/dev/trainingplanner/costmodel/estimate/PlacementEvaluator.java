@@ -516,6 +516,7 @@ final class PlacementEvaluator {
                 dataParallelSeconds,
                 prep.optimizerSeconds,
                 straggler,
+                0,
                 gatherShareOfWorstRing(dataParallelSeconds));
         double iteration = breakdown.totalSeconds();
 
