@@ -59,7 +59,12 @@ public final class PreparedLayout {
     final int worldSize;
     final int[] stageLayers;
     final StageMemory[] stageMemory;
+    /** Parameters per rank of each stage: dense ({@link #stageDenseParameters}) plus routed experts. */
     final double[] stageParameters;
+    /** Dense parameters per rank of each stage, replicated over dp·cp. */
+    final double[] stageDenseParameters;
+    /** Routed-expert parameters per rank of each stage, replicated over expert data parallelism. */
+    final double[] stageExpertParameters;
 
     // Per stage, per micro-batch, at relative speed 1.
     final double[] forwardSeconds;
@@ -146,7 +151,11 @@ public final class PreparedLayout {
         checkStructure(violations, gpu);
         this.stageLayers = splitLayers(violations);
 
-        this.stageParameters = model.stageParameters(stageLayers, tp);
+        this.stageDenseParameters = model.stageDenseParameters(stageLayers, tp);
+        this.stageExpertParameters = model.stageExpertParameters(
+                stageLayers, layout.expertParallelism().expertShards());
+        this.stageParameters = model.stageParameters(
+                stageLayers, tp, layout.expertParallelism().expertShards());
 
         // --- compute per micro-batch (cost-models.md §1.2, §3) ---
         ComputeTime compute = ComputeTime.of(model, training, layout, gpu, efficiency);
@@ -165,9 +174,7 @@ public final class PreparedLayout {
         int firstLayer = 0;
         for (int i = 0; i < pp; i++) {
             int layers = stageLayers[i];
-            for (int layer = firstLayer; layer < firstLayer + layers; layer++) {
-                moeLayers[i] += model.isMoeLayer(layer) ? 1 : 0;
-            }
+            moeLayers[i] = model.moeLayersIn(firstLayer, layers);
             int dense = layers - moeLayers[i];
             forwardSeconds[i] = compute.stageForwardSeconds(dense, moeLayers[i], i == pp - 1);
             backwardSeconds[i] = compute.stageBackwardSeconds(dense, moeLayers[i], i == pp - 1);
@@ -199,27 +206,39 @@ public final class PreparedLayout {
         this.stageMemory = new StageMemory[pp];
         int mCeil = (int) Math.max(1, Math.ceil(microBatches));
         double optimizerMax = 0;
-        int communicators = RuntimeMemory.communicators(tp, cp, pp, shards);
+        int communicators = RuntimeMemory.communicators(tp, cp, pp, shards)
+                + (model.mixtureOfExperts().isPresent()
+                        ? RuntimeMemory.expertCommunicators(layout.ep(), layout.etp(), layout.expertDataParallel())
+                        : 0);
         for (int i = 0; i < pp; i++) {
             double params = stageParameters[i];
-            StageModelStates states = ModelStateBytes.ofStage(model, training, layout, i, params);
+            StageModelStates states = ModelStateBytes.ofStage(
+                    model, training, layout, i, stageDenseParameters[i], stageExpertParameters[i]);
             double weights = states.weightsBytes();
             double grads = states.gradientsBytes();
             double optimizer = states.optimizerStatesBytes();
-            double activations = ActivationMemory.stageBytes(model, b, layout, i, stageLayers[i], mCeil);
+            double activations = ActivationMemory.stageBytes(model, b, layout, i, stageLayers[i], moeLayers[i], mCeil);
             int inFlight = InFlightMicroBatches.atPeak(i, pp, chunks, mCeil);
             double buffers = RuntimeMemory.communicationBufferBytes(communicators, efficiency)
                     + RuntimeMemory.bucketBufferBytes(training.framework(), buckets, params);
             double tensors = weights + grads + optimizer + activations;
             double runtime = RuntimeMemory.overheadBytes(tensors, efficiency);
             stageMemory[i] = new StageMemory(
-                    i, stageLayers[i], weights, grads, optimizer, activations, inFlight, buffers, runtime);
+                    i,
+                    stageLayers[i],
+                    weights,
+                    grads,
+                    optimizer,
+                    activations,
+                    inFlight,
+                    buffers,
+                    runtime,
+                    moeLayers[i],
+                    states.expertStatesBytes());
             // Routed experts reduce over expert-DP, not over the dense DP ring (Megatron-Core's expert data-parallel
-            // group): their share of the stage's per-rank parameters (counted over t) leaves the dense reduction.
-            double routed = routedExpertParameters(i);
-            expertGradientBytes[i] = DataParallelTime.gradientBytes(
-                    routed / layout.expertParallelism().expertShards());
-            dpGradientBytes[i] = DataParallelTime.gradientBytes(Math.max(0, params - routed / tp));
+            // group).
+            dpGradientBytes[i] = DataParallelTime.gradientBytes(stageDenseParameters[i]);
+            expertGradientBytes[i] = DataParallelTime.gradientBytes(stageExpertParameters[i]);
             optimizerMax = Math.max(
                     optimizerMax, ComputeTime.optimizerStepSeconds(states.optimizerShardParameters(), hbmRate));
         }
@@ -425,19 +444,6 @@ public final class PreparedLayout {
                     ViolationCode.EXPERT_FFN_NOT_DIVISIBLE,
                     "moe_ffn_hidden " + moe.expertFfnHiddenSize() + " is not divisible by etp = " + etp));
         }
-    }
-
-    /** Routed-expert parameters of the layers of {@code stage} (the whole layers, before any sharding). */
-    private double routedExpertParameters(int stage) {
-        int first = 0;
-        for (int i = 0; i < stage; i++) {
-            first += stageLayers[i];
-        }
-        double routed = 0;
-        for (int layer = first; layer < first + stageLayers[stage]; layer++) {
-            routed += model.routedExpertParametersOfLayer(layer);
-        }
-        return routed;
     }
 
     private static void checkGroup(List<Violation> violations, String state, int size, int shards) {
