@@ -298,9 +298,10 @@ public final class CaseRows {
     }
 
     /**
-     * The expert layout of the row: ep and etp from their columns; the dispatcher and all-to-all overlap from the
-     * recipe settings that the note records as {@code dispatcher=NAME} and {@code moe_a2a_overlap=0|1} tokens (the
-     * file has no column for them; module README, "MoE rows"). Megatron-Bridge's {@code hybridep}, {@code deepep} and
+     * The expert layout of the row: ep and etp from their columns; the dispatcher, all-to-all overlap and CUDA-graph
+     * scope from the recipe settings that the note records as {@code dispatcher=NAME}, {@code moe_a2a_overlap=0|1}
+     * and {@code cuda_graph=SCOPE} tokens ({@code full_iteration} captures the MoE layers; the file has no column
+     * for them; module README, "MoE rows"). Megatron-Bridge's {@code hybridep}, {@code deepep} and
      * {@code flex} dispatchers are the hierarchical NVLink-then-network kind; without a token the dispatcher is
      * Megatron-Core's default {@code alltoall} without overlap. Routing is dropless and force-balanced, as the
      * published benchmarks run it (their page footnote), so the busiest expert sees the mean load.
@@ -314,6 +315,10 @@ public final class CaseRows {
                         case "hybridep", "deepep", "flex" -> TokenDispatcher.HIERARCHICAL;
                         default -> TokenDispatcher.parse(dispatcher);
                     });
+        }
+        String graph = recipeSetting(row, "cuda_graph");
+        if (graph != null) {
+            experts = experts.withGraphCaptured(graph.equals("full_iteration"));
         }
         String overlap = recipeSetting(row, "moe_a2a_overlap");
         if (overlap != null) {

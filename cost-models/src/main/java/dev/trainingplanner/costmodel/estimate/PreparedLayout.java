@@ -281,7 +281,8 @@ public final class PreparedLayout {
         this.stageComputeSeconds = new double[pp];
         this.frameworkSeconds = new double[pp];
         for (int i = 0; i < pp; i++) {
-            frameworkSeconds[i] = FrameworkOverhead.stageMicroBatchSeconds(frameworkCosts, layout, stageLayers[i]);
+            frameworkSeconds[i] =
+                    FrameworkOverhead.stageMicroBatchSeconds(frameworkCosts, layout, stageLayers[i], moeLayers[i]);
             stageComputeSeconds[i] = forwardSeconds[i] + backwardSeconds[i] + recomputeSeconds[i] + frameworkSeconds[i];
         }
         double defaultBandwidth = cluster.defaultIntraBandwidthBytesPerSecond();
