@@ -289,7 +289,10 @@ final class PlacementEvaluator {
             // The ranks before runEnd send from the same node to the same node.
             int runEnd = Math.min(end, Math.min((fromSlot + 1) * g, (toSlot + 1) * g - next));
             int fromNode = placement.nodeAt(fromSlot);
-            if (fromSlot != toSlot) {
+            if (fromSlot != toSlot && cluster.sameNvlinkDomain(fromNode, placement.nodeAt(toSlot))) {
+                // Trays of one NVLink domain: every GPU has its own NVLink port, as inside a node.
+                worst = Math.max(worst, prep.uniformIntraP2pSeconds);
+            } else if (fromSlot != toSlot) {
                 // One node pair, one link, one time for the whole run; the GPUs of a node share its link (LinkScan).
                 int toNode = placement.nodeAt(toSlot);
                 double bandwidth = cluster.interBandwidthBytesPerSecond(fromNode, toNode) / g;
@@ -344,8 +347,8 @@ final class PlacementEvaluator {
         if (prep.layout.zeroStage() < 3) {
             exposed = prep.dataParallelTime.exposedSeconds(
                     stage,
-                    shapes.dpMembersPerSlot(),
-                    shapes.dpSlots(),
+                    links.membersPerSlot(shapes.dpMembersPerSlot(), shapes.dpSlots()),
+                    links.slots(shapes.dpMembersPerSlot(), shapes.dpSlots()),
                     bytes,
                     links.minIntraBandwidth(),
                     links.maxIntraLatency(),
@@ -381,8 +384,8 @@ final class PlacementEvaluator {
         }
         return zero.exposedPerMicroBatch(
                 stage,
-                shapes.dpMembersPerSlot(),
-                shapes.dpSlots(),
+                links.membersPerSlot(shapes.dpMembersPerSlot(), shapes.dpSlots()),
+                links.slots(shapes.dpMembersPerSlot(), shapes.dpSlots()),
                 bytes,
                 links.minIntraBandwidth(),
                 links.maxIntraLatency(),
