@@ -170,13 +170,15 @@ public final class PreparedLayout {
         int mCeil = (int) Math.max(1, Math.ceil(microBatches));
         double optimizerMax = 0;
         int communicators = RuntimeMemory.communicators(tp, cp, pp, shards);
+        double linearInputBytes = ActivationMemory.linearInputBytes(training, cluster.gpuType());
         for (int i = 0; i < pp; i++) {
             double params = stageParameters[i];
             StageModelStates states = ModelStateBytes.ofStage(model, training, layout, i, params);
             double weights = states.weightsBytes();
             double grads = states.gradientsBytes();
             double optimizer = states.optimizerStatesBytes();
-            double activations = ActivationMemory.stageBytes(model, b, layout, i, stageLayers[i], mCeil);
+            double activations =
+                    ActivationMemory.stageBytes(model, b, layout, i, stageLayers[i], mCeil, linearInputBytes);
             int inFlight = InFlightMicroBatches.atPeak(i, pp, chunks, mCeil);
             double buffers = RuntimeMemory.communicationBufferBytes(communicators, efficiency)
                     + RuntimeMemory.bucketBufferBytes(training.framework(), buckets, params);

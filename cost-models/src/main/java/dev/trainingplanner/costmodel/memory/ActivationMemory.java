@@ -1,9 +1,13 @@
 package dev.trainingplanner.costmodel.memory;
 
+import dev.trainingplanner.costmodel.cluster.GpuType;
 import dev.trainingplanner.costmodel.layout.Layout;
 import dev.trainingplanner.costmodel.layout.Recompute;
 import dev.trainingplanner.costmodel.model.MlpKind;
 import dev.trainingplanner.costmodel.model.ModelSpec;
+import dev.trainingplanner.costmodel.training.Framework;
+import dev.trainingplanner.costmodel.training.Precision;
+import dev.trainingplanner.costmodel.training.TrainingSpec;
 
 /**
  * Stored activations of one transformer layer for one micro-batch (cost-models.md §2.2, Korthikanti et al.,
@@ -16,7 +20,12 @@ import dev.trainingplanner.costmodel.model.ModelSpec;
  * Full recompute stores only the layer input: 2·s·b·h (÷t with SP).
  * </pre>
  *
- * Dropout follows the architecture family: GeLU (GPT-style) recipes train with dropout, SwiGLU (Llama-style) without.
+ * With Transformer Engine's low-precision GEMMs (Megatron at fp8, mxfp8 or nvfp4 on a GPU that runs them) the inputs
+ * of the four linear layers (QKV and FC1 in c_rep, the attention projection's h and FC2's f in the ÷t part) are saved
+ * for backward in the GEMM format, {@link Precision#operandBytes()} per element instead of 2 (TE's linear modules keep
+ * the quantized input for the weight gradient); torchao's float8 layers and DeepSpeed keep them 16-bit.
+ *
+ * <p>Dropout follows the architecture family: GeLU (GPT-style) recipes train with dropout, SwiGLU (Llama-style) without.
  * With context parallelism s is the local sequence s/cp (ring attention processes one local block of queries and keys
  * at a time).
  *
@@ -34,9 +43,26 @@ public final class ActivationMemory {
         return model.mlp() == MlpKind.GELU;
     }
 
+    /**
+     * Bytes per element of the saved linear-layer inputs: the GEMM format's with Megatron (Transformer Engine) at a
+     * low precision the GPU runs, else 2.
+     */
+    public static double linearInputBytes(TrainingSpec training, GpuType gpu) {
+        Precision precision = training.precision();
+        return training.framework() == Framework.MEGATRON && precision.lowPrecisionGemms() && gpu.supports(precision)
+                ? precision.operandBytes()
+                : 2;
+    }
+
     /** Bytes stored per layer between forward and backward. */
     public static double perLayerBytes(
-            ModelSpec model, int microBatch, int tp, int cp, boolean sequenceParallel, Recompute recompute) {
+            ModelSpec model,
+            int microBatch,
+            int tp,
+            int cp,
+            boolean sequenceParallel,
+            Recompute recompute,
+            double linearInputBytes) {
         double s = (double) model.sequenceLength() / cp;
         double b = microBatch;
         double h = model.hiddenSize();
@@ -44,12 +70,19 @@ public final class ActivationMemory {
         if (recompute == Recompute.FULL) {
             return 2 * sbh / (sequenceParallel ? tp : 1);
         }
-        return fullLayerBytes(model, microBatch, tp, cp, sequenceParallel, recompute == Recompute.SELECTIVE);
+        return fullLayerBytes(
+                model, microBatch, tp, cp, sequenceParallel, recompute == Recompute.SELECTIVE, linearInputBytes);
     }
 
     /** Every activation of one layer (no recompute, or selective when {@code selective}). */
     public static double fullLayerBytes(
-            ModelSpec model, int microBatch, int tp, int cp, boolean sequenceParallel, boolean selective) {
+            ModelSpec model,
+            int microBatch,
+            int tp,
+            int cp,
+            boolean sequenceParallel,
+            boolean selective,
+            double linearInputBytes) {
         double s = (double) model.sequenceLength() / cp;
         double b = microBatch;
         double h = model.hiddenSize();
@@ -66,8 +99,12 @@ public final class ActivationMemory {
             double kept = sequenceParallel ? 4.0 / tp : 4.0;
             return s * b * h * (kept + (2 + (cAttn + cMlp) / 2) / tp);
         }
-        double replicated = sequenceParallel ? cRep / tp : cRep;
-        return s * b * h * (replicated + (cAttn + cMlp) / tp) + cScore * model.attentionHeads() * s * s * b / tp;
+        // Saved linear inputs below 16 bits: QKV and FC1 inputs (h wide each) in the replicated part, the projection
+        // input (h) and the FC2 input (f) in the tensor-parallel part.
+        double saved = 2 - linearInputBytes;
+        double replicated = (sequenceParallel ? (cRep - 2 * saved) / tp : cRep - 2 * saved);
+        double split = (cAttn + cMlp - saved * (1 + fOverH)) / tp;
+        return s * b * h * (replicated + split) + cScore * model.attentionHeads() * s * s * b / tp;
     }
 
     /**
@@ -76,9 +113,15 @@ public final class ActivationMemory {
      * gradients of the activations alive, about one layer's worth of the largest (MLP) tensors.
      */
     public static double transientBytes(
-            ModelSpec model, int microBatch, int tp, int cp, boolean sequenceParallel, Recompute recompute) {
+            ModelSpec model,
+            int microBatch,
+            int tp,
+            int cp,
+            boolean sequenceParallel,
+            Recompute recompute,
+            double linearInputBytes) {
         if (recompute == Recompute.FULL) {
-            return fullLayerBytes(model, microBatch, tp, cp, sequenceParallel, false);
+            return fullLayerBytes(model, microBatch, tp, cp, sequenceParallel, false, linearInputBytes);
         }
         double s = (double) model.sequenceLength() / cp;
         return 2.0 * s * microBatch * model.ffnHiddenSize() * (model.mlp() == MlpKind.SWIGLU ? 2 : 1) / tp;
@@ -107,16 +150,22 @@ public final class ActivationMemory {
      * buffer, the embedding output of {@code min(m, p)} micro-batches on the first stage and the logits on the last.
      */
     public static double stageBytes(
-            ModelSpec model, int microBatch, Layout layout, int stage, int stageLayers, int microBatches) {
+            ModelSpec model,
+            int microBatch,
+            Layout layout,
+            int stage,
+            int stageLayers,
+            int microBatches,
+            double linearInputBytes) {
         int tp = layout.tp();
         int cp = layout.cp();
         int pp = layout.pp();
         boolean sp = layout.sequenceParallel();
-        double perLayer = perLayerBytes(model, microBatch, tp, cp, sp, layout.recompute());
+        double perLayer = perLayerBytes(model, microBatch, tp, cp, sp, layout.recompute(), linearInputBytes);
         double layerEquivalents =
                 InFlightMicroBatches.layerEquivalents(stage, pp, layout.virtualStages(), microBatches, stageLayers);
-        double activations =
-                layerEquivalents * perLayer + transientBytes(model, microBatch, tp, cp, sp, layout.recompute());
+        double activations = layerEquivalents * perLayer
+                + transientBytes(model, microBatch, tp, cp, sp, layout.recompute(), linearInputBytes);
         if (stage == 0) {
             activations += Math.min(microBatches, pp) * embeddingBytes(model, microBatch, tp, cp, sp);
         }
