@@ -90,7 +90,7 @@ class CalibrationTest {
                                 .max()
                                 .orElse(0));
         assertThat(blackwellErrors).hasSize(10);
-        assertThat(CalibrationCases.median(blackwellErrors)).isLessThanOrEqualTo(0.10);
+        assertThat(CalibrationCases.median(blackwellErrors)).isLessThanOrEqualTo(0.05);
         assertThat(blackwellErrors).allMatch(error -> error <= 0.20);
 
         List<CalibrationCases.Row> moeAndBlackwell = summary.rows().stream()
