@@ -12,10 +12,12 @@ import java.util.Map;
 
 /**
  * Calibrated {@link GpuEfficiency} per GPU type and {@link FrameworkCosts} per framework, fitted by {@code
- * EfficiencyFit} (test sources) on the dense rows on pre-Blackwell GPUs of {@code calibration/cases.csv} only (see the
+ * EfficiencyFit} (test sources) on the dense rows on pre-Blackwell GPUs of {@code calibration/cases.csv} (see the
  * module README for the fit and its residuals). The GEMM levels are the ceilings that {@code compute.GemmTimeModel}'s
- * shape model runs at on each GPU: the kernel data give the shape behaviour, the training runs give the level. Types without calibration rows are derived from the closest calibrated type:
- * efficiencies are kept (same software stack) and the runtime memory terms are scaled with the catalog's memory ratio.
+ * shape model runs at on each GPU: the kernel data give the shape behaviour, the training runs give the level. The
+ * Blackwell types (B200, GB200, B300, GB300) take H100's stack with their levels moved by kernel data, and three
+ * low-precision levels fitted on the dense Blackwell rows ({@link #blackwell}). Other types without calibration rows
+ * are derived from the closest calibrated type: efficiencies are kept (same software stack).
  */
 public final class EfficiencyTable {
 
