@@ -4,11 +4,16 @@ import dev.trainingplanner.costmodel.InvalidInputException;
 import dev.trainingplanner.costmodel.cluster.Cluster;
 import dev.trainingplanner.costmodel.cluster.GpuCatalog;
 import dev.trainingplanner.costmodel.cluster.GpuType;
+import dev.trainingplanner.costmodel.layout.ExpertParallelism;
 import dev.trainingplanner.costmodel.layout.Layout;
 import dev.trainingplanner.costmodel.layout.Recompute;
+import dev.trainingplanner.costmodel.layout.TokenDispatcher;
 import dev.trainingplanner.costmodel.layout.ZeroPlusPlus;
+import dev.trainingplanner.costmodel.model.LatentAttention;
+import dev.trainingplanner.costmodel.model.MixtureOfExperts;
 import dev.trainingplanner.costmodel.model.MlpKind;
 import dev.trainingplanner.costmodel.model.ModelSpec;
+import dev.trainingplanner.costmodel.model.NormKind;
 import dev.trainingplanner.costmodel.placement.Placement;
 import dev.trainingplanner.costmodel.training.Framework;
 import dev.trainingplanner.costmodel.training.Precision;
@@ -25,10 +30,7 @@ import java.util.stream.Stream;
  */
 public final class CaseRows {
 
-    /**
-     * Columns of mixture-of-experts and Multi-head Latent Attention models. The model prices dense transformers with
-     * standard attention only, so a row that fills any of them is refused rather than silently priced as dense.
-     */
+    /** Columns of mixture-of-experts and Multi-head Latent Attention models; blank on a dense model. */
     static final List<String> MOE_AND_MLA_COLUMNS = List.of(
             "num_experts",
             "top_k",
@@ -82,9 +84,6 @@ public final class CaseRows {
             .flatMap(List::stream)
             .toList();
 
-    /** Start of the error of a row that uses a feature the model does not price yet (as opposed to a bad value). */
-    public static final String NOT_MODELLED_YET = "not modelled yet: ";
-
     /** Columns without which no row can be estimated. */
     public static final List<String> REQUIRED_COLUMNS =
             List.of("case_id", "layers", "hidden", "heads", "vocab", "seq_len", "gpu");
@@ -93,6 +92,13 @@ public final class CaseRows {
     public static final String DEFAULTS = String.join(
             "\n",
             "ffn_hidden: 4 x hidden",
+            "head_dim: hidden / heads",
+            "num_experts: blank = dense; with num_experts, top_k and moe_ffn_hidden are required, shared_experts and"
+                    + " moe_dense_layers default to 0",
+            "ep, etp: 1; the token dispatcher is alltoall without all-to-all overlap and routing is dropless and"
+                    + " balanced (load imbalance 1.0): the file has no column for them (module README, \"MoE rows\")",
+            "q_lora_rank: 0 (queries projected directly); kv_lora_rank, qk_rope_head_dim and v_head_dim: all blank"
+                    + " (standard attention) or all given (latent attention)",
             "kv_heads: heads",
             "mlp: gelu",
             "micro_batch: 1",
@@ -130,11 +136,24 @@ public final class CaseRows {
                     default -> throw new InvalidInputException(
                             "mlp must be gelu or swiglu, got '" + text(row, "mlp") + "'");
                 };
-        requireModelledArchitecture(row, hidden, heads);
         boolean flash = optionalFlag(row, "flash_attn", true);
         String name = text(row, "model").isEmpty() ? caseId : text(row, "model");
-        ModelSpec model =
-                new ModelSpec(name, layers, hidden, ffn, heads, kvHeads, vocab, seq, mlp, mlp == MlpKind.GELU, flash);
+        ModelSpec model = new ModelSpec(
+                name,
+                layers,
+                hidden,
+                ffn,
+                heads,
+                kvHeads,
+                vocab,
+                seq,
+                mlp,
+                mlp == MlpKind.GELU,
+                flash,
+                mlp == MlpKind.SWIGLU ? NormKind.RMS_NORM : NormKind.LAYER_NORM,
+                optionalInt(row, "head_dim", 0),
+                latentAttention(row),
+                mixtureOfExperts(row));
 
         GpuType gpu = GpuCatalog.byName(text(row, "gpu"));
         int tp = optionalInt(row, "tp", 1);
@@ -182,6 +201,7 @@ public final class CaseRows {
                 .recompute(recompute(row))
                 .zeroStage(zero)
                 .zeroPlusPlus(zeroPlusPlus(row, gpuCountPerNode(row, gpu)))
+                .expertParallelism(expertParallelism(row))
                 .build();
 
         int perNode = gpuCountPerNode(row, gpu);
@@ -191,8 +211,18 @@ public final class CaseRows {
             used--;
         }
         int nodes = world / used;
-        requireNodeLevelNvlink(row, perNode);
         Cluster.Builder cluster = Cluster.builder(gpu, nodes, perNode);
+        int nodesPerDomain = nodesPerJobInDomain(
+                nodesPerNvlinkDomain(row, perNode),
+                perNode,
+                model.mixtureOfExperts().isPresent()
+                        ? layout.expertParallelism().expertShards()
+                        : 1);
+        if (nodesPerDomain > 1) {
+            for (int node = 0; node < nodes; node++) {
+                cluster.nvlinkDomain(node, "nvlink-domain-" + node / nodesPerDomain);
+            }
+        }
         String intra = text(row, "intra_node_GBps");
         if (!intra.isEmpty()) {
             cluster.defaultIntraNodeBandwidth(positiveDouble(row, "intra_node_GBps") * 1e9);
@@ -206,29 +236,144 @@ public final class CaseRows {
         return new CaseInputs(caseId, model, training, built, layout, placement);
     }
 
-    private static void requireModelledArchitecture(Map<String, String> row, int hidden, int heads) {
-        List<String> filled = MOE_AND_MLA_COLUMNS.stream()
-                .filter(column -> !text(row, column).isEmpty())
-                .toList();
-        if (!filled.isEmpty()) {
-            throw new InvalidInputException(NOT_MODELLED_YET
-                    + "mixture-of-experts and latent-attention columns " + filled
-                    + " are filled; the model prices dense transformers only");
+    /**
+     * The MoE block of the row: blank {@code num_experts} is a dense model, and then no other MoE column may be filled;
+     * otherwise top_k and moe_ffn_hidden are required ({@link MixtureOfExperts} checks their ranges).
+     */
+    static MixtureOfExperts mixtureOfExperts(Map<String, String> row) {
+        List<String> moeColumns = List.of("top_k", "moe_ffn_hidden", "shared_experts", "moe_dense_layers");
+        if (text(row, "num_experts").isEmpty()) {
+            List<String> filled = filled(row, moeColumns);
+            if (!filled.isEmpty()) {
+                throw new InvalidInputException(filled + " are filled but num_experts is blank; give num_experts for a"
+                        + " mixture-of-experts model or leave them blank for a dense one");
+            }
+            return MixtureOfExperts.NONE;
         }
-        String headDim = text(row, "head_dim");
-        if (!headDim.isEmpty() && (long) requiredInt(row, "head_dim") * heads != hidden) {
-            throw new InvalidInputException(NOT_MODELLED_YET + "head_dim " + headDim + " differs from hidden/heads = "
-                    + hidden + "/" + heads + "; the model sizes attention from hidden/heads");
+        int experts = requiredInt(row, "num_experts");
+        if (text(row, "top_k").isEmpty() || text(row, "moe_ffn_hidden").isEmpty()) {
+            throw new InvalidInputException("num_experts " + experts + " needs top_k and moe_ffn_hidden as well");
         }
+        int topK = requiredInt(row, "top_k");
+        if (topK > experts) {
+            throw new InvalidInputException("top_k " + topK + " exceeds num_experts " + experts);
+        }
+        return new MixtureOfExperts(
+                experts,
+                topK,
+                requiredInt(row, "moe_ffn_hidden"),
+                optionalInt(row, "shared_experts", 0, 0),
+                optionalInt(row, "moe_dense_layers", 0, 0));
     }
 
-    private static void requireNodeLevelNvlink(Map<String, String> row, int gpusPerNode) {
-        String domain = text(row, "nvlink_domain");
-        if (!domain.isEmpty() && requiredInt(row, "nvlink_domain") > gpusPerNode) {
-            throw new InvalidInputException(NOT_MODELLED_YET + "nvlink_domain " + domain
-                    + " spans several nodes of " + gpusPerNode + " GPUs; the model reaches other nodes over the network"
-                    + " only");
+    /**
+     * Multi-head Latent Attention of the row: kv_lora_rank, qk_rope_head_dim and v_head_dim all blank (standard
+     * attention) or all given; q_lora_rank may stay blank or 0 (queries projected directly, as DeepSeek-V2-Lite).
+     */
+    static LatentAttention latentAttention(Map<String, String> row) {
+        List<String> required = List.of("kv_lora_rank", "qk_rope_head_dim", "v_head_dim");
+        List<String> filled = filled(row, required);
+        if (filled.isEmpty()) {
+            if (!text(row, "q_lora_rank").isEmpty() && optionalInt(row, "q_lora_rank", 0, 0) > 0) {
+                throw new InvalidInputException(
+                        "q_lora_rank is filled but kv_lora_rank, qk_rope_head_dim and v_head_dim are blank; latent"
+                                + " attention needs all three");
+            }
+            return LatentAttention.NONE;
         }
+        if (filled.size() < required.size()) {
+            List<String> blank =
+                    required.stream().filter(c -> !filled.contains(c)).toList();
+            throw new InvalidInputException("latent attention columns are partly filled: " + filled + " given, " + blank
+                    + " blank; give all of kv_lora_rank, qk_rope_head_dim and v_head_dim or none");
+        }
+        return new LatentAttention(
+                optionalInt(row, "q_lora_rank", 0, 0),
+                requiredInt(row, "kv_lora_rank"),
+                requiredInt(row, "qk_rope_head_dim"),
+                requiredInt(row, "v_head_dim"));
+    }
+
+    /**
+     * The expert layout of the row: ep and etp from their columns; the dispatcher, all-to-all overlap and CUDA-graph
+     * scope from the recipe settings that the note records as {@code dispatcher=NAME}, {@code moe_a2a_overlap=0|1}
+     * and {@code cuda_graph=SCOPE} tokens ({@code full_iteration} captures the MoE layers; the file has no column
+     * for them; module README, "MoE rows"). Megatron-Bridge's {@code hybridep}, {@code deepep} and
+     * {@code flex} dispatchers are the hierarchical NVLink-then-network kind; without a token the dispatcher is
+     * Megatron-Core's default {@code alltoall} without overlap. Routing is dropless and force-balanced, as the
+     * published benchmarks run it (their page footnote), so the busiest expert sees the mean load.
+     */
+    static ExpertParallelism expertParallelism(Map<String, String> row) {
+        ExpertParallelism experts = ExpertParallelism.of(optionalInt(row, "ep", 1), optionalInt(row, "etp", 1));
+        String dispatcher = recipeSetting(row, "dispatcher");
+        if (dispatcher != null) {
+            experts = experts.withDispatcher(
+                    switch (dispatcher) {
+                        case "hybridep", "deepep", "flex" -> TokenDispatcher.HIERARCHICAL;
+                        default -> TokenDispatcher.parse(dispatcher);
+                    });
+        }
+        String graph = recipeSetting(row, "cuda_graph");
+        if (graph != null) {
+            experts = experts.withGraphCaptured(graph.equals("full_iteration"));
+        }
+        String overlap = recipeSetting(row, "moe_a2a_overlap");
+        if (overlap != null) {
+            if (!overlap.equals("0") && !overlap.equals("1")) {
+                throw new InvalidInputException("note: moe_a2a_overlap must be 0 or 1, got '" + overlap + "'");
+            }
+            experts = experts.withAllToAllOverlap(overlap.equals("1"));
+        }
+        return experts;
+    }
+
+    /** The value of a {@code key=value} recipe token of the note (tokens separated by ';'), or null. */
+    private static String recipeSetting(Map<String, String> row, String key) {
+        for (String token : text(row, "note").split(";")) {
+            String trimmed = token.trim();
+            if (trimmed.startsWith(key + "=")) {
+                return trimmed.substring(key.length() + 1).trim().toLowerCase(Locale.ROOT);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Trays of one NVLink domain that the job uses: the most, up to the domain's, whose GPUs hold whole expert groups
+     * of {@code expertShards} GPUs, so that no EP group straddles two racks (a scheduler allocates trays per rack, and
+     * the planner's placement keeps EP groups inside a domain where it can). A 72-GPU NVL72 rack thus runs one EP group
+     * of 64 on 16 of its 18 trays. Dense models and groups wider than the domain use every tray.
+     */
+    static int nodesPerJobInDomain(int nodesPerDomain, int gpusPerNode, int expertShards) {
+        if (expertShards <= gpusPerNode || expertShards > nodesPerDomain * gpusPerNode) {
+            return nodesPerDomain;
+        }
+        for (int nodes = nodesPerDomain; nodes >= 1; nodes--) {
+            if ((nodes * gpusPerNode) % expertShards == 0) {
+                return nodes;
+            }
+        }
+        return nodesPerDomain;
+    }
+
+    private static List<String> filled(Map<String, String> row, List<String> columns) {
+        return columns.stream().filter(column -> !text(row, column).isEmpty()).toList();
+    }
+
+    /**
+     * Nodes per NVLink domain from {@code nvlink_domain} (GPUs per domain, e.g. 72 for a GB200/GB300 NVL72 rack of 18
+     * trays of 4): consecutive nodes form one domain. 1 when the column is blank or names the node itself.
+     */
+    private static int nodesPerNvlinkDomain(Map<String, String> row, int gpusPerNode) {
+        if (text(row, "nvlink_domain").isEmpty()) {
+            return 1;
+        }
+        int domain = requiredInt(row, "nvlink_domain");
+        if (domain < gpusPerNode || domain % gpusPerNode != 0) {
+            throw new InvalidInputException("nvlink_domain " + domain + " must be a multiple of gpus_per_node "
+                    + gpusPerNode + " (an NVLink domain is made of whole nodes)");
+        }
+        return domain / gpusPerNode;
     }
 
     private static Framework framework(Map<String, String> row) {
@@ -241,15 +386,8 @@ public final class CaseRows {
     }
 
     private static Precision precision(Map<String, String> row, GpuType gpu) {
-        String value = text(row, "precision").toLowerCase(Locale.ROOT);
-        return switch (value) {
-            case "" -> gpu.halfPrecision();
-            case "fp16" -> Precision.FP16;
-            case "bf16" -> Precision.BF16;
-            case "fp8" -> Precision.FP8;
-            default -> throw new InvalidInputException(
-                    "precision must be fp16, bf16 or fp8, got '" + text(row, "precision") + "'");
-        };
+        String value = text(row, "precision");
+        return value.isEmpty() ? gpu.halfPrecision() : Precision.parse(value);
     }
 
     private static Recompute recompute(Map<String, String> row) {

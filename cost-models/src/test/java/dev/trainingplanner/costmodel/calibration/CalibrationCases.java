@@ -29,55 +29,17 @@ final class CalibrationCases {
             boolean oom,
             boolean predictedFits,
             String error,
-            String pendingFeature,
-            boolean densePreBlackwell) {}
+            boolean mixtureOfExperts,
+            boolean densePreBlackwell,
+            boolean denseBlackwell) {}
 
     record Summary(List<Row> rows, double timeMdape, int timeCount, double memoryMdape, int memoryCount, int errors) {}
 
-    /** GPU types of the file that the catalog does not describe yet (Blackwell NVL72 trays, B300, H800). */
-    private static final List<String> PENDING_GPUS = List.of("GB200-186GB", "GB300-288GB", "B300-288GB", "H800-80GB");
-
-    /** Precisions of the file that the model does not price yet (Blackwell block-scaled formats). */
-    private static final List<String> PENDING_PRECISIONS = List.of("mxfp8", "nvfp4");
-
-    /** Mixture-of-experts and latent-attention columns; dense rows leave every one blank. */
-    private static final List<String> PENDING_COLUMNS = List.of(
-            "num_experts",
-            "top_k",
-            "moe_ffn_hidden",
-            "shared_experts",
-            "moe_dense_layers",
-            "ep",
-            "etp",
-            "q_lora_rank",
-            "kv_lora_rank",
-            "qk_rope_head_dim",
-            "v_head_dim",
-            "nvlink_domain");
-
     private CalibrationCases() {}
 
-    /**
-     * Why a row lies outside what the model prices today (mixture-of-experts, latent attention, NVLink domains across
-     * trays, Blackwell-only GPUs and precisions), or null when the model must estimate it. Read from the row's inputs,
-     * independently of the estimator, so that the test notices both a supported row that fails and a pending row that
-     * is silently priced as something else.
-     */
-    static String pendingFeature(Map<String, String> row) {
-        List<String> reasons = new ArrayList<>();
-        List<String> filled = PENDING_COLUMNS.stream()
-                .filter(column -> !row.getOrDefault(column, "").isBlank())
-                .toList();
-        if (!filled.isEmpty()) {
-            reasons.add("mixture-of-experts / latent attention / NVLink-domain columns " + filled);
-        }
-        if (PENDING_GPUS.contains(row.get("gpu"))) {
-            reasons.add("GPU " + row.get("gpu") + " not in the catalog");
-        }
-        if (PENDING_PRECISIONS.contains(row.get("precision"))) {
-            reasons.add("precision " + row.get("precision"));
-        }
-        return reasons.isEmpty() ? null : String.join("; ", reasons);
+    /** Whether the row is a mixture-of-experts model (num_experts filled). */
+    static boolean mixtureOfExperts(Map<String, String> row) {
+        return !row.getOrDefault("num_experts", "").isBlank();
     }
 
     /** The repository's copy of the published calibration data ({@code calibration/} at the repository root). */
@@ -114,7 +76,7 @@ final class CalibrationCases {
             double mt = number(row.get("measured_iter_time_s"));
             double mm = number(row.get("measured_peak_mem_gb"));
             boolean oom = "1".equals(row.get("measured_oom"));
-            String pending = pendingFeature(row);
+            boolean moe = mixtureOfExperts(row);
             if (result.estimate() == null) {
                 errors++;
                 rows.add(new Row(
@@ -127,8 +89,9 @@ final class CalibrationCases {
                         oom,
                         false,
                         result.error(),
-                        pending,
-                        densePreBlackwell(row)));
+                        moe,
+                        densePreBlackwell(row),
+                        denseBlackwell(row)));
                 continue;
             }
             double pt = result.estimate().iterationTimeSeconds();
@@ -149,8 +112,9 @@ final class CalibrationCases {
                     oom,
                     result.estimate().fits(0),
                     null,
-                    pending,
-                    densePreBlackwell(row)));
+                    moe,
+                    densePreBlackwell(row),
+                    denseBlackwell(row)));
         }
         return new Summary(rows, median(timeErrors), timeErrors.size(), median(memErrors), memErrors.size(), errors);
     }
@@ -179,10 +143,19 @@ final class CalibrationCases {
     /** GPU families of the acceptance set: the dense rows on pre-Blackwell GPUs. */
     private static final List<String> PRE_BLACKWELL = List.of("V100", "A100", "H100", "H200");
 
-    /** Whether the row is in the acceptance set: priced today (dense, standard attention) on a pre-Blackwell GPU. */
+    /** GPU families of the Blackwell rows: B200, B300 and the GB200 / GB300 NVL72 trays. */
+    private static final List<String> BLACKWELL = List.of("B200", "B300", "GB200", "GB300");
+
+    /** Whether the row is a dense Blackwell row (S19): priced today on a Blackwell GPU. */
+    static boolean denseBlackwell(Map<String, String> row) {
+        String gpu = row.getOrDefault("gpu", "");
+        return !mixtureOfExperts(row) && BLACKWELL.stream().anyMatch(gpu::startsWith);
+    }
+
+    /** Whether the row is in the dense acceptance set: a dense model (no experts) on a pre-Blackwell GPU. */
     static boolean densePreBlackwell(Map<String, String> row) {
         String gpu = row.getOrDefault("gpu", "");
-        return pendingFeature(row) == null && PRE_BLACKWELL.stream().anyMatch(gpu::startsWith);
+        return !mixtureOfExperts(row) && PRE_BLACKWELL.stream().anyMatch(gpu::startsWith);
     }
 
     /**
