@@ -21,13 +21,15 @@ import dev.trainingplanner.costmodel.training.TrainingSpec;
  * latent attention: c_attn = (4·a·(d + r) + 4·a·v)/h, c_lat = (4·q_lora + 4·kv_lora + 2·r)/h;
  * c_mlp = 4f/h (GeLU) or 6f/h (fused SwiGLU), with f = shared·moe_ffn on MoE layers;
  * c_score = 5 with dropout, 2 without, 0 with flash attention or selective recompute.
- * A_routed = T·k·λ·(etp·(2h + 4) + c_e) + 4·T·E,  T = s·b (÷t with SP), c_e = 6·f_e (SwiGLU) or 4·f_e (GeLU)
+ * A_routed = T·k·λ·(etp·(q·h + 4) + c_e) + 4·T·E,  T = s·b (÷t with SP), c_e = (4 + q)·f_e (SwiGLU) or (2 + q)·f_e (GeLU)
+ * q = bytes per saved linear input: 2, or the GEMM format's with Transformer Engine's low-precision GEMMs
  * Full recompute stores only the layer input: 2·s·b·h (÷t with SP).
  * </pre>
  *
  * With Transformer Engine's low-precision GEMMs (Megatron at fp8, mxfp8 or nvfp4 on a GPU that runs them) the inputs
- * of the four linear layers (QKV and FC1 in c_rep, the attention projection's h and FC2's f in the ÷t part) are saved
- * for backward in the GEMM format, {@link Precision#operandBytes()} per element instead of 2 (TE's linear modules keep
+ * of the four linear layers (QKV and FC1 in c_rep, the attention projection's h and FC2's f in the ÷t part; on MoE
+ * layers QKV, the projection, the shared experts' FC2 and the grouped experts' FC1 and FC2 inputs) are saved for
+ * backward in the GEMM format, {@link Precision#operandBytes()} per element instead of 2 (TE's linear modules keep
  * the quantized input for the weight gradient); torchao's float8 layers and DeepSpeed keep them 16-bit.
  *
  * <p>Dropout follows the architecture family: GeLU (GPT-style) recipes train with dropout, SwiGLU (Llama-style) without.
@@ -94,12 +96,16 @@ public final class ActivationMemory {
                 model, microBatch, tp, cp, sequenceParallel, recompute == Recompute.SELECTIVE, linearInputBytes);
     }
 
-    /** Bytes stored per MoE layer between forward and backward, with the layout's tp, cp, SP, recompute, etp and routing. */
-    public static double moeLayerBytes(ModelSpec model, int microBatch, Layout layout) {
+    /**
+     * Bytes stored per MoE layer between forward and backward, with the layout's tp, cp, SP, recompute, etp and routing,
+     * and linear inputs saved at {@code linearInputBytes} per element.
+     */
+    public static double moeLayerBytes(ModelSpec model, int microBatch, Layout layout, double linearInputBytes) {
         if (layout.recompute() == Recompute.FULL) {
             return layerInputBytes(model, microBatch, layout.tp(), layout.cp(), layout.sequenceParallel());
         }
-        return fullMoeLayerBytes(model, microBatch, layout, layout.recompute() == Recompute.SELECTIVE);
+        return fullMoeLayerBytes(
+                model, microBatch, layout, layout.recompute() == Recompute.SELECTIVE, linearInputBytes);
     }
 
     /** Every activation of one dense layer (no recompute, or selective when {@code selective}). */
@@ -120,11 +126,16 @@ public final class ActivationMemory {
                 selective,
                 mlpCoefficient(model, model.ffnHiddenSize()),
                 (double) model.ffnHiddenSize() / model.hiddenSize(),
+                2,
                 linearInputBytes);
     }
 
-    /** Every activation of one MoE layer (no recompute, or selective when {@code selective}). */
-    public static double fullMoeLayerBytes(ModelSpec model, int microBatch, Layout layout, boolean selective) {
+    /**
+     * Every activation of one MoE layer (no recompute, or selective when {@code selective}), linear inputs saved at
+     * {@code linearInputBytes} per element.
+     */
+    public static double fullMoeLayerBytes(
+            ModelSpec model, int microBatch, Layout layout, boolean selective, double linearInputBytes) {
         int tp = layout.tp();
         int cp = layout.cp();
         boolean sp = layout.sequenceParallel();
@@ -133,20 +144,25 @@ public final class ActivationMemory {
         double copies = dispatchedTokens(model, microBatch, tp, cp, sp) * moe.topK();
         double load = layout.expertParallelism().routing().busiestExpertLoad();
         double h = model.hiddenSize();
-        double received = copies * load * layout.etp() * (2 * h + ROUTER_LOGIT_BYTES);
-        double expertGemmOutputs = copies * load * (model.mlp() == MlpKind.SWIGLU ? 6 : 4) * moe.expertFfnHiddenSize();
+        // The grouped GEMMs keep their inputs for the weight gradient in the GEMM format (TE's GroupedLinear saves the
+        // quantized input): the received tokens (FC1's input) and FC2's input; FC1's outputs stay 16-bit.
+        double received = copies * load * layout.etp() * (linearInputBytes * h + ROUTER_LOGIT_BYTES);
+        double fc1Outputs = model.mlp() == MlpKind.SWIGLU ? 4 : 2;
+        double expertGemmOutputs = copies * load * (fc1Outputs + linearInputBytes) * moe.expertFfnHiddenSize();
         double routerLogits =
                 dispatchedTokens(model, microBatch, tp, cp, sp) * moe.routedExperts() * ROUTER_LOGIT_BYTES;
         // Operator-level selective checkpointing keeps the inputs and every second GEMM output, as for dense layers.
         double routed = received + routerLogits + (selective && model.flashAttention() ? 0.5 : 1) * expertGemmOutputs;
-        // The MoE layer's own linear inputs are counted at 2 bytes (the routed copies above dominate).
+        // Outside the routed experts only the QKV input is a quantized linear input in the replicated part: the
+        // router's input (the MLP norm's output) stays 16-bit, as the router GEMM runs in 16 bits.
         double sharedOverH = (double) moe.sharedExperts() * moe.expertFfnHiddenSize() / h;
-        return layerBytes(model, microBatch, tp, cp, sp, selective, shared, sharedOverH, 2) + routed;
+        return layerBytes(model, microBatch, tp, cp, sp, selective, shared, sharedOverH, 1, linearInputBytes) + routed;
     }
 
     /**
      * Attention, replicated and MLP terms of one layer whose MLP stores {@code cMlp}·s·b·h/t and whose FC2 input is
-     * {@code fOverH}·h wide, with linear inputs saved at {@code linearInputBytes} per element.
+     * {@code fOverH}·h wide, with {@code replicatedLinearInputs} h-wide linear inputs in the replicated part (QKV and
+     * FC1 in a dense layer) and every linear input saved at {@code linearInputBytes} per element.
      */
     private static double layerBytes(
             ModelSpec model,
@@ -157,6 +173,7 @@ public final class ActivationMemory {
             boolean selective,
             double cMlp,
             double fOverH,
+            int replicatedLinearInputs,
             double linearInputBytes) {
         double s = (double) model.sequenceLength() / cp;
         double b = microBatch;
@@ -176,7 +193,7 @@ public final class ActivationMemory {
         // Saved linear inputs below 16 bits: QKV and FC1 inputs (h wide each) in the replicated part, the projection
         // input (h) and the FC2 input (f) in the tensor-parallel part.
         double saved = 2 - linearInputBytes;
-        double replicated = (cRep + cLatent - 2 * saved) / replicatedDivisor;
+        double replicated = (cRep + cLatent - replicatedLinearInputs * saved) / replicatedDivisor;
         double split = (cAttn + cMlp - saved * (1 + fOverH)) / tp;
         return s * b * h * (replicated + split) + cScore * model.attentionHeads() * s * s * b / tp;
     }
@@ -239,9 +256,9 @@ public final class ActivationMemory {
      * GPU's expert activations (its received tokens at moe_ffn width) and the all-to-all's send and receive buffers of
      * the permuted tokens while the backward dispatches them [D].
      */
-    public static double moeTransientBytes(ModelSpec model, int microBatch, Layout layout) {
+    public static double moeTransientBytes(ModelSpec model, int microBatch, Layout layout, double linearInputBytes) {
         if (layout.recompute() == Recompute.FULL) {
-            return fullMoeLayerBytes(model, microBatch, layout, false);
+            return fullMoeLayerBytes(model, microBatch, layout, false, linearInputBytes);
         }
         MixtureOfExperts moe = model.mixtureOfExperts();
         double copies =
@@ -298,8 +315,8 @@ public final class ActivationMemory {
             transientPeak = transientBytes(model, microBatch, tp, cp, sp, layout.recompute(), linearInputBytes);
         }
         if (moeLayers > 0) {
-            stored += moeLayers * moeLayerBytes(model, microBatch, layout);
-            transientPeak = Math.max(transientPeak, moeTransientBytes(model, microBatch, layout));
+            stored += moeLayers * moeLayerBytes(model, microBatch, layout, linearInputBytes);
+            transientPeak = Math.max(transientPeak, moeTransientBytes(model, microBatch, layout, linearInputBytes));
         }
         double activations = layerEquivalents * stored / stageLayers + transientPeak;
         if (stage == 0) {

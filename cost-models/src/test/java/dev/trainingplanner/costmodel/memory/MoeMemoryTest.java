@@ -152,13 +152,18 @@ class MoeMemoryTest {
         double expected = sh * (8 + 9) + copies * (2 * 2048 + 4 + 6 * 768) + 4096.0 * 128 * 4;
 
         assertThat(ActivationMemory.attentionCoefficient(QWEN3_30B)).isEqualTo(9.0);
-        assertThat(ActivationMemory.moeLayerBytes(QWEN3_30B, 1, layout)).isEqualTo(expected);
+        assertThat(ActivationMemory.moeLayerBytes(QWEN3_30B, 1, layout, 2)).isEqualTo(expected);
         // Full recompute stores the layer input only, as for dense layers.
         assertThat(ActivationMemory.moeLayerBytes(
                         QWEN3_30B,
                         1,
-                        layout.toBuilder().recompute(Recompute.FULL).build()))
+                        layout.toBuilder().recompute(Recompute.FULL).build(),
+                        2))
                 .isEqualTo(2 * sh);
+        // With fp8 GEMMs (1 byte per saved linear input) QKV, the projection and the grouped GEMMs' inputs shrink; the
+        // router input, the FC1 outputs and the fp32 probabilities do not.
+        double fp8 = sh * (8 - 1 + 9 - 1) + copies * (2048 + 4 + (4 + 1) * 768) + 4096.0 * 128 * 4;
+        assertThat(ActivationMemory.moeLayerBytes(QWEN3_30B, 1, layout, 1)).isEqualTo(fp8);
     }
 
     @Test
@@ -169,8 +174,8 @@ class MoeMemoryTest {
                 .build();
         MixtureOfExperts experts = QWEN3_30B.mixtureOfExperts();
         ModelSpec top4 = QWEN3_30B.withMixtureOfExperts(new MixtureOfExperts(128, 4, 768, 0, 0));
-        double k8 = ActivationMemory.moeLayerBytes(QWEN3_30B, 1, layout);
-        double k4 = ActivationMemory.moeLayerBytes(top4, 1, layout);
+        double k8 = ActivationMemory.moeLayerBytes(QWEN3_30B, 1, layout, 2);
+        double k4 = ActivationMemory.moeLayerBytes(top4, 1, layout, 2);
         double perCopy = 4096.0 * (2 * 2048 + 4 + 6 * 768);
 
         assertThat(experts.topK()).isEqualTo(8);
@@ -179,7 +184,7 @@ class MoeMemoryTest {
         Layout imbalanced = layout.toBuilder()
                 .expertParallelism(ExpertParallelism.of(8, 1).withRouting(ExpertRouting.dropless(1.5)))
                 .build();
-        double busiest = ActivationMemory.moeLayerBytes(QWEN3_30B, 1, imbalanced);
+        double busiest = ActivationMemory.moeLayerBytes(QWEN3_30B, 1, imbalanced, 2);
         // The received tokens and the expert GEMM outputs scale with the load; the router logits do not.
         assertThat(busiest - k8).isEqualTo(0.5 * 4096 * 8 * (2 * 2048 + 4 + 6 * 768));
     }
@@ -197,8 +202,8 @@ class MoeMemoryTest {
                 tp2.toBuilder().expertParallelism(ExpertParallelism.of(4, 2)).build();
         double copies = 2048.0 * 8;
 
-        assertThat(ActivationMemory.moeLayerBytes(QWEN3_30B, 1, etp2)
-                        - ActivationMemory.moeLayerBytes(QWEN3_30B, 1, tp2))
+        assertThat(ActivationMemory.moeLayerBytes(QWEN3_30B, 1, etp2, 2)
+                        - ActivationMemory.moeLayerBytes(QWEN3_30B, 1, tp2, 2))
                 .isEqualTo(copies * (2 * 2048 + 4));
     }
 
