@@ -221,15 +221,25 @@ public final class Planner {
                 space);
     }
 
-    /** The framework's layouts that pass screening, fastest under the default placement first. */
+    /**
+     * The framework's layouts that pass screening, fastest under the default placement first. For MoE models the
+     * token-dispatcher and overlap variants of the layouts that screen best with the all-to-all dispatcher are screened
+     * in a second round ({@link LayoutSpace#communicationVariants}).
+     */
     private static List<LayoutCandidate> screenLayouts(PlanRequest request, SearchSpace space, CandidatePool pool) {
-        return pool.screen(LayoutSpace.enumerate(
+        List<LayoutCandidate> screened = pool.screen(LayoutSpace.enumerate(
                 request.model(),
                 request.globalBatchSequences(),
                 request.gpus(),
                 space.gpusPerNodeUsed(),
                 request.framework(),
                 request.options()));
+        List<LayoutCandidate> best = screened.stream()
+                .filter(c -> Double.isFinite(c.packedIterationTimeSeconds()))
+                .limit((long) POOL_SCREEN_FACTOR * request.options().layoutPoolSize())
+                .toList();
+        List<LayoutSpace.Option> variants = LayoutSpace.communicationVariants(best, request.framework());
+        return variants.isEmpty() ? screened : pool.screen(variants);
     }
 
     private static final int POOL_SCREEN_FACTOR = 4;

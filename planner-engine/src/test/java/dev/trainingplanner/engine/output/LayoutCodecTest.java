@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.trainingplanner.costmodel.InvalidInputException;
+import dev.trainingplanner.costmodel.layout.ExpertParallelism;
+import dev.trainingplanner.costmodel.layout.ExpertRouting;
 import dev.trainingplanner.costmodel.layout.GradientCoding;
 import dev.trainingplanner.costmodel.layout.Layout;
 import dev.trainingplanner.costmodel.layout.PartitionGroups;
 import dev.trainingplanner.costmodel.layout.Recompute;
+import dev.trainingplanner.costmodel.layout.TokenDispatcher;
 import dev.trainingplanner.costmodel.layout.ZeroPlusPlus;
 import dev.trainingplanner.engine.output.PlanDocument.LayoutJson;
 import dev.trainingplanner.engine.plan.PlannedLayout;
@@ -50,6 +53,14 @@ class LayoutCodecTest {
                 base().gradientCoding(GradientCoding.multiplexed(1, 3, 4))
                         .ladderLayers(List.of(3, 5, 17, 30))
                         .stageLayerCounts(List.of(8, 8, 9, 7))
+                        .build(),
+                base().expertParallelism(ExpertParallelism.of(8, 2)).build(),
+                base().expertParallelism(new ExpertParallelism(
+                                16, 1, TokenDispatcher.HIERARCHICAL, true, ExpertRouting.dropless(1.3)))
+                        .build(),
+                base().expertParallelism(ExpertParallelism.of(4, 1)
+                                .withDispatcher(TokenDispatcher.ALLGATHER)
+                                .withRouting(ExpertRouting.capacity(1.25)))
                         .build());
     }
 
@@ -107,7 +118,8 @@ class LayoutCodecTest {
                 written.partitionGroups(),
                 written.gradientCoding(),
                 written.ladderLayers(),
-                written.stageLayerCounts());
+                written.stageLayerCounts(),
+                written.expertParallelism());
 
         assertThatThrownBy(() -> LayoutCodec.layout(wrong))
                 .isInstanceOf(InvalidInputException.class)
