@@ -4,11 +4,15 @@ import dev.trainingplanner.costmodel.InvalidInputException;
 import dev.trainingplanner.costmodel.cluster.Cluster;
 import dev.trainingplanner.costmodel.cluster.GpuCatalog;
 import dev.trainingplanner.costmodel.cluster.GpuType;
+import dev.trainingplanner.costmodel.layout.ExpertParallelism;
 import dev.trainingplanner.costmodel.layout.Layout;
 import dev.trainingplanner.costmodel.layout.Recompute;
 import dev.trainingplanner.costmodel.layout.ZeroPlusPlus;
+import dev.trainingplanner.costmodel.model.LatentAttention;
+import dev.trainingplanner.costmodel.model.MixtureOfExperts;
 import dev.trainingplanner.costmodel.model.MlpKind;
 import dev.trainingplanner.costmodel.model.ModelSpec;
+import dev.trainingplanner.costmodel.model.NormKind;
 import dev.trainingplanner.costmodel.placement.Placement;
 import dev.trainingplanner.costmodel.training.Framework;
 import dev.trainingplanner.costmodel.training.Precision;
@@ -25,10 +29,7 @@ import java.util.stream.Stream;
  */
 public final class CaseRows {
 
-    /**
-     * Columns of mixture-of-experts and Multi-head Latent Attention models. The model prices dense transformers with
-     * standard attention only, so a row that fills any of them is refused rather than silently priced as dense.
-     */
+    /** Columns of mixture-of-experts and Multi-head Latent Attention models; blank on a dense model. */
     static final List<String> MOE_AND_MLA_COLUMNS = List.of(
             "num_experts",
             "top_k",
@@ -93,6 +94,13 @@ public final class CaseRows {
     public static final String DEFAULTS = String.join(
             "\n",
             "ffn_hidden: 4 x hidden",
+            "head_dim: hidden / heads",
+            "num_experts: blank = dense; with num_experts, top_k and moe_ffn_hidden are required, shared_experts and"
+                    + " moe_dense_layers default to 0",
+            "ep, etp: 1; the token dispatcher is alltoall without all-to-all overlap and routing is dropless and"
+                    + " balanced (load imbalance 1.0): the file has no column for them (module README, \"MoE rows\")",
+            "q_lora_rank: 0 (queries projected directly); kv_lora_rank, qk_rope_head_dim and v_head_dim: all blank"
+                    + " (standard attention) or all given (latent attention)",
             "kv_heads: heads",
             "mlp: gelu",
             "micro_batch: 1",
@@ -130,11 +138,24 @@ public final class CaseRows {
                     default -> throw new InvalidInputException(
                             "mlp must be gelu or swiglu, got '" + text(row, "mlp") + "'");
                 };
-        requireModelledArchitecture(row, hidden, heads);
         boolean flash = optionalFlag(row, "flash_attn", true);
         String name = text(row, "model").isEmpty() ? caseId : text(row, "model");
-        ModelSpec model =
-                new ModelSpec(name, layers, hidden, ffn, heads, kvHeads, vocab, seq, mlp, mlp == MlpKind.GELU, flash);
+        ModelSpec model = new ModelSpec(
+                name,
+                layers,
+                hidden,
+                ffn,
+                heads,
+                kvHeads,
+                vocab,
+                seq,
+                mlp,
+                mlp == MlpKind.GELU,
+                flash,
+                mlp == MlpKind.SWIGLU ? NormKind.RMS_NORM : NormKind.LAYER_NORM,
+                optionalInt(row, "head_dim", 0),
+                latentAttention(row),
+                mixtureOfExperts(row));
 
         GpuType gpu = GpuCatalog.byName(text(row, "gpu"));
         int tp = optionalInt(row, "tp", 1);
@@ -182,6 +203,7 @@ public final class CaseRows {
                 .recompute(recompute(row))
                 .zeroStage(zero)
                 .zeroPlusPlus(zeroPlusPlus(row, gpuCountPerNode(row, gpu)))
+                .expertParallelism(ExpertParallelism.of(optionalInt(row, "ep", 1), optionalInt(row, "etp", 1)))
                 .build();
 
         int perNode = gpuCountPerNode(row, gpu);
@@ -206,20 +228,66 @@ public final class CaseRows {
         return new CaseInputs(caseId, model, training, built, layout, placement);
     }
 
-    private static void requireModelledArchitecture(Map<String, String> row, int hidden, int heads) {
-        List<String> filled = MOE_AND_MLA_COLUMNS.stream()
-                .filter(column -> !text(row, column).isEmpty())
-                .toList();
-        if (!filled.isEmpty()) {
-            throw new InvalidInputException(NOT_MODELLED_YET
-                    + "mixture-of-experts and latent-attention columns " + filled
-                    + " are filled; the model prices dense transformers only");
+    /**
+     * The MoE block of the row: blank {@code num_experts} is a dense model, and then no other MoE column may be filled;
+     * otherwise top_k and moe_ffn_hidden are required ({@link MixtureOfExperts} checks their ranges).
+     */
+    static MixtureOfExperts mixtureOfExperts(Map<String, String> row) {
+        List<String> moeColumns = List.of("top_k", "moe_ffn_hidden", "shared_experts", "moe_dense_layers");
+        if (text(row, "num_experts").isEmpty()) {
+            List<String> filled = filled(row, moeColumns);
+            if (!filled.isEmpty()) {
+                throw new InvalidInputException(filled + " are filled but num_experts is blank; give num_experts for a"
+                        + " mixture-of-experts model or leave them blank for a dense one");
+            }
+            return MixtureOfExperts.NONE;
         }
-        String headDim = text(row, "head_dim");
-        if (!headDim.isEmpty() && (long) requiredInt(row, "head_dim") * heads != hidden) {
-            throw new InvalidInputException(NOT_MODELLED_YET + "head_dim " + headDim + " differs from hidden/heads = "
-                    + hidden + "/" + heads + "; the model sizes attention from hidden/heads");
+        int experts = requiredInt(row, "num_experts");
+        if (text(row, "top_k").isEmpty() || text(row, "moe_ffn_hidden").isEmpty()) {
+            throw new InvalidInputException("num_experts " + experts + " needs top_k and moe_ffn_hidden as well");
         }
+        int topK = requiredInt(row, "top_k");
+        if (topK > experts) {
+            throw new InvalidInputException("top_k " + topK + " exceeds num_experts " + experts);
+        }
+        return new MixtureOfExperts(
+                experts,
+                topK,
+                requiredInt(row, "moe_ffn_hidden"),
+                optionalInt(row, "shared_experts", 0, 0),
+                optionalInt(row, "moe_dense_layers", 0, 0));
+    }
+
+    /**
+     * Multi-head Latent Attention of the row: kv_lora_rank, qk_rope_head_dim and v_head_dim all blank (standard
+     * attention) or all given; q_lora_rank may stay blank or 0 (queries projected directly, as DeepSeek-V2-Lite).
+     */
+    static LatentAttention latentAttention(Map<String, String> row) {
+        List<String> required = List.of("kv_lora_rank", "qk_rope_head_dim", "v_head_dim");
+        List<String> filled = filled(row, required);
+        if (filled.isEmpty()) {
+            if (!text(row, "q_lora_rank").isEmpty() && optionalInt(row, "q_lora_rank", 0, 0) > 0) {
+                throw new InvalidInputException(
+                        "q_lora_rank is filled but kv_lora_rank, qk_rope_head_dim and v_head_dim are blank; latent"
+                                + " attention needs all three");
+            }
+            return LatentAttention.NONE;
+        }
+        if (filled.size() < required.size()) {
+            List<String> blank =
+                    required.stream().filter(c -> !filled.contains(c)).toList();
+            throw new InvalidInputException("latent attention columns are partly filled: " + filled + " given, " + blank
+                    + " blank; give all of kv_lora_rank, qk_rope_head_dim and v_head_dim or none");
+        }
+        return new LatentAttention(
+                optionalInt(row, "q_lora_rank", 0, 0),
+                requiredInt(row, "kv_lora_rank"),
+                requiredInt(row, "qk_rope_head_dim"),
+                requiredInt(row, "v_head_dim"));
+    }
+
+    private static List<String> filled(Map<String, String> row, List<String> columns) {
+        return columns.stream().filter(column -> !text(row, column).isEmpty()).toList();
     }
 
     private static void requireNodeLevelNvlink(Map<String, String> row, int gpusPerNode) {

@@ -56,6 +56,15 @@ final class LinkScan {
         maxIntraLatency = Math.max(maxIntraLatency, cluster.intraLatencySeconds(node, from, to));
     }
 
+    /**
+     * A hop between GPUs of two nodes of one NVLink domain (the trays of an NVL72 rack): NVLink at the GPU type's
+     * bandwidth and latency, as inside a node.
+     */
+    void domainHop() {
+        minIntraBandwidth = Math.min(minIntraBandwidth, cluster.defaultIntraBandwidthBytesPerSecond());
+        maxIntraLatency = Math.max(maxIntraLatency, cluster.defaultIntraLatencySeconds());
+    }
+
     /** A hop from node {@code from} to another node {@code to}. */
     void interHop(int from, int to) {
         if (pairKeys == null) {

@@ -1,9 +1,12 @@
 package dev.trainingplanner.costmodel.estimate;
 
 import dev.trainingplanner.costmodel.cluster.Cluster;
+import dev.trainingplanner.costmodel.layout.Recompute;
 import dev.trainingplanner.costmodel.placement.Placement;
 import dev.trainingplanner.costmodel.time.CollectiveTime;
+import dev.trainingplanner.costmodel.time.ComputeTime;
 import dev.trainingplanner.costmodel.time.ContextParallelTime;
+import dev.trainingplanner.costmodel.time.ExpertAllToAllTime;
 import dev.trainingplanner.costmodel.time.LadderResidual;
 import dev.trainingplanner.costmodel.time.PipelineSchedule;
 import dev.trainingplanner.costmodel.time.StragglerFactor;
@@ -54,6 +57,10 @@ final class PlacementEvaluator {
     final double[] dpExposed;
     /** Per DP ring, the part of {@link #dpExposed} that waits for parameter all-gathers. */
     final double[] dpGatherExposed;
+    /** Per stage: exposed MoE all-to-all per micro-batch of the stage's worst expert-parallel group. */
+    final double[] expertAllToAll;
+    /** Per stage: exposed expert-data-parallel gradient reduction of the stage's worst expert-DP group. */
+    final double[] expertDataParallel;
     /** Scratch for the all-gather share a collective model reports, so that pricing allocates nothing. */
     private final double[] gatherShare = new double[1];
 
@@ -70,6 +77,8 @@ final class PlacementEvaluator {
     private final RingShapes shapes;
 
     private final LinkScan links;
+    /** Scans expert-parallel and expert-DP groups; null for a layout without expert communication. */
+    private final LinkScan expertLinks;
     /** Scans the hpZ or weights partition subgroup of a ZeRO-3 ring; created on first use. */
     private LinkScan subgroupLinks;
 
@@ -95,6 +104,9 @@ final class PlacementEvaluator {
         replica = new double[dp];
         dpExposed = new double[pp * tp];
         dpGatherExposed = new double[pp * tp];
+        expertAllToAll = new double[pp];
+        expertDataParallel = new double[pp];
+        this.expertLinks = prep.expertCommunication ? new LinkScan(cluster, g) : null;
         evaluateAll();
     }
 
@@ -108,6 +120,7 @@ final class PlacementEvaluator {
 
     private void evaluateAll() {
         for (int i = 0; i < pp; i++) {
+            priceExpertGroups(i);
             for (int d = 0; d < dp; d++) {
                 for (int c = 0; c < cp; c++) {
                     priceTensorGroup(i, d, c);
@@ -335,7 +348,8 @@ final class PlacementEvaluator {
         dpExposed[ring] = 0;
         dpGatherExposed[ring] = 0;
         if (shards <= 1) {
-            return 0;
+            dpExposed[ring] = expertDataParallel[stage];
+            return dpExposed[ring];
         }
         int base = rank(tensor, 0, 0, stage);
         scanRing(links, base, tp, shards);
@@ -359,8 +373,8 @@ final class PlacementEvaluator {
             exposed = prep.microBatches * zero3ExposedPerMicroBatch(stage, base, bytes);
             dpGatherExposed[ring] = prep.microBatches * gatherShare[0];
         }
-        dpExposed[ring] = exposed;
-        return exposed;
+        dpExposed[ring] = exposed + expertDataParallel[stage];
+        return dpExposed[ring];
     }
 
     /**
@@ -392,6 +406,129 @@ final class PlacementEvaluator {
                 gatherShare);
     }
 
+    /**
+     * Prices the MoE communication of {@code stage}: the dispatch and combine all-to-alls of each expert-parallel group
+     * and the expert-gradient reduction of each expert-DP group, on the links the group's ranks use; keeps the worst
+     * group of each kind. Megatron-Core orders a stage's tp·cp·dp ranks as etp × ep × expert-DP (etp fastest), so EP
+     * group members are etp apart and expert-DP members etp·ep apart.
+     */
+    void priceExpertGroups(int stage) {
+        expertAllToAll[stage] = 0;
+        expertDataParallel[stage] = 0;
+        if (!prep.expertCommunication || prep.moeLayers[stage] == 0) {
+            return;
+        }
+        int ep = prep.layout.ep();
+        int etp = prep.layout.etp();
+        int stageGpus = tp * cp * dp;
+        int shards = Math.max(1, Math.min(stageGpus, ep * etp));
+        int expertDp = stageGpus / shards;
+        int stageBase = stage * stageGpus;
+        double worstAllToAll = 0;
+        if (ep > 1) {
+            for (int group = 0; group < stageGpus / ep; group++) {
+                int base = stageBase + group % etp + (group / etp) * etp * ep;
+                worstAllToAll = Math.max(worstAllToAll, expertAllToAllSeconds(base, etp, Math.min(ep, stageGpus)));
+            }
+        }
+        double exposedPerLayer = ExpertAllToAllTime.exposedSeconds(
+                worstAllToAll, prep.layout.expertParallelism().allToAllOverlap(), prep.moeLayerComputeSeconds);
+        expertAllToAll[stage] = prep.moeLayers[stage] * exposedPerLayer;
+        if (expertDp > 1) {
+            double worst = 0;
+            for (int group = 0; group < shards; group++) {
+                scanExpertGroup(stageBase + group, shards, expertDp);
+                worst = Math.max(
+                        worst,
+                        prep.expertDataParallelTime.exposedSeconds(
+                                stage,
+                                1,
+                                expertDp,
+                                prep.expertGradientBytes[stage],
+                                expertLinks.minIntraBandwidth(),
+                                expertLinks.maxIntraLatency(),
+                                expertLinks.bottleneckBandwidth(),
+                                expertLinks.worstLatency(),
+                                prep.backwardSeconds[stage],
+                                prep.forwardSeconds[stage],
+                                gatherShare));
+            }
+            expertDataParallel[stage] = worst;
+        }
+    }
+
+    /**
+     * One MoE layer's all-to-all time per micro-batch on the EP group of {@code members} ranks from {@code base},
+     * {@code stride} apart: its NVLink island size is the members that share the first member's node or NVLink domain.
+     */
+    private double expertAllToAllSeconds(int base, int stride, int members) {
+        int firstNode = placement.nodeAt(slotOf(base));
+        int island = 0;
+        for (int q = 0; q < members; q++) {
+            if (cluster.sameNvlinkDomain(firstNode, placement.nodeAt(slotOf(base + q * stride)))) {
+                island++;
+            }
+        }
+        scanExpertGroup(base, stride, members);
+        var experts = prep.layout.expertParallelism();
+        int topK = prep.model.mixtureOfExperts().topK();
+        double h = prep.model.hiddenSize();
+        double nvlink = expertLinks.minIntraBandwidth();
+        double network = expertLinks.minInterBandwidth();
+        double dispatch = ExpertAllToAllTime.oneWaySeconds(
+                experts.dispatcher(),
+                members,
+                island,
+                prep.dispatchedTokensPerGpu,
+                topK,
+                h,
+                prep.dispatchBytesPerElement,
+                nvlink,
+                expertLinks.maxIntraLatency(),
+                network,
+                expertLinks.maxInterLatency());
+        double sixteenBit = ExpertAllToAllTime.oneWaySeconds(
+                experts.dispatcher(),
+                members,
+                island,
+                prep.dispatchedTokensPerGpu,
+                topK,
+                h,
+                ComputeTime.ACTIVATION_BYTES,
+                nvlink,
+                expertLinks.maxIntraLatency(),
+                network,
+                expertLinks.maxInterLatency());
+        return ExpertAllToAllTime.layerSeconds(dispatch, sixteenBit, prep.layout.recompute() == Recompute.FULL);
+    }
+
+    /**
+     * Scans the ring of {@code members} ranks from {@code base}, {@code stride} apart, into {@link #expertLinks}; hops
+     * between nodes of one NVLink domain are NVLink hops.
+     */
+    private void scanExpertGroup(int base, int stride, int members) {
+        expertLinks.reset();
+        if (members <= 1) {
+            return;
+        }
+        for (int q = 0; q < members; q++) {
+            int from = base + q * stride;
+            int to = base + (q + 1 == members ? 0 : q + 1) * stride;
+            int slotA = slotOf(from);
+            int slotB = slotOf(to);
+            int nodeA = placement.nodeAt(slotA);
+            int nodeB = placement.nodeAt(slotB);
+            if (slotA == slotB) {
+                expertLinks.intraHop(
+                        nodeA, placement.gpuAt(slotA, from - slotA * g), placement.gpuAt(slotA, to - slotA * g));
+            } else if (cluster.sameNvlinkDomain(nodeA, nodeB)) {
+                expertLinks.domainHop();
+            } else {
+                expertLinks.interHop(nodeA, nodeB);
+            }
+        }
+    }
+
     /** Stage time per micro-batch τ_i of replica {@code data}, including exposed TP/CP and p2p. */
     double stageTime(int stage, int data) {
         double worstTp = 0;
@@ -406,7 +543,7 @@ final class PlacementEvaluator {
                 worstCp = Math.max(worstCp, cpExposed[cpBase + j]);
             }
         }
-        return worstTp + worstCp + p2pExposed(stage, data);
+        return worstTp + worstCp + p2pExposed(stage, data) + expertAllToAll[stage];
     }
 
     double p2pExposed(int stage, int data) {
@@ -505,7 +642,8 @@ final class PlacementEvaluator {
         double recompute = m * prep.recomputeSeconds[criticalStage] / speed;
         double tensor = m * (tpExposed[tpIndex] + cpWorst);
         double p2p = m * p2pExposed(criticalStage, critical);
-        double bubble = Math.max(0, pipeline - compute - recompute - tensor - p2p);
+        double allToAll = m * expertAllToAll[criticalStage];
+        double bubble = Math.max(0, pipeline - compute - recompute - tensor - p2p - allToAll);
         double straggler = pipeline * (stragglerFactor - 1);
         TimeBreakdown breakdown = new TimeBreakdown(
                 compute,
@@ -516,6 +654,7 @@ final class PlacementEvaluator {
                 dataParallelSeconds,
                 prep.optimizerSeconds,
                 straggler,
+                allToAll,
                 gatherShareOfWorstRing(dataParallelSeconds));
         double iteration = breakdown.totalSeconds();
 

@@ -23,6 +23,8 @@ public final class PlacementSession {
     private final IndexSet pipelineHops;
     private final IndexSet dataRings;
     private final IndexSet replicas;
+    /** Stages whose expert-parallel or expert-DP groups contain a moved rank (MoE layouts only). */
+    private final IndexSet expertStages;
 
     PlacementSession(PlacementEvaluator evaluator) {
         this.evaluator = evaluator;
@@ -43,6 +45,7 @@ public final class PlacementSession {
         this.pipelineHops = new IndexSet(evaluator.p2pHop.length);
         this.dataRings = new IndexSet(evaluator.dpExposed.length);
         this.replicas = new IndexSet(dp);
+        this.expertStages = new IndexSet(prep.pp);
     }
 
     public double iterationTimeSeconds() {
@@ -97,6 +100,17 @@ public final class PlacementSession {
         int tp = prep.tp;
         int cp = prep.cp;
         int dp = prep.dp;
+        // A stage's expert groups span its replicas: re-pricing them re-prices every DP ring and replica of the stage.
+        for (int k = 0; k < expertStages.size(); k++) {
+            int stage = expertStages.get(k);
+            evaluator.priceExpertGroups(stage);
+            for (int j = 0; j < tp; j++) {
+                dataRings.add(stage * tp + (evaluator.ringsShareNodePairs ? 0 : j));
+            }
+            for (int d = 0; d < dp; d++) {
+                replicas.add(d);
+            }
+        }
         for (int k = 0; k < tensorGroups.size(); k++) {
             int group = tensorGroups.get(k);
             evaluator.priceTensorGroup(group / (cp * dp), group / cp % dp, group % cp);
@@ -129,6 +143,7 @@ public final class PlacementSession {
         pipelineHops.clear();
         dataRings.clear();
         replicas.clear();
+        expertStages.clear();
     }
 
     /** Marks the TP and CP groups, pipeline hops, DP rings and replicas that contain a rank of the range. */
@@ -154,6 +169,9 @@ public final class PlacementSession {
             // Rings that share node pairs are priced once per stage, as the ring of TP rank 0.
             dataRings.add(stage * tp + (evaluator.ringsShareNodePairs ? 0 : tensor));
             replicas.add(data);
+            if (prep.expertCommunication) {
+                expertStages.add(stage);
+            }
         }
     }
 }

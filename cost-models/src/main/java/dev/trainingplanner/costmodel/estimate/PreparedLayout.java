@@ -6,6 +6,7 @@ import dev.trainingplanner.costmodel.calibration.FrameworkCosts;
 import dev.trainingplanner.costmodel.calibration.GpuEfficiency;
 import dev.trainingplanner.costmodel.cluster.Cluster;
 import dev.trainingplanner.costmodel.cluster.GpuType;
+import dev.trainingplanner.costmodel.compute.ExpertGemms;
 import dev.trainingplanner.costmodel.layout.GradientCoding;
 import dev.trainingplanner.costmodel.layout.Layout;
 import dev.trainingplanner.costmodel.layout.PartitionGroups;
@@ -21,6 +22,7 @@ import dev.trainingplanner.costmodel.time.CollectiveTime;
 import dev.trainingplanner.costmodel.time.ComputeTime;
 import dev.trainingplanner.costmodel.time.ContextParallelTime;
 import dev.trainingplanner.costmodel.time.DataParallelTime;
+import dev.trainingplanner.costmodel.time.ExpertAllToAllTime;
 import dev.trainingplanner.costmodel.time.FrameworkOverhead;
 import dev.trainingplanner.costmodel.time.LadderResidual;
 import dev.trainingplanner.costmodel.time.PipelineSchedule;
@@ -76,6 +78,22 @@ public final class PreparedLayout {
     final double p2pBytes;
     final double[] dpGradientBytes;
     final double optimizerSeconds;
+
+    // Mixture of experts (zero / null for a dense model).
+    /** MoE layers held by each stage; the rest of its layers are dense. */
+    final int[] moeLayers;
+    /** Whether the MoE layers move tokens between GPUs (ep > 1) or reduce expert gradients over expert-DP. */
+    final boolean expertCommunication;
+    /** Tokens one GPU dispatches per MoE layer and micro-batch. */
+    final double dispatchedTokensPerGpu;
+    /** Bytes per element of the forward dispatch (FP8 or 16-bit). */
+    final double dispatchBytesPerElement;
+    /** Forward + backward compute of one MoE layer per micro-batch at relative speed 1: what overlap can hide behind. */
+    final double moeLayerComputeSeconds;
+    /** 16-bit gradient bytes of the routed experts of each stage on one rank, reduced over expert-DP. */
+    final double[] expertGradientBytes;
+    /** The expert-data-parallel reduction's calls and overlap (same rules as the dense one). */
+    final DataParallelTime expertDataParallelTime;
 
     /**
      * Ring shapes on nodes of the cluster's GPUs (the slot of rank r is r / g); a placement that uses fewer GPUs per
@@ -143,12 +161,17 @@ public final class PreparedLayout {
         this.ladderLayers = new double[pp];
         this.moduleForwardSeconds = LadderResidual.moduleSeconds(compute.layerForwardSeconds());
         this.moduleBackwardSeconds = LadderResidual.moduleSeconds(compute.layerBackwardSeconds());
+        this.moeLayers = new int[pp];
         int firstLayer = 0;
         for (int i = 0; i < pp; i++) {
             int layers = stageLayers[i];
-            forwardSeconds[i] = compute.stageForwardSeconds(layers, i == pp - 1);
-            backwardSeconds[i] = compute.stageBackwardSeconds(layers, i == pp - 1);
-            recomputeSeconds[i] = layers * compute.layerRecomputeSeconds();
+            for (int layer = firstLayer; layer < firstLayer + layers; layer++) {
+                moeLayers[i] += model.isMoeLayer(layer) ? 1 : 0;
+            }
+            int dense = layers - moeLayers[i];
+            forwardSeconds[i] = compute.stageForwardSeconds(dense, moeLayers[i], i == pp - 1);
+            backwardSeconds[i] = compute.stageBackwardSeconds(dense, moeLayers[i], i == pp - 1);
+            recomputeSeconds[i] = compute.stageRecomputeSeconds(dense, moeLayers[i]);
             attentionForwardSeconds[i] = layers * compute.attentionForwardSeconds();
             tpCollectives[i] = TensorParallelTime.collectivesPerStage(tp, layers, layout.recompute());
             ladderLayers[i] = LadderResidual.layersOnStage(layout.ladderLayers(), firstLayer, layers);
@@ -161,6 +184,13 @@ public final class PreparedLayout {
         this.tpMessageBytes = TensorParallelTime.messageBytes(tokens, h);
         this.cpStepBytes = ContextParallelTime.stepBytes(tokens, h, model.kvRatio(), tp);
         this.p2pBytes = PipelineSchedule.sendBytes(tokens, h, tp);
+        boolean moe = model.mixtureOfExperts().isPresent();
+        this.expertCommunication = moe && (layout.ep() > 1 || layout.expertDataParallel() > 1);
+        this.dispatchedTokensPerGpu = ExpertGemms.routedTokensPerGpu(layout, tokens);
+        this.dispatchBytesPerElement = ExpertAllToAllTime.dispatchBytesPerElement(
+                training.precision(), layout.expertParallelism().dispatcher());
+        this.moeLayerComputeSeconds = compute.moeLayerForwardSeconds() + compute.moeLayerBackwardSeconds();
+        this.expertGradientBytes = new double[pp];
 
         // --- memory per stage (cost-models.md §2) ---
         int shards = dp * cp;
@@ -184,7 +214,12 @@ public final class PreparedLayout {
             double runtime = RuntimeMemory.overheadBytes(tensors, efficiency);
             stageMemory[i] = new StageMemory(
                     i, stageLayers[i], weights, grads, optimizer, activations, inFlight, buffers, runtime);
-            dpGradientBytes[i] = DataParallelTime.gradientBytes(params);
+            // Routed experts reduce over expert-DP, not over the dense DP ring (Megatron-Core's expert data-parallel
+            // group): their share of the stage's per-rank parameters (counted over t) leaves the dense reduction.
+            double routed = routedExpertParameters(i);
+            expertGradientBytes[i] = DataParallelTime.gradientBytes(
+                    routed / layout.expertParallelism().expertShards());
+            dpGradientBytes[i] = DataParallelTime.gradientBytes(Math.max(0, params - routed / tp));
             optimizerMax = Math.max(
                     optimizerMax, ComputeTime.optimizerStepSeconds(states.optimizerShardParameters(), hbmRate));
         }
@@ -209,6 +244,17 @@ public final class PreparedLayout {
                 efficiency.dataParallelOverlapFraction(),
                 stageLayers,
                 stageParameters);
+        double[] expertShardParameters = new double[pp];
+        for (int i = 0; i < pp; i++) {
+            expertShardParameters[i] = expertGradientBytes[i] / ModelStateBytes.GRADIENT_BYTES;
+        }
+        this.expertDataParallelTime = new DataParallelTime(
+                training.framework(),
+                Math.min(layout.zeroStage(), 2),
+                buckets,
+                efficiency.dataParallelOverlapFraction(),
+                stageLayers,
+                expertShardParameters);
         this.ringShapes =
                 RingShapes.of(Math.min(cluster.gpusPerNode(), worldSize), tp, shards, zeroTime.secondaryGroupSize());
 
@@ -332,6 +378,7 @@ public final class PreparedLayout {
             checkGroup(violations, "gradients", groups.gradientsGroupSize(), shards);
             checkGroup(violations, "optimizer states", groups.optimizerStatesGroupSize(), shards);
         }
+        checkExperts(violations);
         checkGradientCoding(violations);
         for (int layer : layout.ladderLayers()) {
             if (layer >= model.layers()) {
@@ -342,6 +389,55 @@ public final class PreparedLayout {
                 break;
             }
         }
+    }
+
+    /**
+     * Megatron-Core's expert-layout rules: the expert layers re-partition a stage's tp·cp·dp GPUs as etp × ep ×
+     * expert-DP, each of the ep GPUs holds E/ep whole experts, and each expert's FFN splits etp ways.
+     */
+    private void checkExperts(List<Violation> violations) {
+        var moe = model.mixtureOfExperts();
+        int ep = layout.ep();
+        int etp = layout.etp();
+        if (!moe.isPresent()) {
+            if (ep > 1 || etp > 1) {
+                violations.add(new Violation(
+                        ViolationCode.EXPERT_PARALLEL_WITHOUT_EXPERTS,
+                        "expert parallelism ep = " + ep + ", etp = " + etp + " needs a mixture-of-experts model; "
+                                + model.name() + " is dense"));
+            }
+            return;
+        }
+        int stageGpus = tp * cp * dp;
+        if (!layout.expertLayoutDivides()) {
+            violations.add(new Violation(
+                    ViolationCode.EXPERT_LAYOUT_NOT_DIVISIBLE,
+                    "ep x etp = " + ep + " x " + etp + " must divide tp x cp x dp = " + stageGpus
+                            + " (expert layers re-partition the GPUs of a pipeline stage)"));
+        }
+        if (moe.routedExperts() % ep != 0) {
+            violations.add(new Violation(
+                    ViolationCode.EXPERTS_NOT_DIVISIBLE,
+                    "num_experts " + moe.routedExperts() + " is not divisible by ep = " + ep));
+        }
+        if (moe.expertFfnHiddenSize() % etp != 0) {
+            violations.add(new Violation(
+                    ViolationCode.EXPERT_FFN_NOT_DIVISIBLE,
+                    "moe_ffn_hidden " + moe.expertFfnHiddenSize() + " is not divisible by etp = " + etp));
+        }
+    }
+
+    /** Routed-expert parameters of the layers of {@code stage} (the whole layers, before any sharding). */
+    private double routedExpertParameters(int stage) {
+        int first = 0;
+        for (int i = 0; i < stage; i++) {
+            first += stageLayers[i];
+        }
+        double routed = 0;
+        for (int layer = first; layer < first + stageLayers[stage]; layer++) {
+            routed += model.routedExpertParametersOfLayer(layer);
+        }
+        return routed;
     }
 
     private static void checkGroup(List<Violation> violations, String state, int size, int shards) {

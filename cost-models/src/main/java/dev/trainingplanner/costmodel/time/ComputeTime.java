@@ -2,6 +2,7 @@ package dev.trainingplanner.costmodel.time;
 
 import dev.trainingplanner.costmodel.calibration.GpuEfficiency;
 import dev.trainingplanner.costmodel.cluster.GpuType;
+import dev.trainingplanner.costmodel.compute.ExpertGemms;
 import dev.trainingplanner.costmodel.compute.GemmTimeModel;
 import dev.trainingplanner.costmodel.compute.TransformerGemms;
 import dev.trainingplanner.costmodel.compute.UnfusedAttention;
@@ -18,12 +19,18 @@ import dev.trainingplanner.costmodel.training.TrainingSpec;
  * <pre>
  * GEMMs             each GEMM of the layer from its shape ({@link TransformerGemms}): forward, and data + weight
  *                   gradients in backward, by {@link GemmTimeModel} with the ceiling set to the GPU's achievable level
- * attention forward flash: ½·4·b·(s/cp)·s·h/t at the 16-bit peak × η_attn, backward 2.5×
+ * attention forward flash: ½·2·b·(s/cp)·s·a·(d_qk + d_v)/t at the 16-bit peak × η_attn, backward 2.5×
+ *                   (d_qk = d_v = d; latent attention d_qk = d + rope, d_v = v_head_dim; = ½·4·b·(s/cp)·s·h/t when
+ *                   d = h/a)
  *                   else:  the batched QKᵀ and AV GEMMs and their four backward GEMMs ({@link UnfusedAttention}) +
  *                   the score tensors' scale/mask/softmax/dropout traffic at HBM, backward 2×
  * memory-bound      bytes/token/hidden · T·h · (1/t with SP, ½ + ½/t without) at HBM bandwidth × η_HBM, backward 2×
  * recompute         full: one more forward; selective: the attention forward
  * logits (last)     the output-layer GEMM and its backward + T·V/t logit bytes at HBM (backward 2×)
+ * MoE layer         the attention part as above, the router, routed and shared experts ({@link ExpertGemms}) instead
+ *                   of the dense MLP, and the token permutation: permute and unpermute each read and write the k routed
+ *                   copies, 4·(T/t)·k·h·2 bytes at HBM (backward 2×); the dispatch and combine all-to-alls are
+ *                   communication ({@code time.ExpertAllToAllTime})
  * </pre>
  *
  * The kernel shape model (fitted on {@code calibration/kernels/}) supplies how a GEMM's efficiency depends on its
@@ -32,12 +39,15 @@ import dev.trainingplanner.costmodel.training.TrainingSpec;
  * shape model"). FP8 runs the linear GEMMs at the FP8 peak and level; attention and the output layer stay 16-bit
  * (Transformer Engine and torchao keep both in 16-bit).
  *
- * @param layerForwardSeconds forward of one layer
- * @param layerBackwardSeconds backward of one layer
- * @param layerRecomputeSeconds recomputed forward of one layer
+ * @param layerForwardSeconds forward of one dense layer
+ * @param layerBackwardSeconds backward of one dense layer
+ * @param layerRecomputeSeconds recomputed forward of one dense layer
  * @param attentionForwardSeconds forward of the attention core of one layer
  * @param logitsForwardSeconds output layer and loss forward (last stage only)
  * @param logitsBackwardSeconds output layer and loss backward (last stage only)
+ * @param moeLayerForwardSeconds forward of one MoE layer (its all-to-alls excluded); 0 for a dense model
+ * @param moeLayerBackwardSeconds backward of one MoE layer
+ * @param moeLayerRecomputeSeconds recomputed forward of one MoE layer
  */
 public record ComputeTime(
         double layerForwardSeconds,
@@ -45,7 +55,10 @@ public record ComputeTime(
         double layerRecomputeSeconds,
         double attentionForwardSeconds,
         double logitsForwardSeconds,
-        double logitsBackwardSeconds) {
+        double logitsBackwardSeconds,
+        double moeLayerForwardSeconds,
+        double moeLayerBackwardSeconds,
+        double moeLayerRecomputeSeconds) {
 
     /** Backward bytes of the memory-bound ops per forward byte: input and weight gradients (§3). */
     public static final double BACKWARD_FACTOR = 2;
@@ -60,6 +73,8 @@ public record ComputeTime(
      * (5 B). The GEMMs' own reads and writes of these tensors are in their HBM floor ({@code compute.GemmTimeModel}).
      */
     public static final double SCORE_BYTES_PER_ELEMENT = 9;
+    /** HBM passes over the routed copies per MoE layer forward: permute and unpermute, each a read and a write. */
+    public static final double PERMUTATION_PASSES = 4;
     /** Bytes per element of 16-bit activations, messages and gradients. */
     public static final double ACTIVATION_BYTES = 2;
     /** Bytes read and written per parameter of the optimizer shard by a fused Adam step (§3, "Optimizer step"). */
@@ -84,8 +99,11 @@ public record ComputeTime(
         long gemmRows = Math.max(1, Math.round(tokens));
         double attnFwd;
         double attnBwd;
+        long qkWidth = model.headDim() + (long) model.latentAttention().qkRopeHeadDim();
+        long vWidth =
+                model.latentAttention().isPresent() ? model.latentAttention().vHeadDim() : model.headDim();
         if (model.flashAttention()) {
-            double attnFlopsFwdFull = 4.0 * b * (s / cp) * s * h / tp;
+            double attnFlopsFwdFull = 2.0 * b * (s / cp) * s * model.attentionHeads() * (qkWidth + vWidth) / tp;
             attnFwd = FLASH_CAUSAL_FRACTION
                     * attnFlopsFwdFull
                     / (gpu.peakFlopsPerSecond(half) * efficiency.attentionEfficiency());
@@ -94,10 +112,9 @@ public record ComputeTime(
             long heads = Math.max(1, model.attentionHeads() / tp);
             long queries = Math.max(1, Math.round(s / cp));
             long keys = model.sequenceLength();
-            long headDim = model.hiddenSize() / model.attentionHeads();
             double scoreTraffic = (double) heads * b * queries * keys * SCORE_BYTES_PER_ELEMENT / hbmRate;
-            attnFwd = UnfusedAttention.forwardSeconds(halfGemms, b, heads, queries, keys, headDim) + scoreTraffic;
-            attnBwd = UnfusedAttention.backwardSeconds(halfGemms, b, heads, queries, keys, headDim)
+            attnFwd = UnfusedAttention.forwardSeconds(halfGemms, b, heads, queries, keys, qkWidth) + scoreTraffic;
+            attnBwd = UnfusedAttention.backwardSeconds(halfGemms, b, heads, queries, keys, qkWidth)
                     + BACKWARD_FACTOR * scoreTraffic;
         }
         // Sequence parallelism splits every element-wise op by t; without it the ops between the TP regions (norms,
@@ -108,17 +125,43 @@ public record ComputeTime(
         double layerBwd = TransformerGemms.layerBackwardSeconds(linearGemms, model, gemmRows, tp)
                 + attnBwd
                 + BACKWARD_FACTOR * elementFwd;
-        double layerRecompute =
-                switch (layout.recompute()) {
-                    case NONE -> 0;
-                    case SELECTIVE -> attnFwd;
-                    case FULL -> layerFwd;
-                };
+        double layerRecompute = recomputeSeconds(layout, attnFwd, layerFwd);
+        double moeFwd = 0;
+        double moeBwd = 0;
+        double moeRecompute = 0;
+        if (model.mixtureOfExperts().isPresent()) {
+            double permutation = PERMUTATION_PASSES
+                    * ExpertGemms.routedTokensPerGpu(layout, tokens)
+                    * model.mixtureOfExperts().topK()
+                    * h
+                    * ACTIVATION_BYTES
+                    / hbmRate;
+            moeFwd = TransformerGemms.attentionForwardSeconds(linearGemms, model, gemmRows, tp)
+                    + ExpertGemms.forwardSeconds(linearGemms, model, layout, tokens)
+                    + attnFwd
+                    + elementFwd
+                    + permutation;
+            moeBwd = TransformerGemms.attentionBackwardSeconds(linearGemms, model, gemmRows, tp)
+                    + ExpertGemms.backwardSeconds(linearGemms, model, layout, tokens)
+                    + attnBwd
+                    + BACKWARD_FACTOR * (elementFwd + permutation);
+            moeRecompute = recomputeSeconds(layout, attnFwd, moeFwd);
+        }
         double logitBytes = tokens * model.paddedVocabulary(tp) / tp * ActivationMemory.LOGIT_BYTES / hbmRate;
         double logitsFwd = TransformerGemms.logitsForwardSeconds(halfGemms, model, gemmRows, tp) + logitBytes;
         double logitsBwd =
                 TransformerGemms.logitsBackwardSeconds(halfGemms, model, gemmRows, tp) + BACKWARD_FACTOR * logitBytes;
-        return new ComputeTime(layerFwd, layerBwd, layerRecompute, attnFwd, logitsFwd, logitsBwd);
+        return new ComputeTime(
+                layerFwd, layerBwd, layerRecompute, attnFwd, logitsFwd, logitsBwd, moeFwd, moeBwd, moeRecompute);
+    }
+
+    /** Recomputed forward of a layer: none, the attention core (selective), or the whole layer (full). */
+    private static double recomputeSeconds(Layout layout, double attentionForward, double layerForward) {
+        return switch (layout.recompute()) {
+            case NONE -> 0;
+            case SELECTIVE -> attentionForward;
+            case FULL -> layerForward;
+        };
     }
 
     /** T = b·s/cp: tokens of one micro-batch on one rank of a CP ring. */
@@ -141,13 +184,25 @@ public record ComputeTime(
         return shardParameters * OPTIMIZER_BYTES_PER_PARAMETER / hbmBytesPerSecond;
     }
 
-    /** Forward of a stage of {@code layers} layers per micro-batch; the last stage adds the logits. */
-    public double stageForwardSeconds(int layers, boolean lastStage) {
-        return layers * layerForwardSeconds + (lastStage ? logitsForwardSeconds : 0);
+    /**
+     * Forward of a stage of {@code denseLayers} dense and {@code moeLayers} MoE layers per micro-batch; the last stage
+     * adds the logits.
+     */
+    public double stageForwardSeconds(int denseLayers, int moeLayers, boolean lastStage) {
+        return denseLayers * layerForwardSeconds
+                + moeLayers * moeLayerForwardSeconds
+                + (lastStage ? logitsForwardSeconds : 0);
     }
 
-    /** Backward of a stage of {@code layers} layers per micro-batch; the last stage adds the logits' backward. */
-    public double stageBackwardSeconds(int layers, boolean lastStage) {
-        return layers * layerBackwardSeconds + (lastStage ? logitsBackwardSeconds : 0);
+    /** Backward of a stage of dense and MoE layers per micro-batch; the last stage adds the logits' backward. */
+    public double stageBackwardSeconds(int denseLayers, int moeLayers, boolean lastStage) {
+        return denseLayers * layerBackwardSeconds
+                + moeLayers * moeLayerBackwardSeconds
+                + (lastStage ? logitsBackwardSeconds : 0);
+    }
+
+    /** Recomputed forward of a stage of dense and MoE layers per micro-batch. */
+    public double stageRecomputeSeconds(int denseLayers, int moeLayers) {
+        return denseLayers * layerRecomputeSeconds + moeLayers * moeLayerRecomputeSeconds;
     }
 }

@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.trainingplanner.costmodel.InvalidInputException;
 import dev.trainingplanner.costmodel.estimate.CostModel;
 import dev.trainingplanner.costmodel.layout.Recompute;
+import dev.trainingplanner.costmodel.layout.TokenDispatcher;
+import dev.trainingplanner.costmodel.model.LatentAttention;
+import dev.trainingplanner.costmodel.model.MixtureOfExperts;
 import dev.trainingplanner.costmodel.training.Framework;
 import dev.trainingplanner.costmodel.training.Precision;
 import java.util.HashMap;
@@ -47,24 +50,65 @@ class BatchEstimatorTest {
     }
 
     @Test
-    void mixtureOfExpertsAndCrossNodeNvlinkRowsAreRefusedInsteadOfPricedAsDense() {
-        Map<String, String> dense = row("x,,,m,24,2048,,16,,50257,2048,,,,bf16,H100-80GB,8,8,,,1,,,,,,,,,");
-        assertThat(CaseRows.parse(dense).model().layers()).isEqualTo(24);
+    void mixtureOfExpertsLatentAttentionAndHeadDimColumnsBuildTheModelAndLayout() {
+        Map<String, String> row = row("x,,,m,61,7168,18432,128,128,129280,4096,swiglu,4096,1,bf16,H100-80GB,256,8,,,"
+                + "1,2,128,,,,,,,,,128,256,8,2048,1,3,32,2,1536,512,64,128,");
+        CaseInputs in = CaseRows.parse(row);
+        assertThat(in.model().headDim()).isEqualTo(128);
+        assertThat(in.model().mixtureOfExperts()).isEqualTo(new MixtureOfExperts(256, 8, 2048, 1, 3));
+        assertThat(in.model().latentAttention()).isEqualTo(new LatentAttention(1536, 512, 64, 128));
+        assertThat(in.layout().ep()).isEqualTo(32);
+        assertThat(in.layout().etp()).isEqualTo(2);
+        assertThat(in.layout().expertParallelism().dispatcher()).isEqualTo(TokenDispatcher.ALLTOALL);
+        assertThat(in.layout().expertParallelism().allToAllOverlap()).isFalse();
 
-        Map<String, String> moe = new HashMap<>(dense);
-        moe.put("num_experts", "128");
-        moe.put("top_k", "8");
-        assertThatThrownBy(() -> CaseRows.parse(moe))
+        Map<String, String> qwen = row("x,,,m,48,2048,6144,32,4,151936,4096,swiglu,512,1,bf16,H100-80GB,8,8,,,1,1,8,,"
+                + ",,,,,,,128,128,8,768,,,8,,,,,,");
+        CaseInputs moe = CaseRows.parse(qwen);
+        assertThat(moe.model().headDim()).isEqualTo(128);
+        assertThat(moe.model().mixtureOfExperts()).isEqualTo(new MixtureOfExperts(128, 8, 768, 0, 0));
+        assertThat(moe.model().latentAttention()).isEqualTo(LatentAttention.NONE);
+        assertThat(moe.layout().etp()).isEqualTo(1);
+    }
+
+    @Test
+    void inconsistentMixtureOfExpertsAndLatentAttentionColumnsAreRefusedWithTheirReason() {
+        Map<String, String> dense = row("x,,,m,24,2048,,16,,50257,2048,,,,bf16,H100-80GB,8,8,,,1,,,,,,,,,");
+        assertThat(CaseRows.parse(dense).model().mixtureOfExperts()).isEqualTo(MixtureOfExperts.NONE);
+
+        Map<String, String> tooManyChosen = new HashMap<>(dense);
+        tooManyChosen.putAll(Map.of("num_experts", "8", "top_k", "9", "moe_ffn_hidden", "1024"));
+        assertThatThrownBy(() -> CaseRows.parse(tooManyChosen))
                 .isInstanceOf(InvalidInputException.class)
-                .hasMessageStartingWith(CaseRows.NOT_MODELLED_YET)
-                .hasMessageContaining("[num_experts, top_k]");
+                .hasMessageContaining("top_k 9 exceeds num_experts 8");
+
+        Map<String, String> noWidth = new HashMap<>(dense);
+        noWidth.putAll(Map.of("num_experts", "8", "top_k", "2"));
+        assertThatThrownBy(() -> CaseRows.parse(noWidth)).hasMessageContaining("needs top_k and moe_ffn_hidden");
+
+        Map<String, String> orphan = new HashMap<>(dense);
+        orphan.put("top_k", "2");
+        assertThatThrownBy(() -> CaseRows.parse(orphan))
+                .hasMessageContaining("[top_k] are filled but num_experts is blank");
+
+        Map<String, String> partLatent = new HashMap<>(dense);
+        partLatent.putAll(Map.of("kv_lora_rank", "512", "v_head_dim", "128"));
+        assertThatThrownBy(() -> CaseRows.parse(partLatent))
+                .hasMessageContaining("latent attention columns are partly filled: [kv_lora_rank, v_head_dim] given,"
+                        + " [qk_rope_head_dim] blank");
+
+        Map<String, String> queryOnly = new HashMap<>(dense);
+        queryOnly.put("q_lora_rank", "1536");
+        assertThatThrownBy(() -> CaseRows.parse(queryOnly)).hasMessageContaining("q_lora_rank is filled");
 
         Map<String, String> otherHeadDim = new HashMap<>(dense);
         otherHeadDim.put("head_dim", "64");
-        assertThatThrownBy(() -> CaseRows.parse(otherHeadDim)).hasMessageContaining("head_dim 64 differs");
-        otherHeadDim.put("head_dim", "128");
-        assertThat(CaseRows.parse(otherHeadDim).model().attentionHeads()).isEqualTo(16);
+        assertThat(CaseRows.parse(otherHeadDim).model().headDim()).isEqualTo(64);
+    }
 
+    @Test
+    void frameworkColumnAndNvlinkDomain() {
+        Map<String, String> dense = row("x,,,m,24,2048,,16,,50257,2048,,,,bf16,H100-80GB,8,8,,,1,,,,,,,,,");
         Map<String, String> rack = new HashMap<>(dense);
         rack.put("nvlink_domain", "72");
         assertThatThrownBy(() -> CaseRows.parse(rack)).hasMessageContaining("nvlink_domain 72 spans several nodes");

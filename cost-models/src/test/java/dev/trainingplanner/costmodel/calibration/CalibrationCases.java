@@ -40,20 +40,8 @@ final class CalibrationCases {
     /** Precisions of the file that the model does not price yet (Blackwell block-scaled formats). */
     private static final List<String> PENDING_PRECISIONS = List.of("mxfp8", "nvfp4");
 
-    /** Mixture-of-experts and latent-attention columns; dense rows leave every one blank. */
-    private static final List<String> PENDING_COLUMNS = List.of(
-            "num_experts",
-            "top_k",
-            "moe_ffn_hidden",
-            "shared_experts",
-            "moe_dense_layers",
-            "ep",
-            "etp",
-            "q_lora_rank",
-            "kv_lora_rank",
-            "qk_rope_head_dim",
-            "v_head_dim",
-            "nvlink_domain");
+    /** Columns the model does not price yet: NVLink domains across trays. */
+    private static final List<String> PENDING_COLUMNS = List.of("nvlink_domain");
 
     private CalibrationCases() {}
 
@@ -69,7 +57,7 @@ final class CalibrationCases {
                 .filter(column -> !row.getOrDefault(column, "").isBlank())
                 .toList();
         if (!filled.isEmpty()) {
-            reasons.add("mixture-of-experts / latent attention / NVLink-domain columns " + filled);
+            reasons.add("NVLink-domain columns " + filled);
         }
         if (PENDING_GPUS.contains(row.get("gpu"))) {
             reasons.add("GPU " + row.get("gpu") + " not in the catalog");
@@ -179,10 +167,12 @@ final class CalibrationCases {
     /** GPU families of the acceptance set: the dense rows on pre-Blackwell GPUs. */
     private static final List<String> PRE_BLACKWELL = List.of("V100", "A100", "H100", "H200");
 
-    /** Whether the row is in the acceptance set: priced today (dense, standard attention) on a pre-Blackwell GPU. */
+    /** Whether the row is in the dense acceptance set: a dense model (no experts) on a pre-Blackwell GPU. */
     static boolean densePreBlackwell(Map<String, String> row) {
         String gpu = row.getOrDefault("gpu", "");
-        return pendingFeature(row) == null && PRE_BLACKWELL.stream().anyMatch(gpu::startsWith);
+        return pendingFeature(row) == null
+                && row.getOrDefault("num_experts", "").isBlank()
+                && PRE_BLACKWELL.stream().anyMatch(gpu::startsWith);
     }
 
     /**

@@ -45,7 +45,7 @@ public final class EfficiencyFit {
             List<Row> rows = new ArrayList<>();
             for (Map<String, String> r : table.rows()) {
                 String t = r.get("measured_iter_time_s");
-                boolean priced = CalibrationCases.pendingFeature(r) == null;
+                boolean priced = CalibrationCases.densePreBlackwell(r);
                 if (priced && family.contains(r.get("gpu")) && t != null && !t.isBlank()) {
                     Row row = new Row(CaseRows.parse(r), Double.parseDouble(t));
                     (row.inputs().training().framework() == Framework.DEEPSPEED ? deepspeed : rows).add(row);

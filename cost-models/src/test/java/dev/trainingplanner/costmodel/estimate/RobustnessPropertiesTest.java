@@ -108,7 +108,8 @@ class RobustnessPropertiesTest {
             b.exposedPipelineP2pSeconds(),
             b.exposedDataParallelSeconds(),
             b.optimizerStepSeconds(),
-            b.stragglerSeconds()
+            b.stragglerSeconds(),
+            b.exposedExpertAllToAllSeconds()
         }) {
             assertThat(part).isFinite().isGreaterThanOrEqualTo(0);
         }

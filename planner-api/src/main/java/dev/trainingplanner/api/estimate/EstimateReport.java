@@ -58,6 +58,7 @@ final class EstimateReport {
         part(out, "exposed PP p2p", b.exposedPipelineP2pSeconds(), estimate);
         part(out, "exposed DP/ZeRO comm", b.exposedDataParallelSeconds(), estimate);
         part(out, "  of which param gathers", b.exposedParameterGatherSeconds(), estimate);
+        part(out, "MoE all-to-all", b.exposedExpertAllToAllSeconds(), estimate);
         part(out, "optimizer step", b.optimizerStepSeconds(), estimate);
         part(out, "stragglers (expected)", b.stragglerSeconds(), estimate);
         line(out, "Tokens/s per GPU        %10.1f", estimate.tokensPerSecondPerGpu());

@@ -253,6 +253,7 @@ public final class PlanDocuments {
         breakdown.put("exposedDataParallelSeconds", b.exposedDataParallelSeconds());
         breakdown.put("optimizerStepSeconds", b.optimizerStepSeconds());
         breakdown.put("stragglerSeconds", b.stragglerSeconds());
+        breakdown.put("exposedExpertAllToAllSeconds", b.exposedExpertAllToAllSeconds());
         // A share of exposedDataParallelSeconds, not a further part of the sum.
         breakdown.put("exposedParameterGatherSeconds", b.exposedParameterGatherSeconds());
         List<StageMemoryJson> stages = new ArrayList<>();

@@ -185,6 +185,7 @@ final class Explanations {
         terms.put("exposed tensor/context-parallel communication", b.exposedTensorParallelSeconds());
         terms.put("exposed pipeline send/receive", b.exposedPipelineP2pSeconds());
         terms.put("exposed data-parallel/ZeRO communication", b.exposedDataParallelSeconds());
+        terms.put("MoE all-to-all", b.exposedExpertAllToAllSeconds());
         terms.put("optimizer step", b.optimizerStepSeconds());
         terms.put("expected straggler delay", b.stragglerSeconds());
         return terms.entrySet().stream()
