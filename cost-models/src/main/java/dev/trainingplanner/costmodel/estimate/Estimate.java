@@ -131,7 +131,8 @@ public final class Estimate {
                         s.communicationBuffersBytes(),
                         s.runtimeOverheadBytes(),
                         s.totalBytes(),
-                        cluster.usableMemoryBytes(node, gpu)));
+                        cluster.usableMemoryBytes(node, gpu),
+                        s.expertStatesBytes()));
             }
             ranks = Collections.unmodifiableList(list);
         }

@@ -59,7 +59,12 @@ public final class PreparedLayout {
     final int worldSize;
     final int[] stageLayers;
     final StageMemory[] stageMemory;
+    /** Parameters per rank of each stage: dense ({@link #stageDenseParameters}) plus routed experts. */
     final double[] stageParameters;
+    /** Dense parameters per rank of each stage, replicated over dp·cp. */
+    final double[] stageDenseParameters;
+    /** Routed-expert parameters per rank of each stage, replicated over expert data parallelism. */
+    final double[] stageExpertParameters;
 
     // Per stage, per micro-batch, at relative speed 1.
     final double[] forwardSeconds;
@@ -146,7 +151,11 @@ public final class PreparedLayout {
         checkStructure(violations, gpu);
         this.stageLayers = splitLayers(violations);
 
-        this.stageParameters = model.stageParameters(stageLayers, tp);
+        this.stageDenseParameters = model.stageDenseParameters(stageLayers, tp);
+        this.stageExpertParameters = model.stageExpertParameters(
+                stageLayers, layout.expertParallelism().expertShards());
+        this.stageParameters = model.stageParameters(
+                stageLayers, tp, layout.expertParallelism().expertShards());
 
         // --- compute per micro-batch (cost-models.md §1.2, §3) ---
         ComputeTime compute = ComputeTime.of(model, training, layout, gpu, efficiency);
@@ -199,21 +208,38 @@ public final class PreparedLayout {
         this.stageMemory = new StageMemory[pp];
         int mCeil = (int) Math.max(1, Math.ceil(microBatches));
         double optimizerMax = 0;
-        int communicators = RuntimeMemory.communicators(tp, cp, pp, shards);
+        int communicators = RuntimeMemory.communicators(tp, cp, pp, shards)
+                + (model.mixtureOfExperts().isPresent()
+                        ? RuntimeMemory.expertCommunicators(layout.ep(), layout.etp(), layout.expertDataParallel())
+                        : 0);
+        int stageFirstLayer = 0;
         for (int i = 0; i < pp; i++) {
             double params = stageParameters[i];
-            StageModelStates states = ModelStateBytes.ofStage(model, training, layout, i, params);
+            int moeLayers = model.moeLayersIn(stageFirstLayer, stageLayers[i]);
+            stageFirstLayer += stageLayers[i];
+            StageModelStates states = ModelStateBytes.ofStage(
+                    model, training, layout, i, stageDenseParameters[i], stageExpertParameters[i]);
             double weights = states.weightsBytes();
             double grads = states.gradientsBytes();
             double optimizer = states.optimizerStatesBytes();
-            double activations = ActivationMemory.stageBytes(model, b, layout, i, stageLayers[i], mCeil);
+            double activations = ActivationMemory.stageBytes(model, b, layout, i, stageLayers[i], moeLayers, mCeil);
             int inFlight = InFlightMicroBatches.atPeak(i, pp, chunks, mCeil);
             double buffers = RuntimeMemory.communicationBufferBytes(communicators, efficiency)
                     + RuntimeMemory.bucketBufferBytes(training.framework(), buckets, params);
             double tensors = weights + grads + optimizer + activations;
             double runtime = RuntimeMemory.overheadBytes(tensors, efficiency);
             stageMemory[i] = new StageMemory(
-                    i, stageLayers[i], weights, grads, optimizer, activations, inFlight, buffers, runtime);
+                    i,
+                    stageLayers[i],
+                    weights,
+                    grads,
+                    optimizer,
+                    activations,
+                    inFlight,
+                    buffers,
+                    runtime,
+                    moeLayers,
+                    states.expertStatesBytes());
             // Routed experts reduce over expert-DP, not over the dense DP ring (Megatron-Core's expert data-parallel
             // group): their share of the stage's per-rank parameters (counted over t) leaves the dense reduction.
             double routed = routedExpertParameters(i);

@@ -16,6 +16,7 @@ package dev.trainingplanner.costmodel.estimate;
  * @param runtimeOverheadBytes CUDA context, workspaces and caching-allocator reserve
  * @param totalBytes the sum
  * @param capacityBytes usable memory of the GPU
+ * @param expertStatesBytes the routed experts' share of weights, gradients and optimizer states (included in those)
  */
 public record RankMemory(
         int rank,
@@ -30,7 +31,8 @@ public record RankMemory(
         double communicationBuffersBytes,
         double runtimeOverheadBytes,
         double totalBytes,
-        double capacityBytes) {
+        double capacityBytes,
+        double expertStatesBytes) {
 
     /** Whether the total stays within capacity × (1 − headroomFraction). */
     public boolean fits(double headroomFraction) {

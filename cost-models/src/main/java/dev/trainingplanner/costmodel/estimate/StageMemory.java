@@ -12,6 +12,9 @@ package dev.trainingplanner.costmodel.estimate;
  * @param microBatchesInFlight micro-batches whose activations are held at the peak
  * @param communicationBuffersBytes NCCL buffers and the framework's bucket buffers
  * @param runtimeOverheadBytes CUDA context and caching-allocator reserve
+ * @param moeLayers layers of the stage with an MoE block (0 on a dense model, and on stages of leading dense layers)
+ * @param expertStatesBytes the routed experts' share of the weights, gradients and optimizer states (included in
+ *     those three)
  */
 public record StageMemory(
         int stage,
@@ -22,7 +25,9 @@ public record StageMemory(
         double activationsBytes,
         int microBatchesInFlight,
         double communicationBuffersBytes,
-        double runtimeOverheadBytes) {
+        double runtimeOverheadBytes,
+        int moeLayers,
+        double expertStatesBytes) {
 
     public double totalBytes() {
         return weightsBytes

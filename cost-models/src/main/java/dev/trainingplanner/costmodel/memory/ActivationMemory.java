@@ -2,17 +2,22 @@ package dev.trainingplanner.costmodel.memory;
 
 import dev.trainingplanner.costmodel.layout.Layout;
 import dev.trainingplanner.costmodel.layout.Recompute;
+import dev.trainingplanner.costmodel.model.LatentAttention;
+import dev.trainingplanner.costmodel.model.MixtureOfExperts;
 import dev.trainingplanner.costmodel.model.MlpKind;
 import dev.trainingplanner.costmodel.model.ModelSpec;
 
 /**
  * Stored activations of one transformer layer for one micro-batch (cost-models.md §2.2, Korthikanti et al.,
- * arXiv:2205.05198 §4, generalised to GQA and SwiGLU):
+ * arXiv:2205.05198 §4, generalised to GQA, head_dim, latent attention, SwiGLU and mixture-of-experts layers):
  *
  * <pre>
- * A_layer = s·b·h·[c_rep (÷t with SP) + (c_attn + c_mlp)/t] + c_score·a·s²·b/t
- * c_rep = 10 with dropout, 8 without; c_attn = 4 + 4k/a; c_mlp = 4f/h (GeLU) or 6f/h (fused SwiGLU);
+ * A_layer = s·b·h·[(c_rep + c_lat) (÷t with SP) + (c_attn + c_mlp)/t] + c_score·a·s²·b/t  (+ A_routed on MoE layers)
+ * c_rep = 10 with dropout, 8 without; c_attn = (4·a·d + 4·k·d)/h (= 4 + 4k/a when d = h/a); c_lat = 0;
+ * latent attention: c_attn = (4·a·(d + r) + 4·a·v)/h, c_lat = (4·q_lora + 4·kv_lora + 2·r)/h;
+ * c_mlp = 4f/h (GeLU) or 6f/h (fused SwiGLU), with f = shared·moe_ffn on MoE layers;
  * c_score = 5 with dropout, 2 without, 0 with flash attention or selective recompute.
+ * A_routed = T·k·[λ·(2·etp·h + c_e) + 2h] + 4·T·E,  T = s·b (÷t with SP), c_e = 6·f_e (SwiGLU) or 4·f_e (GeLU)
  * Full recompute stores only the layer input: 2·s·b·h (÷t with SP).
  * </pre>
  *
@@ -20,13 +25,31 @@ import dev.trainingplanner.costmodel.model.ModelSpec;
  * With context parallelism s is the local sequence s/cp (ring attention processes one local block of queries and keys
  * at a time).
  *
+ * <p>Each GEMM input is stored at 2 bytes per element: attention stores Q, K, V and the output projection's input (a·d,
+ * k·d, k·d, a·d per token, or a·(d + r), a·(d + r), a·v and a·v with latent attention, whose up-projected heads are
+ * split over TP); latent attention also stores its two latents twice (RMSNorm input and up-projection input) and the
+ * shared rotary key, which Megatron-Core's MLA computes with duplicated (not TP-split) down-projections
+ * ({@code multi_latent_attention.py}) [D].
+ *
+ * <p>An MoE layer's routed experts (Megatron Core MoE README, token dispatcher; [D] recount): each GPU dispatches the T
+ * tokens it holds (its sequence-parallel shard: Megatron requires SP with TP and EP) to k experts; the GPU of the
+ * busiest experts receives λ times the mean (the routing's {@code busiestExpertLoad}), gathered over etp. It stores the
+ * permuted tokens it received (the grouped GEMM's input, 2h per copy), the experts' fc1 outputs and fc2 inputs at
+ * moe_ffn/etp width over etp times the tokens (c_e per copy), and after the combine all-to-all the k expert outputs per
+ * own token that the probability-weighted sum needs for its backward (2h per copy); the router keeps fp32 logits
+ * (4·E bytes per token).
+ *
  * <p>{@link #stageBytes} multiplies the per-layer bytes by the layers' worth a stage holds at its peak (§2.3,
- * {@link InFlightMicroBatches}) and adds the transient backward buffer and the first- and last-stage terms (§2.4).
+ * {@link InFlightMicroBatches}), dense and MoE layers in their proportion on the stage, and adds the transient backward
+ * buffer and the first- and last-stage terms (§2.4).
  */
 public final class ActivationMemory {
 
     /** Bytes per logit at the loss peak (see {@link #logitsBytes}). */
     public static final double LOGIT_BYTES = 12;
+
+    /** Router logits are kept in fp32 (Megatron-Core's {@code moe_router_dtype} fp32 for DeepSeek-V3 and Qwen3). */
+    public static final double ROUTER_LOGIT_BYTES = 4;
 
     private ActivationMemory() {}
 
@@ -34,46 +57,112 @@ public final class ActivationMemory {
         return model.mlp() == MlpKind.GELU;
     }
 
-    /** Bytes stored per layer between forward and backward. */
+    /** Bytes stored per dense layer between forward and backward. */
     public static double perLayerBytes(
             ModelSpec model, int microBatch, int tp, int cp, boolean sequenceParallel, Recompute recompute) {
-        double s = (double) model.sequenceLength() / cp;
-        double b = microBatch;
-        double h = model.hiddenSize();
-        double sbh = s * b * h;
         if (recompute == Recompute.FULL) {
-            return 2 * sbh / (sequenceParallel ? tp : 1);
+            return layerInputBytes(model, microBatch, tp, cp, sequenceParallel);
         }
         return fullLayerBytes(model, microBatch, tp, cp, sequenceParallel, recompute == Recompute.SELECTIVE);
     }
 
-    /** Every activation of one layer (no recompute, or selective when {@code selective}). */
+    /** Bytes stored per MoE layer between forward and backward, with the layout's tp, cp, SP, recompute, etp and routing. */
+    public static double moeLayerBytes(ModelSpec model, int microBatch, Layout layout) {
+        if (layout.recompute() == Recompute.FULL) {
+            return layerInputBytes(model, microBatch, layout.tp(), layout.cp(), layout.sequenceParallel());
+        }
+        return fullMoeLayerBytes(model, microBatch, layout, layout.recompute() == Recompute.SELECTIVE);
+    }
+
+    /** Every activation of one dense layer (no recompute, or selective when {@code selective}). */
     public static double fullLayerBytes(
             ModelSpec model, int microBatch, int tp, int cp, boolean sequenceParallel, boolean selective) {
+        return layerBytes(
+                model, microBatch, tp, cp, sequenceParallel, selective, mlpCoefficient(model, model.ffnHiddenSize()));
+    }
+
+    /** Every activation of one MoE layer (no recompute, or selective when {@code selective}). */
+    public static double fullMoeLayerBytes(ModelSpec model, int microBatch, Layout layout, boolean selective) {
+        int tp = layout.tp();
+        int cp = layout.cp();
+        boolean sp = layout.sequenceParallel();
+        MixtureOfExperts moe = model.mixtureOfExperts();
+        double shared = mlpCoefficient(model, moe.sharedExperts() * moe.expertFfnHiddenSize());
+        double copies = dispatchedTokens(model, microBatch, tp, cp, sp) * moe.topK();
+        double load = layout.expertParallelism().routing().busiestExpertLoad();
+        double h = model.hiddenSize();
+        double received = copies * load * 2 * layout.etp() * h;
+        double expertGemmOutputs = copies * load * (model.mlp() == MlpKind.SWIGLU ? 6 : 4) * moe.expertFfnHiddenSize();
+        double combined = copies * 2 * h;
+        double routerLogits =
+                dispatchedTokens(model, microBatch, tp, cp, sp) * moe.routedExperts() * ROUTER_LOGIT_BYTES;
+        // Operator-level selective checkpointing keeps the inputs and every second GEMM output, as for dense layers.
+        double routed = received
+                + combined
+                + routerLogits
+                + (selective && model.flashAttention() ? 0.5 : 1) * expertGemmOutputs;
+        return layerBytes(model, microBatch, tp, cp, sp, selective, shared) + routed;
+    }
+
+    /** Attention, replicated and MLP terms of one layer whose MLP stores {@code cMlp}·s·b·h/t. */
+    private static double layerBytes(
+            ModelSpec model, int microBatch, int tp, int cp, boolean sequenceParallel, boolean selective, double cMlp) {
         double s = (double) model.sequenceLength() / cp;
         double b = microBatch;
         double h = model.hiddenSize();
         boolean dropout = usesDropout(model);
         double cRep = dropout ? 10 : 8;
-        double cAttn = 4 + 4 * model.kvRatio();
-        double fOverH = (double) model.ffnHiddenSize() / h;
-        double cMlp = model.mlp() == MlpKind.SWIGLU ? 6 * fOverH : 4 * fOverH;
+        double cAttn = attentionCoefficient(model);
+        double cLatent = latentCoefficient(model);
         double cScore = (model.flashAttention() || selective) ? 0 : (dropout ? 5 : 2);
+        double replicatedDivisor = sequenceParallel ? tp : 1;
         if (selective && model.flashAttention()) {
             // Flash attention never stores the attention core, so selective recompute means operator-level selective
             // checkpointing (PyTorch SAC, torchtitan's "op" policy): the two residual-stream inputs and the attention
             // output are kept, and every second GEMM output; norms and activations are recomputed [D].
-            double kept = sequenceParallel ? 4.0 / tp : 4.0;
-            return s * b * h * (kept + (2 + (cAttn + cMlp) / 2) / tp);
+            return s * b * h * ((4.0 + cLatent / 2) / replicatedDivisor + (2 + (cAttn + cMlp) / 2) / tp);
         }
-        double replicated = sequenceParallel ? cRep / tp : cRep;
-        return s * b * h * (replicated + (cAttn + cMlp) / tp) + cScore * model.attentionHeads() * s * s * b / tp;
+        return s * b * h * ((cRep + cLatent) / replicatedDivisor + (cAttn + cMlp) / tp)
+                + cScore * model.attentionHeads() * s * s * b / tp;
+    }
+
+    /** c_attn: bytes per token and hidden channel of the TP-split attention tensors (Q, K, V, output-projection input). */
+    static double attentionCoefficient(ModelSpec model) {
+        double h = model.hiddenSize();
+        double a = model.attentionHeads();
+        double d = model.headDim();
+        LatentAttention mla = model.latentAttention();
+        if (mla.isPresent()) {
+            return (4 * a * (d + mla.qkRopeHeadDim()) + 4 * a * mla.vHeadDim()) / h;
+        }
+        return (4 * a * d + 4 * model.kvHeads() * d) / h;
+    }
+
+    /** c_lat: latent attention's latents and shared rotary key, not split over TP; 0 for standard attention. */
+    static double latentCoefficient(ModelSpec model) {
+        LatentAttention mla = model.latentAttention();
+        return (4.0 * mla.qLoraRank() + 4.0 * mla.kvLoraRank() + 2.0 * mla.qkRopeHeadDim()) / model.hiddenSize();
+    }
+
+    /** c_mlp of an MLP {@code ffn} channels wide: fc1 output(s) and fc2 input. */
+    private static double mlpCoefficient(ModelSpec model, double ffn) {
+        return (model.mlp() == MlpKind.SWIGLU ? 6 : 4) * ffn / model.hiddenSize();
+    }
+
+    /** Tokens one GPU holds at an MoE layer's input and dispatches: its local sequence, ÷t with SP. */
+    static double dispatchedTokens(ModelSpec model, int microBatch, int tp, int cp, boolean sequenceParallel) {
+        return (double) model.sequenceLength() / cp * microBatch / (sequenceParallel ? tp : 1);
+    }
+
+    private static double layerInputBytes(ModelSpec model, int microBatch, int tp, int cp, boolean sequenceParallel) {
+        double sbh = (double) model.sequenceLength() / cp * microBatch * model.hiddenSize();
+        return 2 * sbh / (sequenceParallel ? tp : 1);
     }
 
     /**
-     * Transient peak on top of the stored activations: with full recompute one layer is rebuilt at a time during
-     * backward (cost-models.md §2.2, "full recompute transient"); otherwise the backward of one layer keeps its
-     * gradients of the activations alive, about one layer's worth of the largest (MLP) tensors.
+     * Transient peak on top of the stored activations of a dense layer: with full recompute one layer is rebuilt at a
+     * time during backward (cost-models.md §2.2, "full recompute transient"); otherwise the backward of one layer keeps
+     * its gradients of the activations alive, about one layer's worth of the largest (MLP) tensors.
      */
     public static double transientBytes(
             ModelSpec model, int microBatch, int tp, int cp, boolean sequenceParallel, Recompute recompute) {
@@ -82,6 +171,24 @@ public final class ActivationMemory {
         }
         double s = (double) model.sequenceLength() / cp;
         return 2.0 * s * microBatch * model.ffnHiddenSize() * (model.mlp() == MlpKind.SWIGLU ? 2 : 1) / tp;
+    }
+
+    /**
+     * Transient peak of an MoE layer: with full recompute the rebuilt layer; otherwise the gradient of the busiest
+     * GPU's expert activations (its received tokens at moe_ffn width) and the all-to-all's send and receive buffers of
+     * the permuted tokens while the backward dispatches them [D].
+     */
+    public static double moeTransientBytes(ModelSpec model, int microBatch, Layout layout) {
+        if (layout.recompute() == Recompute.FULL) {
+            return fullMoeLayerBytes(model, microBatch, layout, false);
+        }
+        MixtureOfExperts moe = model.mixtureOfExperts();
+        double copies =
+                dispatchedTokens(model, microBatch, layout.tp(), layout.cp(), layout.sequenceParallel()) * moe.topK();
+        double load = layout.expertParallelism().routing().busiestExpertLoad();
+        double gradient = 2.0 * copies * load * moe.expertFfnHiddenSize() * (model.mlp() == MlpKind.SWIGLU ? 2 : 1);
+        double allToAllBuffers = 2.0 * copies * model.hiddenSize() * (1 + load * layout.etp());
+        return gradient + allToAllBuffers;
     }
 
     /**
@@ -102,21 +209,37 @@ public final class ActivationMemory {
     }
 
     /**
-     * Activations of every rank of pipeline stage {@code stage} (of {@code stageLayers} layers) at its peak, with
-     * {@code microBatches} micro-batches per step: the in-flight layers' stored activations, the transient backward
-     * buffer, the embedding output of {@code min(m, p)} micro-batches on the first stage and the logits on the last.
+     * Activations of every rank of pipeline stage {@code stage} (of {@code stageLayers} layers, {@code moeLayers} of
+     * them MoE) at its peak, with {@code microBatches} micro-batches per step: the in-flight layers' stored activations
+     * (dense and MoE layers in their proportion on the stage), the larger of the two kinds' transient backward buffers,
+     * the embedding output of {@code min(m, p)} micro-batches on the first stage and the logits on the last.
      */
     public static double stageBytes(
-            ModelSpec model, int microBatch, Layout layout, int stage, int stageLayers, int microBatches) {
+            ModelSpec model,
+            int microBatch,
+            Layout layout,
+            int stage,
+            int stageLayers,
+            int moeLayers,
+            int microBatches) {
         int tp = layout.tp();
         int cp = layout.cp();
         int pp = layout.pp();
         boolean sp = layout.sequenceParallel();
-        double perLayer = perLayerBytes(model, microBatch, tp, cp, sp, layout.recompute());
+        int denseLayers = stageLayers - moeLayers;
         double layerEquivalents =
                 InFlightMicroBatches.layerEquivalents(stage, pp, layout.virtualStages(), microBatches, stageLayers);
-        double activations =
-                layerEquivalents * perLayer + transientBytes(model, microBatch, tp, cp, sp, layout.recompute());
+        double stored = 0;
+        double transientPeak = 0;
+        if (denseLayers > 0) {
+            stored += denseLayers * perLayerBytes(model, microBatch, tp, cp, sp, layout.recompute());
+            transientPeak = transientBytes(model, microBatch, tp, cp, sp, layout.recompute());
+        }
+        if (moeLayers > 0) {
+            stored += moeLayers * moeLayerBytes(model, microBatch, layout);
+            transientPeak = Math.max(transientPeak, moeTransientBytes(model, microBatch, layout));
+        }
+        double activations = layerEquivalents * stored / stageLayers + transientPeak;
         if (stage == 0) {
             activations += Math.min(microBatches, pp) * embeddingBytes(model, microBatch, tp, cp, sp);
         }

@@ -14,6 +14,8 @@ import dev.trainingplanner.costmodel.training.TrainingSpec;
  * and {@code 16/d} for stage 3. Gradients are kept in the 16-bit format, as Megatron-Core's DDP does by default
  * ({@code grad_reduce_in_fp32 = false}); frameworks that accumulate fp32 main gradients need 2 B more per parameter.
  *
+ * <p>Routed-expert parameters follow the same table with d = expert data parallelism (see {@link #ofStage}).
+ *
  * <p>{@link #ofStage} adds what stage 3 holds beyond the table: hpZ's secondary weight copy (ZeRO++, §7.2: 2Ψ/h_z),
  * hierarchical partition groups (§7.5: each state sharded over its own group), the gathered working set and, under
  * pipelining, the whole gathered stage (§2.1 implementation extras).
@@ -46,19 +48,34 @@ public final class ModelStateBytes {
     }
 
     /**
-     * Model states of every rank of pipeline stage {@code stage}, which holds {@code stageParameters} parameters per
-     * rank, sharded over the dp·cp ranks of its data-parallel ring as the layout's ZeRO stage, ZeRO++ options and
-     * partition groups say.
+     * Model states of every rank of pipeline stage {@code stage}, which holds {@code denseParameters} dense and
+     * {@code expertParameters} routed-expert parameters per rank ({@code ModelSpec.stageDenseParameters},
+     * {@code stageExpertParameters}).
+     *
+     * <p>Dense parameters are sharded over the dp·cp ranks of their data-parallel ring as the layout's ZeRO stage, ZeRO++
+     * options and partition groups say. Routed-expert parameters are replicated over expert data parallelism, the
+     * tp·cp·dp/(ep·etp) ranks that hold the same experts, and ZeRO shards them over that group instead: Megatron-Core's
+     * distributed optimizer builds a separate gradient buffer and optimizer instance for expert parameters over the
+     * expert-data-parallel group (Megatron Core MoE README, "Parallel Folding"; {@code distrib_optimizer.py}), and
+     * DeepSpeed's MoE partitions expert parameters over its expert-data-parallel group ({@code moe/utils.py},
+     * {@code split_params_into_different_moe_groups_for_optimizer}). Partition groups and hpZ apply to the dense part.
      */
     public static StageModelStates ofStage(
-            ModelSpec model, TrainingSpec training, Layout layout, int stage, double stageParameters) {
+            ModelSpec model,
+            TrainingSpec training,
+            Layout layout,
+            int stage,
+            double denseParameters,
+            double expertParameters) {
         int tp = layout.tp();
         int pp = layout.pp();
         int shards = layout.dp() * layout.cp();
+        int expertShards = layout.expertDataParallel();
         int zero = layout.zeroStage();
         PartitionGroups groups = layout.partitionGroups();
         ZeroPlusPlus zpp = layout.zeroPlusPlus();
-        double params = stageParameters;
+        double params = denseParameters;
+        double experts = expertParameters;
         double weights;
         double grads;
         double optimizer;
@@ -77,15 +94,21 @@ public final class ModelStateBytes {
             optimizer = params * optimizerStates(zero, shards);
             optimizerShard = zero == 0 ? params : params / shards;
         }
+        double expertWeights = experts * weights(zero, expertShards);
+        double expertGrads = experts * gradients(zero, expertShards)
+                + experts * frameworkGradientBytes(training, zero, expertShards);
+        double expertOptimizer = experts * optimizerStates(zero, expertShards);
+        optimizerShard += zero == 0 ? experts : experts / expertShards;
         if (zero == 3) {
             if (zpp.hpzGroupSize() > 1) {
                 weights += params * WEIGHT_BYTES / zpp.hpzGroupSize();
             }
             // Live gathered parameters: the current and the prefetched unit (a layer, or the output layer), plus the
             // unsharded fp32 gradient of one unit before its reduce-scatter.
-            double perLayerParams = model.largestLayerParameters();
+            double perLayerParams = model.largestLayerParametersPerRank(
+                    tp, layout.expertParallelism().expertShards());
             double unit = Math.max(
-                    perLayerParams / tp,
+                    perLayerParams,
                     (stage == 0 || stage == pp - 1)
                             ? model.paddedVocabulary(tp) * (double) model.hiddenSize() / tp
                             : 0);
@@ -94,12 +117,17 @@ public final class ModelStateBytes {
             if (pp > 1) {
                 // FSDP under pipelining keeps the stage's parameters gathered and its fp32 gradients unsharded while
                 // micro-batches accumulate (no reshard after forward).
-                weights += params * WEIGHT_BYTES;
-                grads += params * FP32_GRADIENT_BYTES;
+                weights += (params + experts) * WEIGHT_BYTES;
+                grads += (params + experts) * FP32_GRADIENT_BYTES;
             }
         }
         grads += params * frameworkGradientBytes(training, zero, shards);
-        return new StageModelStates(weights, grads, optimizer, optimizerShard);
+        return new StageModelStates(
+                weights + expertWeights,
+                grads + expertGrads,
+                optimizer + expertOptimizer,
+                optimizerShard,
+                expertWeights + expertGrads + expertOptimizer);
     }
 
     /**

@@ -21,6 +21,15 @@ public final class RuntimeMemory {
         return (tp > 1 ? 1 : 0) + (cp > 1 ? 1 : 0) + (pp > 1 ? PIPELINE_COMMUNICATORS : 0) + (shards > 1 ? 1 : 0);
     }
 
+    /**
+     * Communicators a rank joins for the MoE layers of a mixture-of-experts model: Megatron-Core builds expert-parallel,
+     * expert-tensor-parallel and expert-data-parallel groups of their own beside the dense ones (Megatron Core MoE
+     * README, "Parallel Folding"; {@code parallel_state.py}), each where its size is above 1.
+     */
+    public static int expertCommunicators(int ep, int etp, int expertDataParallel) {
+        return (ep > 1 ? 1 : 0) + (etp > 1 ? 1 : 0) + (expertDataParallel > 1 ? 1 : 0);
+    }
+
     /** NCCL buffers of {@code communicators} communicators. */
     public static double communicationBufferBytes(int communicators, GpuEfficiency efficiency) {
         return communicators * efficiency.ncclBytesPerCommunicator();

@@ -278,21 +278,42 @@ public record ModelSpec(
         return routerParameters() + experts * expertParameters();
     }
 
-    /** The largest layer, the unit ZeRO-3 gathers at once. */
-    public long largestLayerParameters() {
-        long largest = parametersOfLayer(0);
+    /**
+     * Parameters one GPU holds of 0-based {@code layer} (cost-models.md §1.1 split as Megatron-Core shards it, Megatron
+     * Core MoE README, "Parallel Folding"): attention, norms, router, shared experts and a dense MLP over the tensor-
+     * parallel degree {@code tp}; the routed experts over {@code expertShards} = ep·etp (each GPU holds E/ep experts,
+     * each split over etp).
+     */
+    public double layerParametersPerRank(int layer, int tp, int expertShards) {
+        long routed = routedExpertParametersOfLayer(layer);
+        return (double) (parametersOfLayer(layer) - routed) / tp + (double) routed / expertShards;
+    }
+
+    /** The largest layer per GPU ({@link #layerParametersPerRank}), the unit ZeRO-3 gathers at once. */
+    public double largestLayerParametersPerRank(int tp, int expertShards) {
+        double largest = layerParametersPerRank(0, tp, expertShards);
         if (isMoeLayer(layers - 1)) {
-            largest = Math.max(largest, parametersOfLayer(layers - 1));
+            largest = Math.max(largest, layerParametersPerRank(layers - 1, tp, expertShards));
         }
         return largest;
     }
 
+    /** MoE layers among the {@code count} layers that start at 0-based {@code firstLayer}. */
+    public int moeLayersIn(int firstLayer, int count) {
+        if (!mixtureOfExperts.isPresent()) {
+            return 0;
+        }
+        int firstMoe = Math.max(firstLayer, mixtureOfExperts.leadingDenseLayers());
+        return Math.max(0, firstLayer + count - firstMoe);
+    }
+
     /**
-     * Parameters per rank of each pipeline stage, whose layer counts are {@code stageLayers}, with TP degree {@code tp}
-     * (cost-models.md §1.1): the stage's layers over t, plus the padded embedding {@code V_pad·h/t} on the first stage,
-     * and the final norm and output layer (untied, or the tied copy when pipelined) on the last.
+     * Dense parameters per rank of each pipeline stage, whose layer counts are {@code stageLayers} (stages hold
+     * consecutive layers), with TP degree {@code tp} (cost-models.md §1.1): the stage's layers without their routed
+     * experts over t, plus the padded embedding {@code V_pad·h/t} on the first stage, and the final norm and output
+     * layer (untied, or the tied copy when pipelined) on the last. Data parallelism (and ZeRO) shards these over dp·cp.
      */
-    public double[] stageParameters(int[] stageLayers, int tp) {
+    public double[] stageDenseParameters(int[] stageLayers, int tp) {
         int stages = stageLayers.length;
         long paddedVocab = paddedVocabulary(tp);
         double h = hiddenSize;
@@ -301,7 +322,7 @@ public record ModelSpec(
         for (int stage = 0; stage < stages; stage++) {
             long layerParams = 0;
             for (int layer = firstLayer; layer < firstLayer + stageLayers[stage]; layer++) {
-                layerParams += parametersOfLayer(layer);
+                layerParams += parametersOfLayer(layer) - routedExpertParametersOfLayer(layer);
             }
             firstLayer += stageLayers[stage];
             double params = (double) layerParams / tp;
@@ -315,6 +336,38 @@ public record ModelSpec(
                 }
             }
             result[stage] = params;
+        }
+        return result;
+    }
+
+    /**
+     * Routed-expert parameters per rank of each pipeline stage: the routed experts of the stage's MoE layers over
+     * {@code expertShards} = ep·etp (Megatron Core MoE README: experts are partitioned over the expert-parallel group
+     * and each expert's GEMMs over the expert-tensor-parallel group). Expert data parallelism (tp·cp·dp/(ep·etp)
+     * replicas) shards these under ZeRO. All zero for a dense model.
+     */
+    public double[] stageExpertParameters(int[] stageLayers, int expertShards) {
+        double[] result = new double[stageLayers.length];
+        int firstLayer = 0;
+        for (int stage = 0; stage < stageLayers.length; stage++) {
+            long routed =
+                    moeLayersIn(firstLayer, stageLayers[stage]) * mixtureOfExperts.routedExperts() * expertParameters();
+            result[stage] = (double) routed / expertShards;
+            firstLayer += stageLayers[stage];
+        }
+        return result;
+    }
+
+    /**
+     * Parameters per rank of each pipeline stage: {@link #stageDenseParameters} plus {@link #stageExpertParameters}
+     * (for a dense model, the stage's layers over t plus the first and last stage's embedding, norm and output layer).
+     */
+    public double[] stageParameters(int[] stageLayers, int tp, int expertShards) {
+        double[] dense = stageDenseParameters(stageLayers, tp);
+        double[] experts = stageExpertParameters(stageLayers, expertShards);
+        double[] result = new double[dense.length];
+        for (int stage = 0; stage < dense.length; stage++) {
+            result[stage] = dense[stage] + experts[stage];
         }
         return result;
     }
