@@ -51,7 +51,12 @@ public final class TestProblems {
         }
         List<NodeProfile> nodes = base.nodes().stream()
                 .map(n -> new NodeProfile(
-                        n.name(), n.gpus(), new IntraNodeProfile(bandwidth, null, null), n.compute(), null))
+                        n.name(),
+                        n.gpus(),
+                        new IntraNodeProfile(bandwidth, null, null),
+                        n.compute(),
+                        null,
+                        n.nvlinkDomain()))
                 .toList();
         return new ClusterProfile(base.name(), null, nodes, base.links(), base.defaultLink());
     }
@@ -74,7 +79,13 @@ public final class TestProblems {
                 .toList();
         nodes.set(
                 node,
-                new NodeProfile(changed.name(), gpuList, changed.intraNode(), changed.compute(), changed.measuredAt()));
+                new NodeProfile(
+                        changed.name(),
+                        gpuList,
+                        changed.intraNode(),
+                        changed.compute(),
+                        changed.measuredAt(),
+                        changed.nvlinkDomain()));
         return new ClusterProfile(profile.name(), profile.measuredAt(), nodes, profile.links(), profile.defaultLink());
     }
 

@@ -20,13 +20,19 @@ public record ClusterProfile(
         links = links == null ? List.of() : links;
     }
 
-    /** One node (server) with its GPUs and optional intra-node and straggler measurements. */
+    /**
+     * One node (server) with its GPUs and optional intra-node and straggler measurements.
+     *
+     * @param nvlinkDomain the NVLink domain the node's GPUs belong to, shared by every node whose GPUs reach each other
+     *     over NVLink (the trays of one GB200/GB300 NVL72 rack); null when the node's NVLink ends at the node
+     */
     public record NodeProfile(
             String name,
             List<GpuProfile> gpus,
             IntraNodeProfile intraNode,
             ComputeStatistics compute,
-            String measuredAt) {
+            String measuredAt,
+            String nvlinkDomain) {
 
         public NodeProfile {
             gpus = gpus == null ? List.of() : gpus;

@@ -102,6 +102,10 @@ public final class ClusterProfileValidator {
 
     private void checkNode(NodeProfile node, String where, List<String> problems) {
         instant(node.measuredAt(), where + ".measuredAt", problems);
+        if (node.nvlinkDomain() != null) {
+            ProfileNames.nvlinkDomainProblem(node.nvlinkDomain(), where + ".nvlinkDomain")
+                    .ifPresent(problems::add);
+        }
         if (node.gpus().isEmpty()) {
             problems.add(where + ".gpus is empty: a node needs at least one GPU");
         } else if (node.gpus().size() > MAX_GPUS_PER_NODE) {

@@ -73,6 +73,18 @@ public final class ProfileNames {
                 : Optional.of(where + " " + quoted(name) + " is not a node name (" + NODE_RULE + ")");
     }
 
+    /**
+     * Why {@code id} is not an NVLink domain id, for a message that starts with {@code where}; empty when it is one.
+     * Domain ids follow the node grammar: the agent writes {@code <ClusterUUID>.<CliqueId>} of {@code nvidia-smi -q}'s
+     * Fabric section, and operators name racks as they name hosts.
+     */
+    public static Optional<String> nvlinkDomainProblem(String id, String where) {
+        return isNodeName(id)
+                ? Optional.empty()
+                : Optional.of(where + " " + (id == null ? "null" : quoted(id)) + " is not an NVLink domain id ("
+                        + NODE_RULE + ")");
+    }
+
     /** Why {@code name} is not a cluster name, for a message that starts with {@code where}; empty when it is one. */
     public static Optional<String> clusterNameProblem(String name, String where) {
         return isClusterName(name)

@@ -33,6 +33,33 @@ class HostileInputTest {
     }
 
     @Test
+    void anNvlinkDomainOutsideTheNameGrammarIsRejected() throws IOException {
+        String json =
+                ProfileJsonTest.everyKey().replace("\"dc6e40c4-d722-4357-9ba6-5291dd461278.2\"", "\"rack 7;reboot\"");
+
+        assertThatThrownBy(() -> reader.read(json))
+                .isInstanceOfSatisfying(InvalidProfileException.class, e -> assertThat(e.problems())
+                        .containsExactly("nodes[0] ('node-0').nvlinkDomain 'rack 7;reboot' is not an NVLink domain id ("
+                                + ProfileNames.NODE_RULE + ")"));
+        assertThatThrownBy(() -> reader.read(
+                        ProfileJsonTest.everyKey().replace("\"dc6e40c4-d722-4357-9ba6-5291dd461278.2\"", "\"\"")))
+                .hasMessageContaining("nodes[0] ('node-0').nvlinkDomain '' is not an NVLink domain id");
+    }
+
+    @Test
+    void aProfileWithoutNvlinkDomainsStaysValid() throws IOException {
+        String json = ProfileJsonTest.everyKey()
+                .replace(",\n    \"nvlinkDomain\" : \"dc6e40c4-d722-4357-9ba6-5291dd461278.2\"", "");
+
+        ClusterProfile profile = reader.read(json);
+
+        assertThat(json).doesNotContain("nvlinkDomain");
+        assertThat(profile.nodes())
+                .extracting(ClusterProfile.NodeProfile::nvlinkDomain)
+                .containsOnlyNulls();
+    }
+
+    @Test
     void theLinkSeparatorIsNotANameCharacter() {
         assertThat(ProfileNames.isNodeName("b->c")).isFalse();
         assertThat(ProfileNames.isNodeName("gpu-node-17.rack3.example.com")).isTrue();

@@ -44,13 +44,15 @@ class ProfileJsonTest {
                         List.of(List.of(0.0, 2.0), List.of(2.25, 0.0)),
                         List.of(List.of("X", "NV18"), List.of("NV18", "X"))),
                 new ComputeStatistics(0.9731, 0.02, 1.6, ComputeStatistics.GPU_COMMAND),
-                LATER);
+                LATER,
+                "dc6e40c4-d722-4357-9ba6-5291dd461278.2");
         NodeProfile declared = new NodeProfile(
                 "node-1",
                 List.of(new GpuProfile(0, "L40S", 48305799168L, null, null, 362.0, GpuProfile.DECLARED)),
                 null,
                 new ComputeStatistics(1.0, null, null, ComputeStatistics.CPU_BENCHMARK),
-                AT);
+                AT,
+                null);
         ClusterProfile profile = new ClusterProfile(
                 "cluster-a",
                 LATER,

@@ -11,6 +11,7 @@ import dev.trainingplanner.agent.gpu.DeclaredGpusFile;
 import dev.trainingplanner.agent.gpu.GpuInventory;
 import dev.trainingplanner.agent.gpu.GpuInventoryProbe;
 import dev.trainingplanner.agent.gpu.NcclPairBandwidthProbe;
+import dev.trainingplanner.agent.gpu.NvidiaSmiFabric;
 import dev.trainingplanner.agent.gpu.NvidiaSmiProbe;
 import dev.trainingplanner.agent.network.MeasurementServer;
 import dev.trainingplanner.agent.network.NetworkMeasurement;
@@ -94,8 +95,21 @@ final class NodeProfiler {
             compute = rounds.upload(round4(fastestSeconds / computeSeconds));
         }
         String now = Instant.now().toString();
-        NodeProfile node = new NodeProfile(options.node(), gpus.gpus(), gpus.intraNode(), compute, now);
+        NodeProfile node =
+                new NodeProfile(options.node(), gpus.gpus(), gpus.intraNode(), compute, now, nvlinkDomain(gpus));
         return new Measurement(new ClusterProfile(options.cluster(), now, List.of(node), links, null), problems);
+    }
+
+    /**
+     * The node's NVLink domain: read from {@code nvidia-smi -q}'s Fabric section, also where {@code --gpus-file}
+     * declares the GPUs (the fabric is read where the tool runs), with the file's {@code nvlinkDomain=} as the fallback.
+     */
+    private String nvlinkDomain(GpuInventory gpus) {
+        List<String> notes = new ArrayList<>();
+        String domain = NvidiaSmiFabric.choose(
+                NvidiaSmiFabric.read(runner, options.nvidiaSmi()), gpus.declaredNvlinkDomain(), notes);
+        notes.forEach(log);
+        return domain;
     }
 
     private GpuInventoryProbe gpuProbe() {

@@ -3,6 +3,7 @@ package dev.trainingplanner.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.trainingplanner.agent.support.Fixtures;
 import dev.trainingplanner.profile.ClusterProfile;
 import dev.trainingplanner.profile.ClusterProfile.GpuProfile;
 import dev.trainingplanner.profile.ProfileJson;
@@ -13,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -179,6 +181,47 @@ class AgentMainTest {
         assertThat(compute.source()).isEqualTo("gpu-command");
         assertThat(compute.slowProbability()).isEqualTo(probability);
         assertThat(compute.slowdown()).isEqualTo(slowdown);
+    }
+
+    /**
+     * The uploaded node carries the NVLink domain that {@code nvidia-smi -q} reads from the fabric; where the tool
+     * cannot read it, the one {@code --gpus-file} declares.
+     */
+    @Test
+    void theNodesNvlinkDomainComesFromTheFabricOrElseTheGpusFile() throws Exception {
+        Path gpus = dir.resolve("gpus.txt");
+        Files.writeString(gpus, "nvlinkDomain=rack-7\n0 B200-180GB\n1 B200-180GB\n");
+        Path fabric = dir.resolve("q.txt");
+        Files.writeString(fabric, Fixtures.text("nvidia-smi-q-gb200-tray.synthetic.txt"));
+        Path nvidiaSmi = dir.resolve("nvidia-smi");
+        Files.writeString(nvidiaSmi, "#!/bin/sh\n[ \"$*\" = -q ] || exit 5\ncat " + fabric + "\n");
+        Files.setPosixFilePermissions(nvidiaSmi, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        assertThat(nvlinkDomainOfOnce(gpus, nvidiaSmi)).isEqualTo("dc6e40c4-d722-4357-9ba6-5291dd461278.2");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--gpus-file's nvlinkDomain rack-7 is not used");
+        assertThat(nvlinkDomainOfOnce(gpus, dir.resolve("absent-nvidia-smi"))).isEqualTo("rack-7");
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("nvlinkDomain rack-7 from --gpus-file (nvidia-smi not found");
+    }
+
+    private String nvlinkDomainOfOnce(Path gpus, Path nvidiaSmi) throws Exception {
+        Path profileFile = dir.resolve("tray.json");
+        int code = run(List.of(
+                "once",
+                "--cluster",
+                "lab",
+                "--node",
+                "tray-3",
+                "--gpus-file",
+                gpus.toString(),
+                "--nvidia-smi",
+                nvidiaSmi.toString(),
+                "--compute-rounds",
+                "0",
+                "--out",
+                profileFile.toString()));
+        assertThat(code).isZero();
+        return ProfileJson.parse(Files.readString(profileFile)).nodes().get(0).nvlinkDomain();
     }
 
     @Test

@@ -247,6 +247,7 @@ export const NODE = fields('NodeProfile', {
   name: 'name',
   gpus: 'gpus',
   measuredAt: 'measuredAt',
+  nvlinkDomain: 'nvlinkDomain',
   relativeSpeed: 'compute.relativeSpeed',
   slowProbability: 'compute.slowProbability',
   slowdown: 'compute.slowdown',

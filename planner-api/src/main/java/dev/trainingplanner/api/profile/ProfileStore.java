@@ -115,8 +115,8 @@ public class ProfileStore {
         for (int i = 0; i < upload.nodes().size(); i++) {
             NodeProfile node = upload.nodes().get(i);
             Instant at = instant(node.measuredAt(), uploadMeasuredAt);
-            NodeProfile stamped =
-                    new NodeProfile(node.name(), node.gpus(), node.intraNode(), node.compute(), at.toString());
+            NodeProfile stamped = new NodeProfile(
+                    node.name(), node.gpus(), node.intraNode(), node.compute(), at.toString(), node.nvlinkDomain());
             rows.add(row(cluster, uploadId, NODE, node.name(), null, at, now, stamped));
         }
         for (int i = 0; i < upload.links().size(); i++) {

@@ -85,7 +85,8 @@ class ProfileApiTest {
                 .truncatedTo(ChronoUnit.SECONDS)
                 .toString();
         String whole = "{\"name\":\"" + cluster + "\",\"measuredAt\":\"" + old + "\",\"nodes\":["
-                + ApiTestSupport.node("node-0", 8) + "," + ApiTestSupport.node("node-1", 8)
+                + ApiTestSupport.node("node-0", 8).replaceFirst("\\}$", ",\"nvlinkDomain\":\"rack-7.2\"}") + ","
+                + ApiTestSupport.node("node-1", 8)
                 + "],\"links\":[{\"from\":\"node-0\",\"to\":\"node-1\",\"bandwidthGbps\":100.0,\"latencyUs\":9.0}]}";
         assertThat(agent.post(profilesPath, whole).status()).isEqualTo(201);
 
@@ -110,8 +111,10 @@ class ProfileApiTest {
         assertThat(profile.get("links")).hasSize(1);
         assertThat(profile.get("links").get(0).get("bandwidthGbps").asDouble()).isEqualTo(380.0);
         for (JsonNode node : profile.get("nodes")) {
-            int gpus = node.get("name").asText().equals("node-1") ? 4 : 8;
-            assertThat(node.get("gpus")).hasSize(gpus);
+            boolean node1 = node.get("name").asText().equals("node-1");
+            assertThat(node.get("gpus")).hasSize(node1 ? 4 : 8);
+            // The NVLink domain is kept with the node it was uploaded with; a node without one has none.
+            assertThat(node.path("nvlinkDomain").asText(null)).isEqualTo(node1 ? null : "rack-7.2");
         }
         assertThat(effective.get("staleMeasurements").asLong()).isEqualTo(1L);
         JsonNode node0 = null;
@@ -172,6 +175,14 @@ class ProfileApiTest {
                         + "\"type\":\"H100-80GB\",\"memoryBytes\":-5}]}]}");
         assertThat(negative.status()).isEqualTo(422);
         assertThat(negative.json().get("detail").asText()).contains("memoryBytes");
+
+        Api.Answer badDomain = agent.post(
+                profilesPath,
+                "{\"name\":\"" + cluster + "\",\"nodes\":["
+                        + ApiTestSupport.node("n", 1).replaceFirst("\\}$", ",\"nvlinkDomain\":\"rack 7\"}") + "]}");
+        assertThat(badDomain.status()).isEqualTo(422);
+        assertThat(badDomain.json().get("detail").asText())
+                .contains("nvlinkDomain 'rack 7' is not an NVLink domain id");
 
         Api.Answer absurd = agent.post(
                 profilesPath,

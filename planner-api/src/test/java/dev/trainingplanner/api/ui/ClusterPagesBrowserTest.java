@@ -76,6 +76,13 @@ class ClusterPagesBrowserTest {
         Instant yesterday = Instant.now().minus(20, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         admin.uploadProfile(cluster, Profiles.cluster(cluster, 4, 8, yesterday.toString(), (a, b) -> 390.0));
+        // node-0 is a tray of an NVL72 rack: its row shows the NVLink domain, the others a dash.
+        admin.uploadProfile(
+                cluster,
+                "{\"name\":\"" + cluster + "\",\"nodes\":["
+                        + Profiles.node(0, 8, yesterday.toString())
+                                .replaceFirst("\\}$", ",\"nvlinkDomain\":\"rack-a.1\"}")
+                        + "]}");
         // The nightly agent round finds the node-1/node-2 cable at a quarter of its speed.
         // Both directions of the one cable are measured slow: one degraded link, not two.
         admin.uploadProfile(
@@ -123,6 +130,8 @@ class ClusterPagesBrowserTest {
         assertThat(nodes).hasSize(4);
         assertThat(nodes.get(0).getText())
                 .contains("node-0", "8", "H100-80GB", "79.6 GiB", "1.00 1.00 1.00 0.90 1.00", "2.0 %", "×1.60");
+        assertThat(nodes.get(0).findElements(By.tagName("td")).get(2).getText()).isEqualTo("rack-a.1");
+        assertThat(nodes.get(1).findElements(By.tagName("td")).get(2).getText()).isEqualTo("–");
 
         // The history opens on the degraded link: the healthy reading of yesterday, then today's slow one.
         browser.await(By.cssSelector("table[data-testid='link-history']"));

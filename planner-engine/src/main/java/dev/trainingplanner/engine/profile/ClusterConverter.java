@@ -125,6 +125,8 @@ public final class ClusterConverter {
                 builder.straggler(n, StragglerModel.bernoulli(node.compute().slowProbability(), slowdown));
             }
             addIntraNode(builder, node, n, gpuIndexes[n]);
+            // Nodes that share a domain (the trays of one NVL72 rack) reach each other's GPUs over NVLink.
+            builder.nvlinkDomain(n, node.nvlinkDomain());
         }
         if (anyMemoryDefault) {
             defaults.add("GPU memory: catalog " + type.name() + " " + type.memoryBytes() + " bytes where memoryBytes "

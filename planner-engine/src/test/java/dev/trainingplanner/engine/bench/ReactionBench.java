@@ -192,7 +192,7 @@ final class ReactionBench {
         for (NodeProfile node : base.nodes()) {
             boolean slow = node.name().equals("node-0") || node.name().equals("node-1");
             IntraNodeProfile intra = slow ? uniformIntraNode(8, slowGBps) : null;
-            nodes.add(new NodeProfile(node.name(), node.gpus(), intra, null, null));
+            nodes.add(new NodeProfile(node.name(), node.gpus(), intra, null, null, node.nvlinkDomain()));
         }
         ClusterProfile profile = new ClusterProfile(base.name(), null, nodes, base.links(), base.defaultLink());
         return new ClusterConverter().convert(profile, Set.of(), Set.of());

@@ -91,7 +91,7 @@ public final class SyntheticClusters {
             ComputeStatistics compute = straggler[n]
                     ? new ComputeStatistics(1.0, spec.slowProbability(), spec.slowdown(), ComputeStatistics.GPU_COMMAND)
                     : null;
-            nodes.add(new NodeProfile(nodeName(n), gpus, null, compute, null));
+            nodes.add(new NodeProfile(nodeName(n), gpus, null, compute, null, null));
         }
         List<LinkProfile> links = new ArrayList<>();
         for (int a = 0; a < spec.nodes(); a++) {

@@ -195,6 +195,7 @@ class PlannerTest {
                                 .toList(),
                         null,
                         null,
+                        null,
                         null));
         ProfiledCluster cluster = new dev.trainingplanner.engine.profile.ClusterConverter()
                 .convert(

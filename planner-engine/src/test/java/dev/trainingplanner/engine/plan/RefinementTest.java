@@ -197,7 +197,8 @@ class RefinementTest {
         List<NodeProfile> nodes = new ArrayList<>();
         for (NodeProfile node : base.nodes()) {
             boolean slow = node.name().equals("node-0") || node.name().equals("node-1");
-            nodes.add(new NodeProfile(node.name(), node.gpus(), slow ? intraNode(8, 40.0) : null, null, null));
+            nodes.add(new NodeProfile(
+                    node.name(), node.gpus(), slow ? intraNode(8, 40.0) : null, null, null, node.nvlinkDomain()));
         }
         return new ClusterConverter()
                 .convert(

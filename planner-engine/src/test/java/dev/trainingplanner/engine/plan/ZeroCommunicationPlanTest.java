@@ -36,7 +36,7 @@ class ZeroCommunicationPlanTest {
             for (int g = 0; g < 8; g++) {
                 gpus.add(new GpuProfile(g, "A100-80GB", null, null, null, null, null));
             }
-            nodes.add(new NodeProfile(SyntheticClusters.nodeName(n), gpus, null, null, null));
+            nodes.add(new NodeProfile(SyntheticClusters.nodeName(n), gpus, null, null, null, null));
         }
         return TestProblems.convert(
                 new ClusterProfile("a100-192", null, nodes, List.of(), new DefaultLink(8 * 200.0, 5.0)));

@@ -58,6 +58,42 @@ class ClusterConverterTest {
     }
 
     @Test
+    void nodesOfOneNvlinkDomainShareIt() {
+        String json = TWO_NODES
+                .replace("{\"name\": \"node-0\",", "{\"name\": \"node-0\", \"nvlinkDomain\": \"rack-7\",")
+                .replace("{\"name\": \"node-1\",", "{\"name\": \"node-1\", \"nvlinkDomain\": \"rack-7\",");
+        Cluster shared = new ClusterConverter()
+                .convert(reader.read(json), Set.of(), Set.of())
+                .cluster();
+        Cluster split = new ClusterConverter()
+                .convert(reader.read(json.replaceFirst("rack-7", "rack-8")), Set.of(), Set.of())
+                .cluster();
+        Cluster none = new ClusterConverter()
+                .convert(reader.read(TWO_NODES), Set.of(), Set.of())
+                .cluster();
+
+        assertThat(shared.nvlinkDomain(0)).isEqualTo("rack-7");
+        assertThat(shared.sameNvlinkDomain(0, 1)).isTrue();
+        assertThat(split.nvlinkDomain(0)).isEqualTo("rack-8");
+        assertThat(split.sameNvlinkDomain(0, 1)).isFalse();
+        assertThat(none.nvlinkDomain(1)).isNull();
+        assertThat(none.sameNvlinkDomain(0, 1)).isFalse();
+    }
+
+    @Test
+    void anExcludedNodeLeavesTheOthersInTheirDomain() {
+        String json = TWO_NODES
+                .replace("{\"name\": \"node-0\",", "{\"name\": \"node-0\", \"nvlinkDomain\": \"rack-7\",")
+                .replace("{\"name\": \"node-1\",", "{\"name\": \"node-1\", \"nvlinkDomain\": \"rack-9\",");
+        Cluster cluster = new ClusterConverter()
+                .convert(reader.read(json), Set.of("node-0"), Set.of())
+                .cluster();
+
+        assertThat(cluster.nodeCount()).isEqualTo(1);
+        assertThat(cluster.nvlinkDomain(0)).isEqualTo("rack-9");
+    }
+
+    @Test
     void defaultLinkCoversUnlistedPairs() {
         ClusterProfile noLinks = reader.read(TWO_NODES.replaceAll("(?s)\"links\": \\[.*?\\],", ""));
         Cluster cluster =

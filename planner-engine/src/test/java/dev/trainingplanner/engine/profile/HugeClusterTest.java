@@ -64,7 +64,7 @@ class HugeClusterTest {
             for (int g = 0; g < 8; g++) {
                 gpus.add(new GpuProfile(g, "H100-80GB", null, null, null, null, null));
             }
-            list.add(new NodeProfile("node-" + n, gpus, null, null, null));
+            list.add(new NodeProfile("node-" + n, gpus, null, null, null, null));
         }
         List<LinkProfile> links = List.of(new LinkProfile("node-0", "node-1", 10.0, 50.0, null, null, null));
         return new ClusterProfile("huge", null, list, links, new DefaultLink(400.0, 5.0));

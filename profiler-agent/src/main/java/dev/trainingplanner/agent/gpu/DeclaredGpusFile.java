@@ -1,6 +1,7 @@
 package dev.trainingplanner.agent.gpu;
 
 import dev.trainingplanner.profile.ClusterProfile.GpuProfile;
+import dev.trainingplanner.profile.ProfileNames;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,11 +13,17 @@ import java.util.Set;
 /**
  * GPUs an operator declares where {@code nvidia-smi} cannot be run. One GPU per line:
  * {@code INDEX TYPE [memoryGiB=N] [peakTflops=N]}; {@code #} starts a comment. Every GPU is marked
- * {@code declared} in the profile.
+ * {@code declared} in the profile. A line {@code nvlinkDomain=ID} declares the node's NVLink domain (the id its NVL72
+ * rack's trays share) for machines whose {@code nvidia-smi -q} cannot read the fabric; a fabric that
+ * {@code nvidia-smi -q} does read wins ({@link NvidiaSmiFabric#choose}).
  */
 public final class DeclaredGpusFile implements GpuInventoryProbe {
 
     private static final double GIB = 1L << 30;
+    private static final String NVLINK_DOMAIN = "nvlinkDomain=";
+
+    /** What the file declares: the GPUs and the node's NVLink domain (null when it names none). */
+    public record Declaration(List<GpuProfile> gpus, String nvlinkDomain) {}
 
     private final Path file;
 
@@ -27,14 +34,16 @@ public final class DeclaredGpusFile implements GpuInventoryProbe {
     @Override
     public GpuInventory probe() {
         try {
-            return new GpuInventory(parse(Files.readString(file), file.toString()), null, List.of());
+            Declaration declared = parse(Files.readString(file), file.toString());
+            return new GpuInventory(declared.gpus(), null, List.of(), declared.nvlinkDomain());
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read --gpus-file " + file + ": " + e.getMessage());
         }
     }
 
-    public static List<GpuProfile> parse(String text, String origin) {
+    public static Declaration parse(String text, String origin) {
         List<GpuProfile> gpus = new ArrayList<>();
+        String nvlinkDomain = null;
         Set<Integer> indices = new HashSet<>();
         int lineNumber = 0;
         for (String rawLine : text.lines().toList()) {
@@ -45,9 +54,21 @@ public final class DeclaredGpusFile implements GpuInventoryProbe {
                 continue;
             }
             String where = origin + " line " + lineNumber;
+            if (line.startsWith(NVLINK_DOMAIN)) {
+                if (nvlinkDomain != null) {
+                    throw new IllegalArgumentException(where + ": nvlinkDomain is declared twice");
+                }
+                String id = line.substring(NVLINK_DOMAIN.length());
+                ProfileNames.nvlinkDomainProblem(id, where + ": nvlinkDomain").ifPresent(problem -> {
+                    throw new IllegalArgumentException(problem);
+                });
+                nvlinkDomain = id;
+                continue;
+            }
             String[] words = line.split("\\s+");
             if (words.length < 2) {
-                throw new IllegalArgumentException(where + ": expected 'INDEX TYPE [memoryGiB=N] [peakTflops=N]'");
+                throw new IllegalArgumentException(
+                        where + ": expected 'INDEX TYPE [memoryGiB=N] [peakTflops=N]' or 'nvlinkDomain=ID'");
             }
             int index;
             try {
@@ -72,7 +93,7 @@ public final class DeclaredGpusFile implements GpuInventoryProbe {
             }
             gpus.add(new GpuProfile(index, words[1], memoryBytes, null, null, peakTflops, GpuProfile.DECLARED));
         }
-        return gpus;
+        return new Declaration(gpus, nvlinkDomain);
     }
 
     private static double positive(String[] pair, String where) {

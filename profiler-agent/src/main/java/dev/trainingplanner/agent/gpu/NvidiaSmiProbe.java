@@ -59,7 +59,7 @@ public final class NvidiaSmiProbe implements GpuInventoryProbe {
                         pairs == null ? null : pairs.bandwidthGBps(),
                         pairs == null ? null : pairs.latencyUs(),
                         topology);
-        return new GpuInventory(gpus, intraNode, notes);
+        return new GpuInventory(gpus, intraNode, notes, null);
     }
 
     /** Converts the CSV query (with header, MiB values) to GPUs; unknown models keep their reported name. */

@@ -26,6 +26,29 @@ class DeclaredGpusFileTest {
     }
 
     @Test
+    void aFileMayDeclareTheNodesNvlinkDomain(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("gpus.txt");
+        Files.writeString(file, "# tray 3 of rack 7\nnvlinkDomain=rack-7  # NVL72\n0 B200-180GB\n1 B200-180GB\n");
+
+        GpuInventory inventory = new DeclaredGpusFile(file).probe();
+
+        assertThat(inventory.declaredNvlinkDomain()).isEqualTo("rack-7");
+        assertThat(inventory.gpus()).extracting(GpuProfile::index).containsExactly(0, 1);
+        assertThat(DeclaredGpusFile.parse("0 H100-80GB\n", "gpus.txt").nvlinkDomain())
+                .isNull();
+    }
+
+    @Test
+    void aBadOrRepeatedNvlinkDomainIsReportedWithItsLine() {
+        assertThatThrownBy(() -> DeclaredGpusFile.parse("nvlinkDomain=a\nnvlinkDomain=b\n", "gpus.txt"))
+                .hasMessage("gpus.txt line 2: nvlinkDomain is declared twice");
+        assertThatThrownBy(() -> DeclaredGpusFile.parse("0 H100-80GB\nnvlinkDomain=rack 7\n", "gpus.txt"))
+                .hasMessageStartingWith("gpus.txt line 2: nvlinkDomain 'rack 7' is not an NVLink domain id");
+        assertThatThrownBy(() -> DeclaredGpusFile.parse("nvlinkDomain=\n", "gpus.txt"))
+                .hasMessageStartingWith("gpus.txt line 1: nvlinkDomain '' is not an NVLink domain id");
+    }
+
+    @Test
     void badLinesAreReportedWithTheirLineNumber() {
         assertThatThrownBy(() -> DeclaredGpusFile.parse("0 H100-80GB\nx H100-80GB\n", "gpus.txt"))
                 .hasMessage("gpus.txt line 2: GPU index 'x' is not a number");

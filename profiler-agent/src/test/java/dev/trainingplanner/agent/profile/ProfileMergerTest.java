@@ -53,7 +53,8 @@ class ProfileMergerTest {
                         List.of(new GpuProfile(0, "A100-80GB", 85899345920L, 0L, null, null, GpuProfile.MEASURED)),
                         null,
                         new ComputeStatistics(1.0, 0.0, 1.0, ComputeStatistics.GPU_COMMAND),
-                        at)),
+                        at,
+                        null)),
                 List.of(new LinkProfile(node, peer, 0.1, 20.0, 0.09, 30.0, at)),
                 null);
     }

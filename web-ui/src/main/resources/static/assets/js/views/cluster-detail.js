@@ -138,7 +138,7 @@ function gpuSection(profile) {
     'section',
     { 'aria-labelledby': 'gpus-heading' },
     h('h2', { id: 'gpus-heading' }, 'GPUs by node'),
-    h('p', { class: 'hint' }, 'Relative speed 1.00 is the catalog speed of the GPU type; straggler statistics are per node (chance that an iteration is slow, and by how much).'),
+    h('p', { class: 'hint' }, 'Relative speed 1.00 is the catalog speed of the GPU type; straggler statistics are per node (chance that an iteration is slow, and by how much). Nodes of one NVLink domain (the trays of an NVL72 rack) reach each other over NVLink; – means NVLink ends at the node.'),
     h(
       'div',
       { class: 'table-scroll' },
@@ -148,6 +148,7 @@ function gpuSection(profile) {
         columns: [
           { label: 'Node', value: (node) => node.name },
           { label: 'GPUs', num: true, value: (node) => node.gpus.length },
+          { label: 'NVLink domain', value: (node) => node.nvlinkDomain ?? '–' },
           { label: 'Type', value: (node) => distinct(node.gpus.map((g) => g.type)).join(', ') },
           { label: 'Memory per GPU', num: true, value: (node) => distinct(node.gpus.map((g) => fmt.gib(g.memoryBytes))).join(', ') },
           { label: 'Used', num: true, value: (node) => { const used = node.gpus.map((g) => g.memoryUsedBytes).filter((v) => typeof v === 'number'); return used.length ? fmt.gib(Math.max(...used)) + ' max' : '–'; } },
