@@ -19,11 +19,27 @@ public final class GpuCatalogNames {
     public static final String H100_80GB = "H100-80GB";
     public static final String H100_96GB = "H100-96GB";
     public static final String H200_141GB = "H200-141GB";
+    public static final String H800_80GB = "H800-80GB";
     public static final String B200_180GB = "B200-180GB";
+    public static final String B300_288GB = "B300-288GB";
+    public static final String GB200_186GB = "GB200-186GB";
+    public static final String GB300_288GB = "GB300-288GB";
     public static final String MI250X_GCD = "MI250X-GCD";
 
     private static final List<String> NAMES = List.of(
-            V100_16GB, V100_32GB, A100_40GB, A100_80GB, H100_80GB, H100_96GB, H200_141GB, B200_180GB, MI250X_GCD);
+            V100_16GB,
+            V100_32GB,
+            A100_40GB,
+            A100_80GB,
+            H100_80GB,
+            H100_96GB,
+            H200_141GB,
+            H800_80GB,
+            B200_180GB,
+            B300_288GB,
+            GB200_186GB,
+            GB300_288GB,
+            MI250X_GCD);
 
     private static final long GIB = 1L << 30;
 
@@ -54,8 +70,21 @@ public final class GpuCatalogNames {
         if (name.contains("H200")) {
             return Optional.of(H200_141GB);
         }
+        // Grace Blackwell names contain the Blackwell ones ("GB200" contains "B200"): test them first.
+        if (name.contains("GB300")) {
+            return Optional.of(GB300_288GB);
+        }
+        if (name.contains("GB200")) {
+            return Optional.of(GB200_186GB);
+        }
+        if (name.contains("B300")) {
+            return Optional.of(B300_288GB);
+        }
         if (name.contains("B200")) {
             return Optional.of(B200_180GB);
+        }
+        if (name.contains("H800")) {
+            return Optional.of(H800_80GB);
         }
         if (name.contains("MI250X")) {
             return Optional.of(MI250X_GCD);

@@ -213,8 +213,13 @@ public final class CaseRows {
             used--;
         }
         int nodes = world / used;
-        requireNodeLevelNvlink(row, perNode);
         Cluster.Builder cluster = Cluster.builder(gpu, nodes, perNode);
+        int nodesPerDomain = nodesPerNvlinkDomain(row, perNode);
+        if (nodesPerDomain > 1) {
+            for (int node = 0; node < nodes; node++) {
+                cluster.nvlinkDomain(node, "nvlink-domain-" + node / nodesPerDomain);
+            }
+        }
         String intra = text(row, "intra_node_GBps");
         if (!intra.isEmpty()) {
             cluster.defaultIntraNodeBandwidth(positiveDouble(row, "intra_node_GBps") * 1e9);
@@ -290,13 +295,20 @@ public final class CaseRows {
         return columns.stream().filter(column -> !text(row, column).isEmpty()).toList();
     }
 
-    private static void requireNodeLevelNvlink(Map<String, String> row, int gpusPerNode) {
-        String domain = text(row, "nvlink_domain");
-        if (!domain.isEmpty() && requiredInt(row, "nvlink_domain") > gpusPerNode) {
-            throw new InvalidInputException(NOT_MODELLED_YET + "nvlink_domain " + domain
-                    + " spans several nodes of " + gpusPerNode + " GPUs; the model reaches other nodes over the network"
-                    + " only");
+    /**
+     * Nodes per NVLink domain from {@code nvlink_domain} (GPUs per domain, e.g. 72 for a GB200/GB300 NVL72 rack of 18
+     * trays of 4): consecutive nodes form one domain. 1 when the column is blank or names the node itself.
+     */
+    private static int nodesPerNvlinkDomain(Map<String, String> row, int gpusPerNode) {
+        if (text(row, "nvlink_domain").isEmpty()) {
+            return 1;
         }
+        int domain = requiredInt(row, "nvlink_domain");
+        if (domain < gpusPerNode || domain % gpusPerNode != 0) {
+            throw new InvalidInputException("nvlink_domain " + domain + " must be a multiple of gpus_per_node "
+                    + gpusPerNode + " (an NVLink domain is made of whole nodes)");
+        }
+        return domain / gpusPerNode;
     }
 
     private static Framework framework(Map<String, String> row) {
@@ -309,15 +321,8 @@ public final class CaseRows {
     }
 
     private static Precision precision(Map<String, String> row, GpuType gpu) {
-        String value = text(row, "precision").toLowerCase(Locale.ROOT);
-        return switch (value) {
-            case "" -> gpu.halfPrecision();
-            case "fp16" -> Precision.FP16;
-            case "bf16" -> Precision.BF16;
-            case "fp8" -> Precision.FP8;
-            default -> throw new InvalidInputException(
-                    "precision must be fp16, bf16 or fp8, got '" + text(row, "precision") + "'");
-        };
+        String value = text(row, "precision");
+        return value.isEmpty() ? gpu.halfPrecision() : Precision.parse(value);
     }
 
     private static Recompute recompute(Map<String, String> row) {

@@ -78,6 +78,8 @@ public final class EfficiencyTable {
         return new GpuEfficiency(
                 gemm,
                 fp8Gemm,
+                fp8Gemm,
+                fp8Gemm,
                 attention,
                 MEMORY_BOUND_BYTES_PER_TOKEN,
                 hbm,
@@ -153,6 +155,8 @@ public final class EfficiencyTable {
         return new GpuEfficiency(
                 e.gemmEfficiency(),
                 e.fp8GemmEfficiency(),
+                e.mxfp8GemmEfficiency(),
+                e.nvfp4GemmEfficiency(),
                 e.attentionEfficiency(),
                 e.memoryBoundBytesPerToken(),
                 e.hbmEfficiency(),

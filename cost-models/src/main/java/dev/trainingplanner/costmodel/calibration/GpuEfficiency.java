@@ -4,6 +4,8 @@ import static dev.trainingplanner.costmodel.InvalidInputException.nonNegative;
 import static dev.trainingplanner.costmodel.InvalidInputException.positive;
 import static dev.trainingplanner.costmodel.InvalidInputException.require;
 
+import dev.trainingplanner.costmodel.training.Precision;
+
 /**
  * The calibrated efficiency parameters of one GPU type: the one place where the cost models meet measurements. Values
  * live in {@link EfficiencyTable} and are documented, with their provenance, in the module README.
@@ -12,6 +14,8 @@ import static dev.trainingplanner.costmodel.InvalidInputException.require;
  *     (256×128 tiles, full waves, long reduction), as a fraction of the dense peak; every other shape is priced
  *     relative to it by {@code compute.GemmTimeModel}
  * @param fp8GemmEfficiency the same level for FP8 GEMMs, as a fraction of the dense FP8 peak
+ * @param mxfp8GemmEfficiency the same level for MXFP8 GEMMs, as a fraction of the dense MXFP8 peak
+ * @param nvfp4GemmEfficiency the same level for NVFP4 GEMMs, as a fraction of the dense NVFP4 peak
  * @param attentionEfficiency fraction of the 16-bit peak reached by fused (flash) attention on its causal FLOPs
  * @param memoryBoundBytesPerToken bytes moved through HBM per token per hidden unit per layer by the non-GEMM ops
  *     (norms, activations, residuals, dropout, RoPE) in forward; backward moves twice as much
@@ -28,6 +32,8 @@ import static dev.trainingplanner.costmodel.InvalidInputException.require;
 public record GpuEfficiency(
         double gemmEfficiency,
         double fp8GemmEfficiency,
+        double mxfp8GemmEfficiency,
+        double nvfp4GemmEfficiency,
         double attentionEfficiency,
         double memoryBoundBytesPerToken,
         double hbmEfficiency,
@@ -43,6 +49,8 @@ public record GpuEfficiency(
     public GpuEfficiency {
         fraction("gemmEfficiency", gemmEfficiency);
         fraction("fp8GemmEfficiency", fp8GemmEfficiency);
+        fraction("mxfp8GemmEfficiency", mxfp8GemmEfficiency);
+        fraction("nvfp4GemmEfficiency", nvfp4GemmEfficiency);
         fraction("attentionEfficiency", attentionEfficiency);
         nonNegative("memoryBoundBytesPerToken", memoryBoundBytesPerToken);
         fraction("hbmEfficiency", hbmEfficiency);
@@ -62,6 +70,16 @@ public record GpuEfficiency(
         nonNegative("ncclBytesPerCommunicator", ncclBytesPerCommunicator);
         nonNegative("allocatorReserveFraction", allocatorReserveFraction);
         require(provenance != null, "provenance must not be null");
+    }
+
+    /** The GEMM level at {@code precision}: the 16-bit level for fp16 and bf16, else the format's own. */
+    public double gemmEfficiency(Precision precision) {
+        return switch (precision) {
+            case FP16, BF16 -> gemmEfficiency;
+            case FP8 -> fp8GemmEfficiency;
+            case MXFP8 -> mxfp8GemmEfficiency;
+            case NVFP4 -> nvfp4GemmEfficiency;
+        };
     }
 
     private static void fraction(String field, double value) {

@@ -39,19 +39,23 @@ public final class GemmTimeModel {
 
     private static final int[] LOG2_TILE_N = {7, 8, 7, 6, 7, 6};
 
-    /** Reduction step of one main-loop iteration: 32 fp16 / 64 fp8 elements. */
+    /** Reduction step of one main-loop iteration: 32 fp16 / 64 fp8 / 128 fp4 elements. */
     private static final int K_TILE_BYTES = 64;
 
     /** Width of the vector loads that the fast kernels need (cp.async / TMA): 8 fp16 elements. */
     private static final int VECTOR_BYTES = 16;
 
-    /** GEMM outputs are written in a 16-bit format (fp8 GEMMs too, Transformer Engine / DeepGEMM). */
+    /** GEMM outputs are written in a 16-bit format (fp8 and fp4 GEMMs too, Transformer Engine / DeepGEMM). */
     private static final int OUTPUT_BYTES = 2;
 
     private final GemmKernelParameters parameters;
     private final int streamingMultiprocessors;
     private final double inverseSms;
-    private final int elementBytes;
+    /** Operand bytes per element, block scales included ({@link Precision#operandBytes()}). */
+    private final double elementBytes;
+    /** Operand bits per element without scales: 16, 8 or 4. */
+    private final int operandBits;
+
     private final int log2KTileElements;
     private final double tileOverheadElements;
     private final double launchSeconds;
@@ -65,8 +69,9 @@ public final class GemmTimeModel {
         this.parameters = parameters;
         this.streamingMultiprocessors = gpu.streamingMultiprocessors();
         this.inverseSms = 1.0 / streamingMultiprocessors;
-        this.elementBytes = precision == Precision.FP8 ? 1 : 2;
-        this.log2KTileElements = Integer.numberOfTrailingZeros(K_TILE_BYTES / elementBytes);
+        this.elementBytes = precision.operandBytes();
+        this.operandBits = precision.operandBits();
+        this.log2KTileElements = Integer.numberOfTrailingZeros(K_TILE_BYTES * 8 / precision.operandBits());
         this.tileOverheadElements = parameters.tileOverheadReductionElements();
         this.launchSeconds = parameters.launchMicroseconds() * 1e-6;
         this.hbmBytesPerSecond = gpu.hbmBandwidthBytesPerSecond() * parameters.hbmEfficiency();
@@ -128,8 +133,7 @@ public final class GemmTimeModel {
             fastest = Math.min(fastest, waves * tileSecondsPerReductionElement[t] * tileReduction);
         }
         double compute = fastest / alignmentEfficiency(m, n, k);
-        double bytes =
-                batch * ((double) elementBytes * ((double) m * k + (double) k * n) + OUTPUT_BYTES * (double) m * n);
+        double bytes = batch * (elementBytes * ((double) m * k + (double) k * n) + OUTPUT_BYTES * (double) m * n);
         return launchSeconds + Math.max(compute, bytes / hbmBytesPerSecond);
     }
 
@@ -149,7 +153,7 @@ public final class GemmTimeModel {
 
     /** The largest power of two (bytes, at most 16) that divides a row of {@code elements} elements. */
     private long alignedBytes(long elements) {
-        return Math.min(VECTOR_BYTES, Long.lowestOneBit(elements * elementBytes));
+        return Math.min(VECTOR_BYTES, Long.lowestOneBit(elements * operandBits) / 8);
     }
 
     /** {@code ⌈tiles / SMs⌉} by a multiply with the reciprocal, corrected to the exact integer. */

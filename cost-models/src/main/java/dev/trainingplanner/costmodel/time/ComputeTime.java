@@ -36,8 +36,8 @@ import dev.trainingplanner.costmodel.training.TrainingSpec;
  * The kernel shape model (fitted on {@code calibration/kernels/}) supplies how a GEMM's efficiency depends on its
  * shape; the level it reaches on its best shape is the per-GPU {@link GpuEfficiency#gemmEfficiency()} fitted end to
  * end on {@code calibration/cases.csv}: a training stack's kernels, not an isolated benchmark's (module README, "GEMM
- * shape model"). FP8 runs the linear GEMMs at the FP8 peak and level; attention and the output layer stay 16-bit
- * (Transformer Engine and torchao keep both in 16-bit).
+ * shape model"). FP8, MXFP8 and NVFP4 run the linear GEMMs at that format's peak and level; attention and the output
+ * layer stay 16-bit (Transformer Engine and torchao keep both in 16-bit). A GPU without the format runs them 16-bit.
  *
  * @param layerForwardSeconds forward of one dense layer
  * @param layerBackwardSeconds backward of one dense layer
@@ -89,8 +89,8 @@ public record ComputeTime(
         Precision precision = training.precision();
         Precision half = gpu.halfPrecision();
         GemmTimeModel halfGemms = GemmTimeModel.withCeiling(gpu, half, efficiency.gemmEfficiency());
-        GemmTimeModel linearGemms = precision == Precision.FP8 && gpu.supports(Precision.FP8)
-                ? GemmTimeModel.withCeiling(gpu, Precision.FP8, efficiency.fp8GemmEfficiency())
+        GemmTimeModel linearGemms = precision.lowPrecisionGemms() && gpu.supports(precision)
+                ? GemmTimeModel.withCeiling(gpu, precision, efficiency.gemmEfficiency(precision))
                 : halfGemms;
         double hbmRate = hbmBytesPerSecond(gpu, efficiency);
         double h = model.hiddenSize();

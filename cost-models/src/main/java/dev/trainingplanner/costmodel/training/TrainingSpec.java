@@ -43,7 +43,7 @@ public record TrainingSpec(
     public TrainingSpec {
         positive("globalBatchSequences", globalBatchSequences);
         positive("microBatchSequences", microBatchSequences);
-        require(precision != null, "precision must be fp16, bf16 or fp8");
+        require(precision != null, "precision must be one of " + Precision.names());
         require(framework != null, "framework must be megatron, deepspeed or fsdp");
         require(
                 microBatchSequences <= globalBatchSequences,

@@ -107,12 +107,8 @@ class BatchEstimatorTest {
     }
 
     @Test
-    void frameworkColumnAndNvlinkDomain() {
+    void frameworkColumn() {
         Map<String, String> dense = row("x,,,m,24,2048,,16,,50257,2048,,,,bf16,H100-80GB,8,8,,,1,,,,,,,,,");
-        Map<String, String> rack = new HashMap<>(dense);
-        rack.put("nvlink_domain", "72");
-        assertThatThrownBy(() -> CaseRows.parse(rack)).hasMessageContaining("nvlink_domain 72 spans several nodes");
-
         Map<String, String> framework = new HashMap<>(dense);
         assertThat(CaseRows.parse(dense).training().framework()).isEqualTo(Framework.MEGATRON);
         framework.put("framework", "deepspeed");
@@ -120,6 +116,27 @@ class BatchEstimatorTest {
         framework.put("framework", "jax");
         assertThatThrownBy(() -> CaseRows.parse(framework))
                 .hasMessageContaining("unknown framework 'jax'; use one of megatron, deepspeed, fsdp");
+    }
+
+    @Test
+    void nvlinkDomainGroupsConsecutiveTraysAndBlockScaledPrecisionsAreRead() {
+        Map<String, String> rack = row("x,,,m,24,2048,,16,,50257,2048,,,,mxfp8,GB200-186GB,16,4,,,8,,,,,,,,,");
+        rack.put("nvlink_domain", "8");
+        CaseInputs in = CaseRows.parse(rack);
+        assertThat(in.training().precision()).isEqualTo(Precision.MXFP8);
+        assertThat(in.cluster().nodeCount()).isEqualTo(4);
+        assertThat(in.cluster().sameNvlinkDomain(0, 1)).isTrue();
+        assertThat(in.cluster().sameNvlinkDomain(1, 2)).isFalse();
+        assertThat(in.cluster().sameNvlinkDomain(2, 3)).isTrue();
+
+        rack.put("nvlink_domain", "6");
+        assertThatThrownBy(() -> CaseRows.parse(rack))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("nvlink_domain 6 must be a multiple of gpus_per_node 4");
+        rack.put("nvlink_domain", "");
+        rack.put("precision", "fp4");
+        assertThatThrownBy(() -> CaseRows.parse(rack))
+                .hasMessageContaining("precision must be one of fp16, bf16, fp8, mxfp8, nvfp4, got 'fp4'");
     }
 
     @Test

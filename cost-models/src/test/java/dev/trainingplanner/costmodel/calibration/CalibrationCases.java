@@ -30,42 +30,29 @@ final class CalibrationCases {
             boolean predictedFits,
             String error,
             String pendingFeature,
-            boolean densePreBlackwell) {}
+            boolean densePreBlackwell,
+            boolean denseBlackwell) {}
 
     record Summary(List<Row> rows, double timeMdape, int timeCount, double memoryMdape, int memoryCount, int errors) {}
 
-    /** GPU types of the file that the catalog does not describe yet (Blackwell NVL72 trays, B300, H800). */
-    private static final List<String> PENDING_GPUS = List.of("GB200-186GB", "GB300-288GB", "B300-288GB", "H800-80GB");
-
-    /** Precisions of the file that the model does not price yet (Blackwell block-scaled formats). */
-    private static final List<String> PENDING_PRECISIONS = List.of("mxfp8", "nvfp4");
-
-    /** Columns the model does not price yet: NVLink domains across trays. */
-    private static final List<String> PENDING_COLUMNS = List.of("nvlink_domain");
+    /**
+     * Columns, GPUs or precisions of the file the model does not price yet. Mixture-of-experts and latent attention,
+     * the Blackwell catalog entries, mxfp8/nvfp4 and NVLink domains are all priced now.
+     */
+    private static final List<String> PENDING_COLUMNS = List.of();
 
     private CalibrationCases() {}
 
     /**
-     * Why a row lies outside what the model prices today (mixture-of-experts, latent attention, NVLink domains across
-     * trays, Blackwell-only GPUs and precisions), or null when the model must estimate it. Read from the row's inputs,
-     * independently of the estimator, so that the test notices both a supported row that fails and a pending row that
-     * is silently priced as something else.
+     * Why a row lies outside what the model prices today (mixture-of-experts and latent attention), or null when the
+     * model must estimate it. Read from the row's inputs, independently of the estimator, so that the test notices both
+     * a supported row that fails and a pending row that is silently priced as something else.
      */
     static String pendingFeature(Map<String, String> row) {
-        List<String> reasons = new ArrayList<>();
         List<String> filled = PENDING_COLUMNS.stream()
                 .filter(column -> !row.getOrDefault(column, "").isBlank())
                 .toList();
-        if (!filled.isEmpty()) {
-            reasons.add("NVLink-domain columns " + filled);
-        }
-        if (PENDING_GPUS.contains(row.get("gpu"))) {
-            reasons.add("GPU " + row.get("gpu") + " not in the catalog");
-        }
-        if (PENDING_PRECISIONS.contains(row.get("precision"))) {
-            reasons.add("precision " + row.get("precision"));
-        }
-        return reasons.isEmpty() ? null : String.join("; ", reasons);
+        return filled.isEmpty() ? null : "columns not priced yet " + filled;
     }
 
     /** The repository's copy of the published calibration data ({@code calibration/} at the repository root). */
@@ -116,7 +103,8 @@ final class CalibrationCases {
                         false,
                         result.error(),
                         pending,
-                        densePreBlackwell(row)));
+                        densePreBlackwell(row),
+                        denseBlackwell(row)));
                 continue;
             }
             double pt = result.estimate().iterationTimeSeconds();
@@ -138,7 +126,8 @@ final class CalibrationCases {
                     result.estimate().fits(0),
                     null,
                     pending,
-                    densePreBlackwell(row)));
+                    densePreBlackwell(row),
+                    denseBlackwell(row)));
         }
         return new Summary(rows, median(timeErrors), timeErrors.size(), median(memErrors), memErrors.size(), errors);
     }
@@ -166,6 +155,17 @@ final class CalibrationCases {
 
     /** GPU families of the acceptance set: the dense rows on pre-Blackwell GPUs. */
     private static final List<String> PRE_BLACKWELL = List.of("V100", "A100", "H100", "H200");
+
+    /** GPU families of the Blackwell rows: B200, B300 and the GB200 / GB300 NVL72 trays. */
+    private static final List<String> BLACKWELL = List.of("B200", "B300", "GB200", "GB300");
+
+    /** Whether the row is a dense Blackwell row (S19): a dense model (no experts) on a Blackwell GPU. */
+    static boolean denseBlackwell(Map<String, String> row) {
+        String gpu = row.getOrDefault("gpu", "");
+        return pendingFeature(row) == null
+                && row.getOrDefault("num_experts", "").isBlank()
+                && BLACKWELL.stream().anyMatch(gpu::startsWith);
+    }
 
     /** Whether the row is in the dense acceptance set: a dense model (no experts) on a pre-Blackwell GPU. */
     static boolean densePreBlackwell(Map<String, String> row) {

@@ -79,6 +79,8 @@ public final class EfficiencyFit {
         return new GpuEfficiency(
                 gemm,
                 fp8,
+                base.mxfp8GemmEfficiency(),
+                base.nvfp4GemmEfficiency(),
                 base.attentionEfficiency(),
                 mem,
                 base.hbmEfficiency(),

@@ -79,7 +79,8 @@ class EstimateController {
             @Size(max = 200) String model,
             @Positive @Max(10_000_000) Integer globalBatchSequences,
             @Positive @Max(4096) Integer microBatchSequences,
-            @Pattern(regexp = "fp16|bf16|fp8", message = "must be fp16, bf16 or fp8") String precision,
+            @Pattern(regexp = "fp16|bf16|fp8|mxfp8|nvfp4", message = "must be fp16, bf16, fp8, mxfp8 or nvfp4")
+                    String precision,
             @Pattern(regexp = "megatron|deepspeed|fsdp", message = "must be megatron, deepspeed or fsdp")
                     String framework,
             @Valid LayoutBody layout,

@@ -30,7 +30,6 @@ import dev.trainingplanner.engine.plan.SearchOptions;
 import dev.trainingplanner.engine.profile.ClusterConverter;
 import dev.trainingplanner.engine.profile.ProfiledCluster;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
@@ -169,8 +168,7 @@ public class Estimator {
                     HttpStatus.UNPROCESSABLE_ENTITY, "cluster", "cluster '" + clusterName + "' has no profile yet");
         }
         ProfiledCluster cluster = new ClusterConverter().convert(effective.profile(), Set.of(), Set.of());
-        TrainingSpec training = new TrainingSpec(
-                globalBatch, microBatch, Precision.valueOf(precision.toUpperCase(Locale.ROOT)), framework);
+        TrainingSpec training = new TrainingSpec(globalBatch, microBatch, Precision.parse(precision), framework);
         if (layout.worldSize() > cluster.cluster().gpuCount()) {
             throw new ClientMistake(
                     HttpStatus.UNPROCESSABLE_ENTITY,

@@ -30,7 +30,8 @@ public record PlanningOptions(
         @DecimalMin("0.0") @DecimalMax("1.0") Double maxLadderFraction,
         @Positive @Max(4096) Integer minMicroBatch,
         @Positive @Max(4096) Integer maxMicroBatch,
-        @Pattern(regexp = "fp16|bf16|fp8", message = "must be fp16, bf16 or fp8") String precision,
+        @Pattern(regexp = "fp16|bf16|fp8|mxfp8|nvfp4", message = "must be fp16, bf16, fp8, mxfp8 or nvfp4")
+                String precision,
         Long seed,
         @Positive @Max(3600) Integer timeLimitSeconds,
         @Positive @Max(20) Integer topK,

@@ -69,8 +69,8 @@ record PlanArguments(
                     + DEFAULTS.maxLadderFraction() + ")",
             "  --micro-batch MIN..MAX    micro-batch range in sequences (default " + DEFAULTS.minMicroBatch() + ".."
                     + DEFAULTS.maxMicroBatch() + ")",
-            "  --precision bf16|fp16|fp8 GEMM precision (default "
-                    + DEFAULTS.precision().name().toLowerCase(Locale.ROOT) + ")",
+            "  --precision P             GEMM precision: " + Precision.names() + " (default "
+                    + DEFAULTS.precision().externalName() + "; mxfp8 and nvfp4 need a Blackwell GPU)",
             "  --layout-pool N           best layouts (under the default placement) the search chooses among ("
                     + DEFAULTS.layoutPoolSize() + ")",
             "Exit codes: 0 plan written; 1 no feasible plan (the explanation is written); 2 bad arguments or input.");
@@ -273,9 +273,9 @@ record PlanArguments(
 
     private static Precision precision(String text) {
         try {
-            return Precision.valueOf(text.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--precision must be bf16, fp16 or fp8, got '" + text + "'");
+            return Precision.parse(text);
+        } catch (InvalidInputException e) {
+            throw new IllegalArgumentException("--" + e.getMessage());
         }
     }
 

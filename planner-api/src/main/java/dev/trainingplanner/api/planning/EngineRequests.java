@@ -14,7 +14,6 @@ import dev.trainingplanner.engine.profile.ProfiledCluster;
 import dev.trainingplanner.engine.solver.PlacementSearch;
 import dev.trainingplanner.profile.ClusterProfile;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Set;
 
 /** Turns the API's goal and options into the engine's {@link PlanRequest}; unset options keep the engine defaults. */
@@ -85,7 +84,7 @@ public final class EngineRequests {
     public static Precision precision(PlanningOptions options) {
         return options == null || options.precision() == null
                 ? SearchOptions.defaults().precision()
-                : Precision.valueOf(options.precision().toUpperCase(Locale.ROOT));
+                : Precision.parse(options.precision());
     }
 
     /** The cost-per-token bounds of a goal whose objective is {@code cost-per-token}, otherwise null. */

@@ -49,6 +49,18 @@ final class MegatronArguments {
                 args.put("--bf16", true);
                 args.put("--fp8-format", "hybrid");
             }
+            case MXFP8 -> {
+                // Blackwell block-scaled FP8 (Megatron-Core --fp8-recipe mxfp8): E4M3 in both passes.
+                args.put("--bf16", true);
+                args.put("--fp8-format", "e4m3");
+                args.put("--fp8-recipe", "mxfp8");
+            }
+            case NVFP4 -> {
+                // NVFP4 GEMMs through Transformer Engine (Megatron-Core --fp4-format / --fp4-recipe), bf16 elsewhere.
+                args.put("--bf16", true);
+                args.put("--fp4-format", "e2m1");
+                args.put("--fp4-recipe", "nvfp4");
+            }
         }
         if (l.zeroStage() >= 1) {
             args.put("--use-distributed-optimizer", true);

@@ -72,6 +72,14 @@ final class TrainingCodeChanges {
                             : "torchtitan's float8 converter, torchao float8 linear layers")
                     + "); the framework's settings hold bf16 only");
         }
+        if ((input.precision() == Precision.MXFP8 || input.precision() == Precision.NVFP4)
+                && input.framework() != Framework.MEGATRON) {
+            changes.add(input.precision().externalName().toUpperCase(Locale.ROOT)
+                    + " GEMMs: run the linear layers in " + input.precision().externalName()
+                    + " with bf16 elsewhere (Transformer Engine's te.autocast with its "
+                    + (input.precision() == Precision.MXFP8 ? "MXFP8BlockScaling" : "NVFP4BlockScaling")
+                    + " recipe, Blackwell only); the framework's settings hold bf16 only");
+        }
         return changes;
     }
 

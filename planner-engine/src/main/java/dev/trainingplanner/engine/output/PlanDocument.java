@@ -79,7 +79,7 @@ public record PlanDocument(
     /**
      * What was asked.
      *
-     * @param precision GEMM precision ({@code bf16}, {@code fp16} or {@code fp8}); absent from documents written before
+     * @param precision GEMM precision ({@code bf16}, {@code fp16}, {@code fp8}, {@code mxfp8} or {@code nvfp4}); absent from documents written before
      *     it was recorded here
      */
     public record Problem(

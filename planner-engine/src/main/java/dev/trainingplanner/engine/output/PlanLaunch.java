@@ -10,7 +10,6 @@ import dev.trainingplanner.engine.launch.NodeLaunch;
 import dev.trainingplanner.engine.plan.ModelSpecs;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The launch artifacts of a plan document: its problem (framework, precision, batch, sequence length), its layout read
@@ -48,9 +47,9 @@ public final class PlanLaunch {
             throw new InvalidInputException("problem.precision is missing from the plan document");
         }
         try {
-            return Precision.valueOf(name.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException unknown) {
-            throw new InvalidInputException("problem.precision must be bf16, fp16 or fp8, got '" + name + "'");
+            return Precision.parse(name);
+        } catch (InvalidInputException unknown) {
+            throw new InvalidInputException("problem." + unknown.getMessage());
         }
     }
 }
