@@ -86,7 +86,11 @@ public final class LayoutSpace {
         if (splits.isEmpty()) {
             return;
         }
-        List<ExpertParallelism> expertDegrees = ExpertLayouts.degrees(model, framework, tp, cp, dp);
+        List<ExpertParallelism> expertDegrees = ExpertLayouts.degrees(model, framework, tp, cp, dp).stream()
+                .filter(e -> options.expertParallelSizes().isEmpty()
+                        || !model.mixtureOfExperts().isPresent()
+                        || options.expertParallelSizes().contains(e.ep()))
+                .toList();
         for (int mb = Math.max(1, options.minMicroBatch()); mb <= options.maxMicroBatch(); mb *= 2) {
             if (perReplica % mb != 0) {
                 continue;

@@ -10,6 +10,7 @@ import dev.trainingplanner.engine.profile.ProfiledCluster;
 import dev.trainingplanner.profile.ClusterProfile;
 import dev.trainingplanner.profile.ClusterProfile.NodeProfile;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Planning mixture-of-experts models: expert parallelism found, fitted in memory, and kept inside NVLink domains. */
@@ -60,17 +61,28 @@ class MixtureOfExpertsPlanTest {
 
     @Test
     void theSameJobWithoutNvlinkDomainsPaysNetworkAllToAllAndTheExplanationSaysSo() {
-        ProfiledCluster cluster = TestProblems.convert(gb200Trays(false));
+        PlanResult racks = new Planner()
+                .plan(TestProblems.request(TestProblems.convert(gb200Trays(true)), "qwen3-235b-a22b", 4096, 1024, 256));
+        int ep = racks.best().layout().ep();
+        assertThat(ep * racks.best().layout().etp()).as("EP groups span trays").isGreaterThan(4);
+        PlanRequest sameJob =
+                TestProblems.request(TestProblems.convert(gb200Trays(false)), "qwen3-235b-a22b", 4096, 1024, 256);
 
-        PlanResult result = new Planner().plan(TestProblems.request(cluster, "qwen3-235b-a22b", 4096, 1024, 256));
+        PlanResult trays = new Planner()
+                .plan(new PlanRequest(
+                        sameJob.cluster(),
+                        sameJob.model(),
+                        sameJob.globalBatchSequences(),
+                        sameJob.gpus(),
+                        sameJob.framework(),
+                        sameJob.options().withExpertParallelSizes(Set.of(ep))));
 
-        assertThat(result.feasible()).as(result.explanation().summary()).isTrue();
-        Layout layout = result.best().layout();
-        // Four GPUs per tray: any EP group larger than a tray reaches other trays only over the network.
-        assertThat(layout.ep() * layout.etp()).isGreaterThan(4);
-        assertThat(result.best().estimate().breakdown().exposedExpertAllToAllSeconds())
-                .isGreaterThan(0);
-        assertThat(result.explanation().notes()).anyMatch(n -> n.contains("all-to-all crosses the network"));
+        assertThat(trays.feasible()).as(trays.explanation().summary()).isTrue();
+        assertThat(trays.best().layout().ep()).isEqualTo(ep);
+        assertThat(trays.best().estimate().breakdown().exposedExpertAllToAllSeconds())
+                .isGreaterThan(racks.best().estimate().breakdown().exposedExpertAllToAllSeconds());
+        assertThat(trays.explanation().notes()).anyMatch(n -> n.contains("all-to-all crosses the network"));
+        assertThat(racks.explanation().notes()).noneMatch(n -> n.contains("crosses the network"));
     }
 
     /** 72 GB200 trays of 4 GPUs; with domains, four NVL72 racks of 18 trays each. */
