@@ -54,7 +54,8 @@ public final class ExpertLayouts {
         int carved = framework == Framework.DEEPSPEED ? dp : tp * cp * dp;
         List<ExpertParallelism> result = new ArrayList<>();
         for (int etp : etps) {
-            for (int ep = 1; ep <= moe.routedExperts(); ep++) {
+            // Bounded by the GPUs, not the expert count: ep divides the GPUs it is carved from.
+            for (int ep = 1; ep <= carved; ep++) {
                 boolean fits = framework == Framework.DEEPSPEED ? carved % ep == 0 : carved % (ep * etp) == 0;
                 if (fits && moe.routedExperts() % ep == 0) {
                     result.add(ExpertParallelism.of(ep, etp));

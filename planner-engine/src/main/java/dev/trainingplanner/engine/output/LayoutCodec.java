@@ -9,6 +9,7 @@ import dev.trainingplanner.costmodel.layout.PartitionGroups;
 import dev.trainingplanner.costmodel.layout.Recompute;
 import dev.trainingplanner.costmodel.layout.TokenDispatcher;
 import dev.trainingplanner.costmodel.layout.ZeroPlusPlus;
+import dev.trainingplanner.costmodel.model.ModelSpec;
 import dev.trainingplanner.engine.output.PlanDocument.ExpertParallelismJson;
 import dev.trainingplanner.engine.output.PlanDocument.GradientCodingJson;
 import dev.trainingplanner.engine.output.PlanDocument.LayoutJson;
@@ -24,13 +25,14 @@ import java.util.Locale;
  * record (uneven stage split, ZeRO++, partition groups and MiCS, gradient coding with its parameters, Ladder layers,
  * expert parallelism with dispatcher, overlap and routing) has its key. Whoever scores or launches a stored plan reads
  * its layout here. Documents written before a key existed read with that knob's default (even split, no ZeRO++, default
- * groups, no coding, no Ladder layers, no expert parallelism); dense layouts write no {@code expertParallelism}.
+ * groups, no coding, no Ladder layers, no expert parallelism); dense models write no {@code expertParallelism}.
  */
 public final class LayoutCodec {
 
     private LayoutCodec() {}
 
-    public static LayoutJson toJson(PlannedLayout planned) {
+    /** The document form of {@code planned} for {@code model} (whose routed experts give the experts per GPU). */
+    public static LayoutJson toJson(PlannedLayout planned, ModelSpec model) {
         Layout l = planned.layout();
         return new LayoutJson(
                 planned.describe(),
@@ -59,16 +61,17 @@ public final class LayoutCodec {
                         l.gradientCoding().maxStragglersInWindow()),
                 l.ladderLayers(),
                 l.stageLayerCounts(),
-                expertParallelism(l.expertParallelism()));
+                expertParallelism(l.expertParallelism(), model));
     }
 
-    private static ExpertParallelismJson expertParallelism(ExpertParallelism experts) {
-        if (experts.equals(ExpertParallelism.NONE)) {
+    private static ExpertParallelismJson expertParallelism(ExpertParallelism experts, ModelSpec model) {
+        if (!model.mixtureOfExperts().isPresent() && experts.equals(ExpertParallelism.NONE)) {
             return null;
         }
         return new ExpertParallelismJson(
                 experts.ep(),
                 experts.etp(),
+                model.mixtureOfExperts().routedExperts() / experts.ep(),
                 experts.dispatcher().externalName(),
                 experts.allToAllOverlap(),
                 experts.routing().loadImbalanceFactor(),
