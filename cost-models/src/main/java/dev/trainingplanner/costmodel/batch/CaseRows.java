@@ -7,6 +7,7 @@ import dev.trainingplanner.costmodel.cluster.GpuType;
 import dev.trainingplanner.costmodel.layout.ExpertParallelism;
 import dev.trainingplanner.costmodel.layout.Layout;
 import dev.trainingplanner.costmodel.layout.Recompute;
+import dev.trainingplanner.costmodel.layout.TokenDispatcher;
 import dev.trainingplanner.costmodel.layout.ZeroPlusPlus;
 import dev.trainingplanner.costmodel.model.LatentAttention;
 import dev.trainingplanner.costmodel.model.MixtureOfExperts;
@@ -203,7 +204,7 @@ public final class CaseRows {
                 .recompute(recompute(row))
                 .zeroStage(zero)
                 .zeroPlusPlus(zeroPlusPlus(row, gpuCountPerNode(row, gpu)))
-                .expertParallelism(ExpertParallelism.of(optionalInt(row, "ep", 1), optionalInt(row, "etp", 1)))
+                .expertParallelism(expertParallelism(row))
                 .build();
 
         int perNode = gpuCountPerNode(row, gpu);
@@ -214,7 +215,12 @@ public final class CaseRows {
         }
         int nodes = world / used;
         Cluster.Builder cluster = Cluster.builder(gpu, nodes, perNode);
-        int nodesPerDomain = nodesPerNvlinkDomain(row, perNode);
+        int nodesPerDomain = nodesPerJobInDomain(
+                nodesPerNvlinkDomain(row, perNode),
+                perNode,
+                model.mixtureOfExperts().isPresent()
+                        ? layout.expertParallelism().expertShards()
+                        : 1);
         if (nodesPerDomain > 1) {
             for (int node = 0; node < nodes; node++) {
                 cluster.nvlinkDomain(node, "nvlink-domain-" + node / nodesPerDomain);
@@ -289,6 +295,68 @@ public final class CaseRows {
                 requiredInt(row, "kv_lora_rank"),
                 requiredInt(row, "qk_rope_head_dim"),
                 requiredInt(row, "v_head_dim"));
+    }
+
+    /**
+     * The expert layout of the row: ep and etp from their columns; the dispatcher, all-to-all overlap and CUDA-graph
+     * scope from the recipe settings that the note records as {@code dispatcher=NAME}, {@code moe_a2a_overlap=0|1}
+     * and {@code cuda_graph=SCOPE} tokens ({@code full_iteration} captures the MoE layers; the file has no column
+     * for them; module README, "MoE rows"). Megatron-Bridge's {@code hybridep}, {@code deepep} and
+     * {@code flex} dispatchers are the hierarchical NVLink-then-network kind; without a token the dispatcher is
+     * Megatron-Core's default {@code alltoall} without overlap. Routing is dropless and force-balanced, as the
+     * published benchmarks run it (their page footnote), so the busiest expert sees the mean load.
+     */
+    static ExpertParallelism expertParallelism(Map<String, String> row) {
+        ExpertParallelism experts = ExpertParallelism.of(optionalInt(row, "ep", 1), optionalInt(row, "etp", 1));
+        String dispatcher = recipeSetting(row, "dispatcher");
+        if (dispatcher != null) {
+            experts = experts.withDispatcher(
+                    switch (dispatcher) {
+                        case "hybridep", "deepep", "flex" -> TokenDispatcher.HIERARCHICAL;
+                        default -> TokenDispatcher.parse(dispatcher);
+                    });
+        }
+        String graph = recipeSetting(row, "cuda_graph");
+        if (graph != null) {
+            experts = experts.withGraphCaptured(graph.equals("full_iteration"));
+        }
+        String overlap = recipeSetting(row, "moe_a2a_overlap");
+        if (overlap != null) {
+            if (!overlap.equals("0") && !overlap.equals("1")) {
+                throw new InvalidInputException("note: moe_a2a_overlap must be 0 or 1, got '" + overlap + "'");
+            }
+            experts = experts.withAllToAllOverlap(overlap.equals("1"));
+        }
+        return experts;
+    }
+
+    /** The value of a {@code key=value} recipe token of the note (tokens separated by ';'), or null. */
+    private static String recipeSetting(Map<String, String> row, String key) {
+        for (String token : text(row, "note").split(";")) {
+            String trimmed = token.trim();
+            if (trimmed.startsWith(key + "=")) {
+                return trimmed.substring(key.length() + 1).trim().toLowerCase(Locale.ROOT);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Trays of one NVLink domain that the job uses: the most, up to the domain's, whose GPUs hold whole expert groups
+     * of {@code expertShards} GPUs, so that no EP group straddles two racks (a scheduler allocates trays per rack, and
+     * the planner's placement keeps EP groups inside a domain where it can). A 72-GPU NVL72 rack thus runs one EP group
+     * of 64 on 16 of its 18 trays. Dense models and groups wider than the domain use every tray.
+     */
+    static int nodesPerJobInDomain(int nodesPerDomain, int gpusPerNode, int expertShards) {
+        if (expertShards <= gpusPerNode || expertShards > nodesPerDomain * gpusPerNode) {
+            return nodesPerDomain;
+        }
+        for (int nodes = nodesPerDomain; nodes >= 1; nodes--) {
+            if ((nodes * gpusPerNode) % expertShards == 0) {
+                return nodes;
+            }
+        }
+        return nodesPerDomain;
     }
 
     private static List<String> filled(Map<String, String> row, List<String> columns) {

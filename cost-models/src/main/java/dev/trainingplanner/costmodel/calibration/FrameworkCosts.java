@@ -13,6 +13,9 @@ import static dev.trainingplanner.costmodel.InvalidInputException.require;
  *     checkpointing (RNG state save and restore, partitioned checkpoint gather, re-dispatch of the layer)
  * @param transfersPerChunk pipeline transfers per micro-batch and virtual stage on a stage's critical path
  * @param blockingP2p whether pipeline sends and receives block the stage (nothing of them is hidden)
+ * @param moeLayerHostSeconds per MoE layer and micro-batch (forward and backward) outside a full-iteration CUDA graph:
+ *     the dropless dispatcher copies the tokens per expert to the host before it can size the expert GEMMs, so the
+ *     CPU cannot run ahead and the launches after each synchronisation are exposed
  * @param provenance where the values come from
  */
 public record FrameworkCosts(
@@ -20,11 +23,13 @@ public record FrameworkCosts(
         double checkpointedLayerSeconds,
         int transfersPerChunk,
         boolean blockingP2p,
+        double moeLayerHostSeconds,
         String provenance) {
 
     public FrameworkCosts {
         nonNegative("microBatchSeconds", microBatchSeconds);
         nonNegative("checkpointedLayerSeconds", checkpointedLayerSeconds);
+        nonNegative("moeLayerHostSeconds", moeLayerHostSeconds);
         require(transfersPerChunk > 0, "transfersPerChunk must be above 0, got " + transfersPerChunk);
         require(provenance != null, "provenance must not be null");
     }

@@ -426,9 +426,13 @@ final class PlacementEvaluator {
         int stageBase = stage * stageGpus;
         double worstAllToAll = 0;
         if (ep > 1) {
-            for (int group = 0; group < stageGpus / ep; group++) {
+            int members = Math.min(ep, stageGpus);
+            for (int group = 0; group < stageGpus / members; group++) {
                 int base = stageBase + group % etp + (group / etp) * etp * ep;
-                worstAllToAll = Math.max(worstAllToAll, expertAllToAllSeconds(base, etp, Math.min(ep, stageGpus)));
+                // A layout whose ep·etp does not divide the stage is a violation; its whole groups are still priced.
+                if (base + (members - 1) * etp < stageBase + stageGpus) {
+                    worstAllToAll = Math.max(worstAllToAll, expertAllToAllSeconds(base, etp, members));
+                }
             }
         }
         double exposedPerLayer = ExpertAllToAllTime.exposedSeconds(

@@ -174,9 +174,7 @@ public final class PreparedLayout {
         int firstLayer = 0;
         for (int i = 0; i < pp; i++) {
             int layers = stageLayers[i];
-            for (int layer = firstLayer; layer < firstLayer + layers; layer++) {
-                moeLayers[i] += model.isMoeLayer(layer) ? 1 : 0;
-            }
+            moeLayers[i] = model.moeLayersIn(firstLayer, layers);
             int dense = layers - moeLayers[i];
             forwardSeconds[i] = compute.stageForwardSeconds(dense, moeLayers[i], i == pp - 1);
             backwardSeconds[i] = compute.stageBackwardSeconds(dense, moeLayers[i], i == pp - 1);
@@ -212,17 +210,14 @@ public final class PreparedLayout {
                 + (model.mixtureOfExperts().isPresent()
                         ? RuntimeMemory.expertCommunicators(layout.ep(), layout.etp(), layout.expertDataParallel())
                         : 0);
-        int stageFirstLayer = 0;
         for (int i = 0; i < pp; i++) {
             double params = stageParameters[i];
-            int moeLayers = model.moeLayersIn(stageFirstLayer, stageLayers[i]);
-            stageFirstLayer += stageLayers[i];
             StageModelStates states = ModelStateBytes.ofStage(
                     model, training, layout, i, stageDenseParameters[i], stageExpertParameters[i]);
             double weights = states.weightsBytes();
             double grads = states.gradientsBytes();
             double optimizer = states.optimizerStatesBytes();
-            double activations = ActivationMemory.stageBytes(model, b, layout, i, stageLayers[i], moeLayers, mCeil);
+            double activations = ActivationMemory.stageBytes(model, b, layout, i, stageLayers[i], moeLayers[i], mCeil);
             int inFlight = InFlightMicroBatches.atPeak(i, pp, chunks, mCeil);
             double buffers = RuntimeMemory.communicationBufferBytes(communicators, efficiency)
                     + RuntimeMemory.bucketBufferBytes(training.framework(), buckets, params);
@@ -238,14 +233,12 @@ public final class PreparedLayout {
                     inFlight,
                     buffers,
                     runtime,
-                    moeLayers,
+                    moeLayers[i],
                     states.expertStatesBytes());
             // Routed experts reduce over expert-DP, not over the dense DP ring (Megatron-Core's expert data-parallel
-            // group): their share of the stage's per-rank parameters (counted over t) leaves the dense reduction.
-            double routed = routedExpertParameters(i);
-            expertGradientBytes[i] = DataParallelTime.gradientBytes(
-                    routed / layout.expertParallelism().expertShards());
-            dpGradientBytes[i] = DataParallelTime.gradientBytes(Math.max(0, params - routed / tp));
+            // group).
+            dpGradientBytes[i] = DataParallelTime.gradientBytes(stageDenseParameters[i]);
+            expertGradientBytes[i] = DataParallelTime.gradientBytes(stageExpertParameters[i]);
             optimizerMax = Math.max(
                     optimizerMax, ComputeTime.optimizerStepSeconds(states.optimizerShardParameters(), hbmRate));
         }
@@ -288,7 +281,8 @@ public final class PreparedLayout {
         this.stageComputeSeconds = new double[pp];
         this.frameworkSeconds = new double[pp];
         for (int i = 0; i < pp; i++) {
-            frameworkSeconds[i] = FrameworkOverhead.stageMicroBatchSeconds(frameworkCosts, layout, stageLayers[i]);
+            frameworkSeconds[i] =
+                    FrameworkOverhead.stageMicroBatchSeconds(frameworkCosts, layout, stageLayers[i], moeLayers[i]);
             stageComputeSeconds[i] = forwardSeconds[i] + backwardSeconds[i] + recomputeSeconds[i] + frameworkSeconds[i];
         }
         double defaultBandwidth = cluster.defaultIntraBandwidthBytesPerSecond();
@@ -451,19 +445,6 @@ public final class PreparedLayout {
                     ViolationCode.EXPERT_FFN_NOT_DIVISIBLE,
                     "moe_ffn_hidden " + moe.expertFfnHiddenSize() + " is not divisible by etp = " + etp));
         }
-    }
-
-    /** Routed-expert parameters of the layers of {@code stage} (the whole layers, before any sharding). */
-    private double routedExpertParameters(int stage) {
-        int first = 0;
-        for (int i = 0; i < stage; i++) {
-            first += stageLayers[i];
-        }
-        double routed = 0;
-        for (int layer = first; layer < first + stageLayers[stage]; layer++) {
-            routed += model.routedExpertParametersOfLayer(layer);
-        }
-        return routed;
     }
 
     private static void checkGroup(List<Violation> violations, String state, int size, int shards) {

@@ -17,7 +17,7 @@ import dev.trainingplanner.costmodel.model.ModelSpec;
  * latent attention: c_attn = (4·a·(d + r) + 4·a·v)/h, c_lat = (4·q_lora + 4·kv_lora + 2·r)/h;
  * c_mlp = 4f/h (GeLU) or 6f/h (fused SwiGLU), with f = shared·moe_ffn on MoE layers;
  * c_score = 5 with dropout, 2 without, 0 with flash attention or selective recompute.
- * A_routed = T·k·[λ·(2·etp·h + c_e) + 2h] + 4·T·E,  T = s·b (÷t with SP), c_e = 6·f_e (SwiGLU) or 4·f_e (GeLU)
+ * A_routed = T·k·λ·(etp·(2h + 4) + c_e) + 4·T·E,  T = s·b (÷t with SP), c_e = 6·f_e (SwiGLU) or 4·f_e (GeLU)
  * Full recompute stores only the layer input: 2·s·b·h (÷t with SP).
  * </pre>
  *
@@ -34,10 +34,11 @@ import dev.trainingplanner.costmodel.model.ModelSpec;
  * <p>An MoE layer's routed experts (Megatron Core MoE README, token dispatcher; [D] recount): each GPU dispatches the T
  * tokens it holds (its sequence-parallel shard: Megatron requires SP with TP and EP) to k experts; the GPU of the
  * busiest experts receives λ times the mean (the routing's {@code busiestExpertLoad}), gathered over etp. It stores the
- * permuted tokens it received (the grouped GEMM's input, 2h per copy), the experts' fc1 outputs and fc2 inputs at
- * moe_ffn/etp width over etp times the tokens (c_e per copy), and after the combine all-to-all the k expert outputs per
- * own token that the probability-weighted sum needs for its backward (2h per copy); the router keeps fp32 logits
- * (4·E bytes per token).
+ * permuted tokens it received (the grouped GEMM's input, 2h per copy), their fp32 routing probabilities (4 B per copy),
+ * and the experts' fc1 outputs and fc2 inputs at moe_ffn/etp width over etp times the tokens (c_e per copy). The
+ * combine keeps nothing: Megatron-Core's grouped MLP multiplies the probabilities inside its fused weighted SwiGLU
+ * ({@code experts.py}, {@code weighted_bias_swiglu_impl}), so the un-permutation is a plain scatter and its all-to-all
+ * buffers are transient ({@link #moeTransientBytes}). The router keeps fp32 logits (4·E bytes per token).
  *
  * <p>{@link #stageBytes} multiplies the per-layer bytes by the layers' worth a stage holds at its peak (§2.3,
  * {@link InFlightMicroBatches}), dense and MoE layers in their proportion on the stage, and adds the transient backward
@@ -48,7 +49,7 @@ public final class ActivationMemory {
     /** Bytes per logit at the loss peak (see {@link #logitsBytes}). */
     public static final double LOGIT_BYTES = 12;
 
-    /** Router logits are kept in fp32 (Megatron-Core's {@code moe_router_dtype} fp32 for DeepSeek-V3 and Qwen3). */
+    /** Router logits and routing probabilities are kept in fp32 (Megatron-Core's {@code moe_router_dtype} fp32). */
     public static final double ROUTER_LOGIT_BYTES = 4;
 
     private ActivationMemory() {}
@@ -91,16 +92,12 @@ public final class ActivationMemory {
         double copies = dispatchedTokens(model, microBatch, tp, cp, sp) * moe.topK();
         double load = layout.expertParallelism().routing().busiestExpertLoad();
         double h = model.hiddenSize();
-        double received = copies * load * 2 * layout.etp() * h;
+        double received = copies * load * layout.etp() * (2 * h + ROUTER_LOGIT_BYTES);
         double expertGemmOutputs = copies * load * (model.mlp() == MlpKind.SWIGLU ? 6 : 4) * moe.expertFfnHiddenSize();
-        double combined = copies * 2 * h;
         double routerLogits =
                 dispatchedTokens(model, microBatch, tp, cp, sp) * moe.routedExperts() * ROUTER_LOGIT_BYTES;
         // Operator-level selective checkpointing keeps the inputs and every second GEMM output, as for dense layers.
-        double routed = received
-                + combined
-                + routerLogits
-                + (selective && model.flashAttention() ? 0.5 : 1) * expertGemmOutputs;
+        double routed = received + routerLogits + (selective && model.flashAttention() ? 0.5 : 1) * expertGemmOutputs;
         return layerBytes(model, microBatch, tp, cp, sp, selective, shared) + routed;
     }
 

@@ -28,9 +28,10 @@ import dev.trainingplanner.costmodel.training.TrainingSpec;
  * recompute         full: one more forward; selective: the attention forward
  * logits (last)     the output-layer GEMM and its backward + T·V/t logit bytes at HBM (backward 2×)
  * MoE layer         the attention part as above, the router, routed and shared experts ({@link ExpertGemms}) instead
- *                   of the dense MLP, and the token permutation: permute and unpermute each read and write the k routed
- *                   copies, 4·(T/t)·k·h·2 bytes at HBM (backward 2×); the dispatch and combine all-to-alls are
- *                   communication ({@code time.ExpertAllToAllTime})
+ *                   of the dense MLP, and the traffic of the k routed copies of each of the T/t tokens
+ *                   ({@link #routedCopyBytes}: permutation, expert activation, low-precision quantisation) at HBM
+ *                   (backward 2×); the dispatch and combine all-to-alls are communication ({@code
+ *                   time.ExpertAllToAllTime})
  * </pre>
  *
  * The kernel shape model (fitted on {@code calibration/kernels/}) supplies how a GEMM's efficiency depends on its
@@ -130,11 +131,9 @@ public record ComputeTime(
         double moeBwd = 0;
         double moeRecompute = 0;
         if (model.mixtureOfExperts().isPresent()) {
-            double permutation = PERMUTATION_PASSES
-                    * ExpertGemms.routedTokensPerGpu(layout, tokens)
+            double permutation = ExpertGemms.routedTokensPerGpu(layout, tokens)
                     * model.mixtureOfExperts().topK()
-                    * h
-                    * ACTIVATION_BYTES
+                    * routedCopyBytes(model, layout, precision)
                     / hbmRate;
             moeFwd = TransformerGemms.attentionForwardSeconds(linearGemms, model, gemmRows, tp)
                     + ExpertGemms.forwardSeconds(linearGemms, model, layout, tokens)
@@ -153,6 +152,25 @@ public record ComputeTime(
                 TransformerGemms.logitsBackwardSeconds(halfGemms, model, gemmRows, tp) + BACKWARD_FACTOR * logitBytes;
         return new ComputeTime(
                 layerFwd, layerBwd, layerRecompute, attnFwd, logitsFwd, logitsBwd, moeFwd, moeBwd, moeRecompute);
+    }
+
+    /**
+     * HBM bytes the forward pass of a MoE layer moves per routed copy of a token, besides its GEMMs: permute and
+     * unpermute read and write the h-wide copy (4 passes of 2 bytes); the expert's activation reads its gate and up
+     * outputs and writes the product (SwiGLU: 3 passes over f_e, GeLU 2, 2 bytes each); with low-precision GEMMs each
+     * expert GEMM input is quantised (a 2-byte read and an operand-width write of the fc1 input, h wide on each of the
+     * etp GPUs that all-gather it, and of the fc2 input, f_e wide). Megatron-Core MoE docs ("Token permutation",
+     * "FP8 training"); the dense layer's element-wise traffic is counted by memoryBoundBytesPerToken.
+     */
+    static double routedCopyBytes(ModelSpec model, Layout layout, Precision precision) {
+        double h = model.hiddenSize();
+        double expertWidth = model.mixtureOfExperts().expertFfnHiddenSize();
+        double activationPasses = model.mlp().gatedFactor() > 1 ? 3 : 2;
+        double bytes = PERMUTATION_PASSES * h * ACTIVATION_BYTES + activationPasses * expertWidth * ACTIVATION_BYTES;
+        if (precision.lowPrecisionGemms()) {
+            bytes += (ACTIVATION_BYTES + precision.operandBytes()) * (layout.etp() * h + expertWidth);
+        }
+        return bytes;
     }
 
     /** Recomputed forward of a layer: none, the attention core (selective), or the whole layer (full). */

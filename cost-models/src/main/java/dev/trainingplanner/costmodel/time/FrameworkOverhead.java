@@ -10,6 +10,7 @@ import dev.trainingplanner.costmodel.layout.Recompute;
  *
  * <pre>
  * fixed per micro-batch and stage   c_mb + c_ckpt · L_i (c_ckpt only under full recompute)
+ *                                   + c_moe · L_moe,i (outside a full-iteration CUDA graph)
  * exposed p2p per hop second        transfers · v · (1 when the framework's p2p blocks, else the GPU type's fraction)
  * </pre>
  *
@@ -26,10 +27,14 @@ public final class FrameworkOverhead {
 
     private FrameworkOverhead() {}
 
-    /** Fixed seconds per micro-batch of a stage of {@code layers} layers (forward and backward together). */
-    public static double stageMicroBatchSeconds(FrameworkCosts costs, Layout layout, int layers) {
+    /**
+     * Fixed seconds per micro-batch of a stage of {@code layers} layers, {@code moeLayers} of them MoE layers (forward
+     * and backward together).
+     */
+    public static double stageMicroBatchSeconds(FrameworkCosts costs, Layout layout, int layers, int moeLayers) {
         double checkpointed = layout.recompute() == Recompute.FULL ? layers * costs.checkpointedLayerSeconds() : 0;
-        return costs.microBatchSeconds() + checkpointed;
+        double host = layout.expertParallelism().graphCaptured() ? 0 : moeLayers * costs.moeLayerHostSeconds();
+        return costs.microBatchSeconds() + checkpointed + host;
     }
 
     /** Exposed p2p seconds per micro-batch and stage per second of one transfer, with {@code chunks} virtual stages. */

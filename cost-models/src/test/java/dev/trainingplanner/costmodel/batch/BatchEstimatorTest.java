@@ -107,7 +107,7 @@ class BatchEstimatorTest {
     }
 
     @Test
-    void frameworkColumn() {
+    void theFrameworkColumnChoosesTheFramework() {
         Map<String, String> dense = row("x,,,m,24,2048,,16,,50257,2048,,,,bf16,H100-80GB,8,8,,,1,,,,,,,,,");
         Map<String, String> framework = new HashMap<>(dense);
         assertThat(CaseRows.parse(dense).training().framework()).isEqualTo(Framework.MEGATRON);

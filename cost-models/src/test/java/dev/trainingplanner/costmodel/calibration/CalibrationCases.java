@@ -29,30 +29,17 @@ final class CalibrationCases {
             boolean oom,
             boolean predictedFits,
             String error,
-            String pendingFeature,
+            boolean mixtureOfExperts,
             boolean densePreBlackwell,
             boolean denseBlackwell) {}
 
     record Summary(List<Row> rows, double timeMdape, int timeCount, double memoryMdape, int memoryCount, int errors) {}
 
-    /**
-     * Columns, GPUs or precisions of the file the model does not price yet. Mixture-of-experts and latent attention,
-     * the Blackwell catalog entries, mxfp8/nvfp4 and NVLink domains are all priced now.
-     */
-    private static final List<String> PENDING_COLUMNS = List.of();
-
     private CalibrationCases() {}
 
-    /**
-     * Why a row lies outside what the model prices today (mixture-of-experts and latent attention), or null when the
-     * model must estimate it. Read from the row's inputs, independently of the estimator, so that the test notices both
-     * a supported row that fails and a pending row that is silently priced as something else.
-     */
-    static String pendingFeature(Map<String, String> row) {
-        List<String> filled = PENDING_COLUMNS.stream()
-                .filter(column -> !row.getOrDefault(column, "").isBlank())
-                .toList();
-        return filled.isEmpty() ? null : "columns not priced yet " + filled;
+    /** Whether the row is a mixture-of-experts model (num_experts filled). */
+    static boolean mixtureOfExperts(Map<String, String> row) {
+        return !row.getOrDefault("num_experts", "").isBlank();
     }
 
     /** The repository's copy of the published calibration data ({@code calibration/} at the repository root). */
@@ -89,7 +76,7 @@ final class CalibrationCases {
             double mt = number(row.get("measured_iter_time_s"));
             double mm = number(row.get("measured_peak_mem_gb"));
             boolean oom = "1".equals(row.get("measured_oom"));
-            String pending = pendingFeature(row);
+            boolean moe = mixtureOfExperts(row);
             if (result.estimate() == null) {
                 errors++;
                 rows.add(new Row(
@@ -102,7 +89,7 @@ final class CalibrationCases {
                         oom,
                         false,
                         result.error(),
-                        pending,
+                        moe,
                         densePreBlackwell(row),
                         denseBlackwell(row)));
                 continue;
@@ -125,7 +112,7 @@ final class CalibrationCases {
                     oom,
                     result.estimate().fits(0),
                     null,
-                    pending,
+                    moe,
                     densePreBlackwell(row),
                     denseBlackwell(row)));
         }
@@ -159,20 +146,16 @@ final class CalibrationCases {
     /** GPU families of the Blackwell rows: B200, B300 and the GB200 / GB300 NVL72 trays. */
     private static final List<String> BLACKWELL = List.of("B200", "B300", "GB200", "GB300");
 
-    /** Whether the row is a dense Blackwell row (S19): a dense model (no experts) on a Blackwell GPU. */
+    /** Whether the row is a dense Blackwell row (S19): priced today on a Blackwell GPU. */
     static boolean denseBlackwell(Map<String, String> row) {
         String gpu = row.getOrDefault("gpu", "");
-        return pendingFeature(row) == null
-                && row.getOrDefault("num_experts", "").isBlank()
-                && BLACKWELL.stream().anyMatch(gpu::startsWith);
+        return !mixtureOfExperts(row) && BLACKWELL.stream().anyMatch(gpu::startsWith);
     }
 
     /** Whether the row is in the dense acceptance set: a dense model (no experts) on a pre-Blackwell GPU. */
     static boolean densePreBlackwell(Map<String, String> row) {
         String gpu = row.getOrDefault("gpu", "");
-        return pendingFeature(row) == null
-                && row.getOrDefault("num_experts", "").isBlank()
-                && PRE_BLACKWELL.stream().anyMatch(gpu::startsWith);
+        return !mixtureOfExperts(row) && PRE_BLACKWELL.stream().anyMatch(gpu::startsWith);
     }
 
     /**

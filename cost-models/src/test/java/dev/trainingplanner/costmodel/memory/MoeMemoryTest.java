@@ -138,8 +138,8 @@ class MoeMemoryTest {
 
     /**
      * Qwen3-30B-A3B, tp 1, s 4096, b 1, ep 8, balanced: T = 4096 tokens, k = 8 copies. Attention stores (4·32·128 +
-     * 4·4·128)/2048 = 9 and the replicated part 8 (times s·h); the routed experts the received tokens 2h, the expert
-     * GEMM outputs 6·768 and the combined outputs 2h per copy, and the router 4·128 B per token.
+     * 4·4·128)/2048 = 9 and the replicated part 8 (times s·h); the routed experts the received tokens 2h, their fp32
+     * probability and the expert GEMM outputs 6·768 per copy, and the router 4·128 B per token.
      */
     @Test
     void moeLayerActivationsByHand() {
@@ -149,7 +149,7 @@ class MoeMemoryTest {
                 .build();
         double sh = 4096.0 * 2048;
         double copies = 4096.0 * 8;
-        double expected = sh * (8 + 9) + copies * (2 * 2048 + 6 * 768 + 2 * 2048) + 4096.0 * 128 * 4;
+        double expected = sh * (8 + 9) + copies * (2 * 2048 + 4 + 6 * 768) + 4096.0 * 128 * 4;
 
         assertThat(ActivationMemory.attentionCoefficient(QWEN3_30B)).isEqualTo(9.0);
         assertThat(ActivationMemory.moeLayerBytes(QWEN3_30B, 1, layout)).isEqualTo(expected);
@@ -171,7 +171,7 @@ class MoeMemoryTest {
         ModelSpec top4 = QWEN3_30B.withMixtureOfExperts(new MixtureOfExperts(128, 4, 768, 0, 0));
         double k8 = ActivationMemory.moeLayerBytes(QWEN3_30B, 1, layout);
         double k4 = ActivationMemory.moeLayerBytes(top4, 1, layout);
-        double perCopy = 4096.0 * (2 * 2048 + 6 * 768 + 2 * 2048);
+        double perCopy = 4096.0 * (2 * 2048 + 4 + 6 * 768);
 
         assertThat(experts.topK()).isEqualTo(8);
         assertThat(k8 - k4).isEqualTo(4 * perCopy);
@@ -180,8 +180,8 @@ class MoeMemoryTest {
                 .expertParallelism(ExpertParallelism.of(8, 1).withRouting(ExpertRouting.dropless(1.5)))
                 .build();
         double busiest = ActivationMemory.moeLayerBytes(QWEN3_30B, 1, imbalanced);
-        // The received tokens and the expert GEMM outputs scale with the load; the combined outputs do not.
-        assertThat(busiest - k8).isEqualTo(0.5 * 4096 * 8 * (2 * 2048 + 6 * 768));
+        // The received tokens and the expert GEMM outputs scale with the load; the router logits do not.
+        assertThat(busiest - k8).isEqualTo(0.5 * 4096 * 8 * (2 * 2048 + 4 + 6 * 768));
     }
 
     /** With SP the tokens a GPU dispatches are its s/t shard; etp gathers them back, so the expert input grows by etp. */
@@ -199,7 +199,7 @@ class MoeMemoryTest {
 
         assertThat(ActivationMemory.moeLayerBytes(QWEN3_30B, 1, etp2)
                         - ActivationMemory.moeLayerBytes(QWEN3_30B, 1, tp2))
-                .isEqualTo(copies * 2 * 2048);
+                .isEqualTo(copies * (2 * 2048 + 4));
     }
 
     /**
