@@ -212,4 +212,27 @@ class MoeMemoryTest {
         assertThat(ActivationMemory.latentCoefficient(V3)).isEqualTo((4.0 * 1536 + 4.0 * 512 + 2.0 * 64) / 7168);
         assertThat(ActivationMemory.latentCoefficient(QWEN3_30B)).isZero();
     }
+
+    /** ZeRO-3 gathers a layer per GPU: its dense part over tp plus its routed experts over ep·etp. */
+    @Test
+    void zero3GathersTheLargestLayerAsEachGpuHoldsIt() {
+        double unit = V3.parametersOfLayer(3) - V3_ROUTED_PER_LAYER;
+        assertThat(V3.layerParametersPerRank(3, 2, 64)).isEqualTo(unit / 2 + V3_ROUTED_PER_LAYER / 64.0);
+        assertThat(V3.layerParametersPerRank(0, 2, 64)).isEqualTo(V3.parametersOfLayer(0) / 2.0);
+        assertThat(V3.largestLayerParametersPerRank(2, 64))
+                .isEqualTo(Math.max(V3.layerParametersPerRank(0, 2, 64), V3.layerParametersPerRank(60, 2, 64)));
+
+        Layout zero3 = v3H100(64, 64, 3).toBuilder().pp(1).dp(512).build();
+        StageModelStates states = ModelStateBytes.ofStage(V3, MEGATRON_FP8, zero3, 0, 0, 0);
+        double gathered = Math.max(V3.largestLayerParametersPerRank(2, 64), V3.paddedVocabulary(2) * 7168.0 / 2);
+        assertThat(states.weightsBytes()).isEqualTo(ModelStateBytes.GATHERED_UNITS * gathered * 2);
+    }
+
+    /** Megatron-Core's expert groups: EP, expert-TP and expert-DP communicators where their size is above 1. */
+    @Test
+    void expertGroupsAddTheirCommunicators() {
+        assertThat(RuntimeMemory.expertCommunicators(64, 1, 2)).isEqualTo(2);
+        assertThat(RuntimeMemory.expertCommunicators(8, 2, 1)).isEqualTo(2);
+        assertThat(RuntimeMemory.expertCommunicators(1, 1, 1)).isZero();
+    }
 }
