@@ -59,7 +59,8 @@ public record AgentOptions(
         OPTIONS.put("--out FILE", "once: write the profile here instead of stdout");
         OPTIONS.put(
                 "--gpus-file FILE",
-                "declare GPUs instead of running nvidia-smi ('INDEX TYPE [memoryGiB=N] [peakTflops=N]')");
+                "declare GPUs instead of running nvidia-smi ('INDEX TYPE [memoryGiB=N] [peakTflops=N]'), and the"
+                        + " node's NVLink domain where nvidia-smi -q cannot read the fabric ('nvlinkDomain=ID')");
         OPTIONS.put("--nvidia-smi PATH", "nvidia-smi executable (default: nvidia-smi on the PATH)");
         OPTIONS.put("--nccl-tests-dir DIR", "directory of nccl-tests binaries (default: sendrecv_perf on the PATH)");
         OPTIONS.put("--compute-command CMD", "external benchmark run with sh -c per round; prints seconds per line");
