@@ -57,6 +57,9 @@ class LaunchArtifactsAgreementTest {
             "--fp16",
             "--bf16",
             "--fp8-format",
+            "--fp8-recipe",
+            "--fp4-format",
+            "--fp4-recipe",
             "--use-distributed-optimizer",
             "--overlap-grad-reduce",
             "--overlap-param-gather",
@@ -81,6 +84,9 @@ class LaunchArtifactsAgreementTest {
             "--recompute-granularity", Set.of("full", "selective"),
             "--recompute-method", Set.of("uniform", "block"),
             "--fp8-format", Set.of("e4m3", "hybrid"),
+            "--fp8-recipe", Set.of("delayed", "tensorwise", "mxfp8", "blockwise"),
+            "--fp4-format", Set.of("e2m1"),
+            "--fp4-recipe", Set.of("nvfp4", "custom"),
             "--normalization", Set.of("LayerNorm", "RMSNorm"));
 
     /** DeepSpeed config keys (deepspeed/runtime/config.py, zero/config.py, activation_checkpointing/config.py). */
@@ -224,7 +230,15 @@ class LaunchArtifactsAgreementTest {
         });
         assertThat(args.containsKey("--fp16")).isEqualTo(precision == Precision.FP16);
         assertThat(args.containsKey("--bf16")).isEqualTo(precision != Precision.FP16);
-        assertThat(args.get("--fp8-format")).isEqualTo(precision == Precision.FP8 ? "hybrid" : null);
+        assertThat(args.get("--fp8-format"))
+                .isEqualTo(
+                        switch (precision) {
+                            case FP8 -> "hybrid";
+                            case MXFP8 -> "e4m3";
+                            default -> null;
+                        });
+        assertThat(args.get("--fp8-recipe")).isEqualTo(precision == Precision.MXFP8 ? "mxfp8" : null);
+        assertThat(args.get("--fp4-recipe")).isEqualTo(precision == Precision.NVFP4 ? "nvfp4" : null);
         assertThat(args.get("--recompute-granularity"))
                 .isEqualTo(
                         switch (recompute) {

@@ -76,6 +76,26 @@ class LaunchArtifactsTest {
     }
 
     @Test
+    void blockScaledPrecisionsBecomeTransformerEngineRecipes() {
+        assertThat(artifacts(Framework.MEGATRON, Precision.MXFP8, Layout.of(2, 4, 2))
+                        .megatronArguments())
+                .containsEntry("--bf16", true)
+                .containsEntry("--fp8-format", "e4m3")
+                .containsEntry("--fp8-recipe", "mxfp8")
+                .doesNotContainKeys("--fp4-format");
+        assertThat(artifacts(Framework.MEGATRON, Precision.NVFP4, Layout.of(2, 4, 2))
+                        .megatronArguments())
+                .containsEntry("--bf16", true)
+                .containsEntry("--fp4-format", "e2m1")
+                .containsEntry("--fp4-recipe", "nvfp4")
+                .doesNotContainKeys("--fp8-format");
+        assertThat(artifacts(Framework.DEEPSPEED, Precision.NVFP4, Layout.of(1, 1, 16))
+                        .settings()
+                        .trainingCodeChanges())
+                .anyMatch(change -> change.startsWith("NVFP4 GEMMs") && change.contains("NVFP4BlockScaling"));
+    }
+
+    @Test
     void deepSpeedGetsItsPrecisionBlocksZeroSectionAndFullCheckpointingOnly() {
         Layout mics = Layout.builder()
                 .dp(16)
