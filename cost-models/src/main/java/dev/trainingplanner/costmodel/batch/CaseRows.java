@@ -84,9 +84,6 @@ public final class CaseRows {
             .flatMap(List::stream)
             .toList();
 
-    /** Start of the error of a row that uses a feature the model does not price yet (as opposed to a bad value). */
-    public static final String NOT_MODELLED_YET = "not modelled yet: ";
-
     /** Columns without which no row can be estimated. */
     public static final List<String> REQUIRED_COLUMNS =
             List.of("case_id", "layers", "hidden", "heads", "vocab", "seq_len", "gpu");

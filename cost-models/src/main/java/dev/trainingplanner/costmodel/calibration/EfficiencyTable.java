@@ -1,18 +1,23 @@
 package dev.trainingplanner.costmodel.calibration;
 
+import dev.trainingplanner.costmodel.cluster.GpuCatalog;
 import dev.trainingplanner.costmodel.cluster.GpuType;
+import dev.trainingplanner.costmodel.compute.GemmKernelTable;
 import dev.trainingplanner.costmodel.time.PipelineSchedule;
 import dev.trainingplanner.costmodel.training.Framework;
+import dev.trainingplanner.costmodel.training.Precision;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
 /**
  * Calibrated {@link GpuEfficiency} per GPU type and {@link FrameworkCosts} per framework, fitted by {@code
- * EfficiencyFit} (test sources) on the dense rows on pre-Blackwell GPUs of {@code calibration/cases.csv} only (see the
+ * EfficiencyFit} (test sources) on the dense rows on pre-Blackwell GPUs of {@code calibration/cases.csv} (see the
  * module README for the fit and its residuals). The GEMM levels are the ceilings that {@code compute.GemmTimeModel}'s
- * shape model runs at on each GPU: the kernel data give the shape behaviour, the training runs give the level. Types without calibration rows are derived from the closest calibrated type:
- * efficiencies are kept (same software stack) and the runtime memory terms are scaled with the catalog's memory ratio.
+ * shape model runs at on each GPU: the kernel data give the shape behaviour, the training runs give the level. The
+ * Blackwell types (B200, GB200, B300, GB300) take H100's stack with their levels moved by kernel data, and three
+ * low-precision levels fitted on the dense Blackwell rows ({@link #blackwell}). Other types without calibration rows
+ * are derived from the closest calibrated type: efficiencies are kept (same software stack).
  */
 public final class EfficiencyTable {
 
@@ -62,6 +67,70 @@ public final class EfficiencyTable {
         TABLE.put(
                 "h100-96gb",
                 efficiency(0.42, 0.39, 0.25, 0.75, 0.3, 0.8, 0.5, 0.8, 0.05, "fitted: S12 torchtitan H100 96GB rows"));
+        for (String name : new String[] {"B200-180GB", "GB200-186GB"}) {
+            TABLE.put(name.toLowerCase(Locale.ROOT), blackwell(GpuCatalog.byName(name), false));
+        }
+        for (String name : new String[] {"B300-288GB", "GB300-288GB"}) {
+            TABLE.put(name.toLowerCase(Locale.ROOT), blackwell(GpuCatalog.byName(name), true));
+        }
+    }
+
+    /**
+     * Blackwell GEMM levels of the block-scaled and per-tensor low-precision formats on B200, fitted on the dense S19
+     * Blackwell rows (Megatron-Bridge 25.11 and 26.04.01: Llama 3 8B and 70B on B200, GB200 and GB300); every
+     * Blackwell type scales them by its G4 best-shape fp8 efficiency relative to B200's (kernel data).
+     */
+    static final double BLACKWELL_FP8_LEVEL = 0.52;
+
+    static final double BLACKWELL_MXFP8_LEVEL = 0.49;
+    static final double BLACKWELL_NVFP4_LEVEL = 0.37;
+
+    /**
+     * Fused attention on Blackwell relative to H100's level: FlashAttention-4 inside a Llama 3.1 8B training step at
+     * s = 8,192 reaches 834 TFLOP/s on B200 (37% of 2,250) where FlashAttention-3 reaches 447 on H200 (45% of 989),
+     * kernels source A5.
+     */
+    static final double BLACKWELL_ATTENTION_RATIO = (834.0 / 2250) / (447.0 / 989);
+
+    /**
+     * Blackwell Ultra (B300, GB300) runs the softmax exponentials of attention at twice Blackwell's rate (10.7 against
+     * 5 tera-exponentials/s; NVIDIA's "2x attention-layer acceleration"), which FlashAttention-4 is bound by; the gain
+     * on the whole attention kernel is fitted on the GB300 rows against the GB200 rows of the same sweeps.
+     */
+    static final double BLACKWELL_ULTRA_ATTENTION_GAIN = 2.0;
+
+    /**
+     * A Blackwell type: H100's calibrated stack (same Megatron-Core / Transformer Engine software; communication and
+     * memory terms unchanged) with its GEMM levels moved by the kernel data: the 16-bit level by the G4 best-shape
+     * bf16 ratio to H100, the low-precision levels from B200's fitted ones by the G4 fp8 ratio to B200.
+     */
+    private static GpuEfficiency blackwell(GpuType gpu, boolean ultra) {
+        GpuEfficiency h100 = TABLE.get("h100-80gb");
+        GpuType b200 = GpuCatalog.byName("B200-180GB");
+        double bf16 = h100.gemmEfficiency()
+                * GemmKernelTable.bestShapeEfficiency(gpu, Precision.BF16)
+                / GemmKernelTable.bestShapeEfficiency(GpuCatalog.byName("H100-80GB"), Precision.BF16);
+        double low = GemmKernelTable.bestShapeEfficiency(gpu, Precision.FP8)
+                / GemmKernelTable.bestShapeEfficiency(b200, Precision.FP8);
+        double attention =
+                h100.attentionEfficiency() * BLACKWELL_ATTENTION_RATIO * (ultra ? BLACKWELL_ULTRA_ATTENTION_GAIN : 1);
+        return new GpuEfficiency(
+                bf16,
+                BLACKWELL_FP8_LEVEL * low,
+                BLACKWELL_MXFP8_LEVEL * low,
+                BLACKWELL_NVFP4_LEVEL * low,
+                attention,
+                h100.memoryBoundBytesPerToken(),
+                h100.hbmEfficiency(),
+                h100.tensorParallelExposedFraction(),
+                h100.dataParallelOverlapFraction(),
+                h100.pipelineP2pExposedFraction(),
+                h100.zero3OverlapFraction(),
+                h100.contextBytes(),
+                h100.ncclBytesPerCommunicator(),
+                h100.allocatorReserveFraction(),
+                "fitted: S19 dense Blackwell rows (low-precision levels, Blackwell Ultra attention gain); H100 stack"
+                        + " with G4 kernel ratios for " + gpu.name());
     }
 
     private static GpuEfficiency efficiency(
@@ -191,7 +260,7 @@ public final class EfficiencyTable {
         if (name.startsWith("a100")) {
             return "a100-80gb";
         }
-        if (name.startsWith("h100") || name.startsWith("h200")) {
+        if (name.startsWith("h100") || name.startsWith("h200") || name.startsWith("h800")) {
             return "h100-80gb";
         }
         double peak = gpu.peakTflopsFp16();

@@ -5,6 +5,8 @@ import static dev.trainingplanner.costmodel.InvalidInputException.positive;
 import static dev.trainingplanner.costmodel.InvalidInputException.require;
 
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * An immutable GPU cluster: nodes of one {@link GpuType} with the same number of GPUs each, per-GPU usable memory and
@@ -48,6 +50,13 @@ public final class Cluster {
     private final boolean[] uniformNodes;
     /** NVLink domain id of each node (the trays of one NVL72 rack share one), null where the node is its own domain. */
     private final String[] nvlinkDomains;
+    /**
+     * Each node's domain as a small integer (equal ids, equal numbers; -1 for none): the link scans compare these for
+     * every hop between nodes, where a string comparison would cost.
+     */
+    private final int[] nvlinkDomainNumbers;
+
+    private final boolean anyNvlinkDomain;
 
     private Cluster(Builder b) {
         this.gpuType = b.gpuType;
@@ -58,6 +67,13 @@ public final class Cluster {
         this.stragglers = b.stragglers.clone();
         this.nodeNetworkBandwidth = b.nodeNetworkBandwidth.clone();
         this.nvlinkDomains = b.nvlinkDomains.clone();
+        this.nvlinkDomainNumbers = new int[nodeCount];
+        Map<String, Integer> numbers = new HashMap<>();
+        for (int n = 0; n < nodeCount; n++) {
+            nvlinkDomainNumbers[n] =
+                    nvlinkDomains[n] == null ? -1 : numbers.computeIfAbsent(nvlinkDomains[n], id -> numbers.size());
+        }
+        this.anyNvlinkDomain = !numbers.isEmpty();
         this.intraBandwidth = deepCopy(b.intraBandwidth);
         this.intraLatency = deepCopy(b.intraLatency);
         this.interBandwidth = new LongDoubleMap(b.interBandwidth);
@@ -204,7 +220,16 @@ public final class Cluster {
 
     /** Whether GPUs of nodes {@code a} and {@code b} reach each other over NVLink: the same node or the same domain. */
     public boolean sameNvlinkDomain(int a, int b) {
-        return a == b || (nvlinkDomains[a] != null && nvlinkDomains[a].equals(nvlinkDomains[b]));
+        return a == b || (nvlinkDomainNumbers[a] >= 0 && nvlinkDomainNumbers[a] == nvlinkDomainNumbers[b]);
+    }
+
+    /**
+     * Whether some nodes share an NVLink domain. GPUs of different nodes in one domain talk over the NVLink switches
+     * at the default intra-node bandwidth and latency (NVLink 5 reaches every GPU of an NVL72 rack at the same 900
+     * GB/s per direction), not over the nodes' NICs.
+     */
+    public boolean hasNvlinkDomains() {
+        return anyNvlinkDomain;
     }
 
     /** Aggregate NIC bandwidth of {@code node}, per direction. */

@@ -302,7 +302,10 @@ final class PlacementEvaluator {
             // The ranks before runEnd send from the same node to the same node.
             int runEnd = Math.min(end, Math.min((fromSlot + 1) * g, (toSlot + 1) * g - next));
             int fromNode = placement.nodeAt(fromSlot);
-            if (fromSlot != toSlot) {
+            if (fromSlot != toSlot && cluster.sameNvlinkDomain(fromNode, placement.nodeAt(toSlot))) {
+                // Trays of one NVLink domain: every GPU has its own NVLink port, as inside a node.
+                worst = Math.max(worst, prep.uniformIntraP2pSeconds);
+            } else if (fromSlot != toSlot) {
                 // One node pair, one link, one time for the whole run; the GPUs of a node share its link (LinkScan).
                 int toNode = placement.nodeAt(toSlot);
                 double bandwidth = cluster.interBandwidthBytesPerSecond(fromNode, toNode) / g;
@@ -358,8 +361,8 @@ final class PlacementEvaluator {
         if (prep.layout.zeroStage() < 3) {
             exposed = prep.dataParallelTime.exposedSeconds(
                     stage,
-                    shapes.dpMembersPerSlot(),
-                    shapes.dpSlots(),
+                    links.membersPerSlot(shapes.dpMembersPerSlot(), shapes.dpSlots()),
+                    links.slots(shapes.dpMembersPerSlot(), shapes.dpSlots()),
                     bytes,
                     links.minIntraBandwidth(),
                     links.maxIntraLatency(),
@@ -395,8 +398,8 @@ final class PlacementEvaluator {
         }
         return zero.exposedPerMicroBatch(
                 stage,
-                shapes.dpMembersPerSlot(),
-                shapes.dpSlots(),
+                links.membersPerSlot(shapes.dpMembersPerSlot(), shapes.dpSlots()),
+                links.slots(shapes.dpMembersPerSlot(), shapes.dpSlots()),
                 bytes,
                 links.minIntraBandwidth(),
                 links.maxIntraLatency(),
@@ -508,7 +511,7 @@ final class PlacementEvaluator {
 
     /**
      * Scans the ring of {@code members} ranks from {@code base}, {@code stride} apart, into {@link #expertLinks}; hops
-     * between nodes of one NVLink domain are NVLink hops.
+     * between nodes of one NVLink domain are NVLink hops ({@link LinkScan#interHop}).
      */
     private void scanExpertGroup(int base, int stride, int members) {
         expertLinks.reset();
@@ -525,8 +528,6 @@ final class PlacementEvaluator {
             if (slotA == slotB) {
                 expertLinks.intraHop(
                         nodeA, placement.gpuAt(slotA, from - slotA * g), placement.gpuAt(slotA, to - slotA * g));
-            } else if (cluster.sameNvlinkDomain(nodeA, nodeB)) {
-                expertLinks.domainHop();
             } else {
                 expertLinks.interHop(nodeA, nodeB);
             }

@@ -210,6 +210,7 @@ public final class PreparedLayout {
                 + (model.mixtureOfExperts().isPresent()
                         ? RuntimeMemory.expertCommunicators(layout.ep(), layout.etp(), layout.expertDataParallel())
                         : 0);
+        double linearInputBytes = ActivationMemory.linearInputBytes(training, cluster.gpuType());
         for (int i = 0; i < pp; i++) {
             double params = stageParameters[i];
             StageModelStates states = ModelStateBytes.ofStage(
@@ -217,7 +218,8 @@ public final class PreparedLayout {
             double weights = states.weightsBytes();
             double grads = states.gradientsBytes();
             double optimizer = states.optimizerStatesBytes();
-            double activations = ActivationMemory.stageBytes(model, b, layout, i, stageLayers[i], moeLayers[i], mCeil);
+            double activations = ActivationMemory.stageBytes(
+                    model, b, layout, i, stageLayers[i], moeLayers[i], mCeil, linearInputBytes);
             int inFlight = InFlightMicroBatches.atPeak(i, pp, chunks, mCeil);
             double buffers = RuntimeMemory.communicationBufferBytes(communicators, efficiency)
                     + RuntimeMemory.bucketBufferBytes(training.framework(), buckets, params);

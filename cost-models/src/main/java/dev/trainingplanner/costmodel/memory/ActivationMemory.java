@@ -1,11 +1,15 @@
 package dev.trainingplanner.costmodel.memory;
 
+import dev.trainingplanner.costmodel.cluster.GpuType;
 import dev.trainingplanner.costmodel.layout.Layout;
 import dev.trainingplanner.costmodel.layout.Recompute;
 import dev.trainingplanner.costmodel.model.LatentAttention;
 import dev.trainingplanner.costmodel.model.MixtureOfExperts;
 import dev.trainingplanner.costmodel.model.MlpKind;
 import dev.trainingplanner.costmodel.model.ModelSpec;
+import dev.trainingplanner.costmodel.training.Framework;
+import dev.trainingplanner.costmodel.training.Precision;
+import dev.trainingplanner.costmodel.training.TrainingSpec;
 
 /**
  * Stored activations of one transformer layer for one micro-batch (cost-models.md §2.2, Korthikanti et al.,
@@ -21,7 +25,12 @@ import dev.trainingplanner.costmodel.model.ModelSpec;
  * Full recompute stores only the layer input: 2·s·b·h (÷t with SP).
  * </pre>
  *
- * Dropout follows the architecture family: GeLU (GPT-style) recipes train with dropout, SwiGLU (Llama-style) without.
+ * With Transformer Engine's low-precision GEMMs (Megatron at fp8, mxfp8 or nvfp4 on a GPU that runs them) the inputs
+ * of the four linear layers (QKV and FC1 in c_rep, the attention projection's h and FC2's f in the ÷t part) are saved
+ * for backward in the GEMM format, {@link Precision#operandBytes()} per element instead of 2 (TE's linear modules keep
+ * the quantized input for the weight gradient); torchao's float8 layers and DeepSpeed keep them 16-bit.
+ *
+ * <p>Dropout follows the architecture family: GeLU (GPT-style) recipes train with dropout, SwiGLU (Llama-style) without.
  * With context parallelism s is the local sequence s/cp (ring attention processes one local block of queries and keys
  * at a time).
  *
@@ -58,13 +67,31 @@ public final class ActivationMemory {
         return model.mlp() == MlpKind.GELU;
     }
 
+    /**
+     * Bytes per element of the saved linear-layer inputs: the GEMM format's with Megatron (Transformer Engine) at a
+     * low precision the GPU runs, else 2.
+     */
+    public static double linearInputBytes(TrainingSpec training, GpuType gpu) {
+        Precision precision = training.precision();
+        return training.framework() == Framework.MEGATRON && precision.lowPrecisionGemms() && gpu.supports(precision)
+                ? precision.operandBytes()
+                : 2;
+    }
+
     /** Bytes stored per dense layer between forward and backward. */
     public static double perLayerBytes(
-            ModelSpec model, int microBatch, int tp, int cp, boolean sequenceParallel, Recompute recompute) {
+            ModelSpec model,
+            int microBatch,
+            int tp,
+            int cp,
+            boolean sequenceParallel,
+            Recompute recompute,
+            double linearInputBytes) {
         if (recompute == Recompute.FULL) {
             return layerInputBytes(model, microBatch, tp, cp, sequenceParallel);
         }
-        return fullLayerBytes(model, microBatch, tp, cp, sequenceParallel, recompute == Recompute.SELECTIVE);
+        return fullLayerBytes(
+                model, microBatch, tp, cp, sequenceParallel, recompute == Recompute.SELECTIVE, linearInputBytes);
     }
 
     /** Bytes stored per MoE layer between forward and backward, with the layout's tp, cp, SP, recompute, etp and routing. */
@@ -77,9 +104,23 @@ public final class ActivationMemory {
 
     /** Every activation of one dense layer (no recompute, or selective when {@code selective}). */
     public static double fullLayerBytes(
-            ModelSpec model, int microBatch, int tp, int cp, boolean sequenceParallel, boolean selective) {
+            ModelSpec model,
+            int microBatch,
+            int tp,
+            int cp,
+            boolean sequenceParallel,
+            boolean selective,
+            double linearInputBytes) {
         return layerBytes(
-                model, microBatch, tp, cp, sequenceParallel, selective, mlpCoefficient(model, model.ffnHiddenSize()));
+                model,
+                microBatch,
+                tp,
+                cp,
+                sequenceParallel,
+                selective,
+                mlpCoefficient(model, model.ffnHiddenSize()),
+                (double) model.ffnHiddenSize() / model.hiddenSize(),
+                linearInputBytes);
     }
 
     /** Every activation of one MoE layer (no recompute, or selective when {@code selective}). */
@@ -98,12 +139,25 @@ public final class ActivationMemory {
                 dispatchedTokens(model, microBatch, tp, cp, sp) * moe.routedExperts() * ROUTER_LOGIT_BYTES;
         // Operator-level selective checkpointing keeps the inputs and every second GEMM output, as for dense layers.
         double routed = received + routerLogits + (selective && model.flashAttention() ? 0.5 : 1) * expertGemmOutputs;
-        return layerBytes(model, microBatch, tp, cp, sp, selective, shared) + routed;
+        // The MoE layer's own linear inputs are counted at 2 bytes (the routed copies above dominate).
+        double sharedOverH = (double) moe.sharedExperts() * moe.expertFfnHiddenSize() / h;
+        return layerBytes(model, microBatch, tp, cp, sp, selective, shared, sharedOverH, 2) + routed;
     }
 
-    /** Attention, replicated and MLP terms of one layer whose MLP stores {@code cMlp}·s·b·h/t. */
+    /**
+     * Attention, replicated and MLP terms of one layer whose MLP stores {@code cMlp}·s·b·h/t and whose FC2 input is
+     * {@code fOverH}·h wide, with linear inputs saved at {@code linearInputBytes} per element.
+     */
     private static double layerBytes(
-            ModelSpec model, int microBatch, int tp, int cp, boolean sequenceParallel, boolean selective, double cMlp) {
+            ModelSpec model,
+            int microBatch,
+            int tp,
+            int cp,
+            boolean sequenceParallel,
+            boolean selective,
+            double cMlp,
+            double fOverH,
+            double linearInputBytes) {
         double s = (double) model.sequenceLength() / cp;
         double b = microBatch;
         double h = model.hiddenSize();
@@ -119,8 +173,12 @@ public final class ActivationMemory {
             // output are kept, and every second GEMM output; norms and activations are recomputed [D].
             return s * b * h * ((4.0 + cLatent / 2) / replicatedDivisor + (2 + (cAttn + cMlp) / 2) / tp);
         }
-        return s * b * h * ((cRep + cLatent) / replicatedDivisor + (cAttn + cMlp) / tp)
-                + cScore * model.attentionHeads() * s * s * b / tp;
+        // Saved linear inputs below 16 bits: QKV and FC1 inputs (h wide each) in the replicated part, the projection
+        // input (h) and the FC2 input (f) in the tensor-parallel part.
+        double saved = 2 - linearInputBytes;
+        double replicated = (cRep + cLatent - 2 * saved) / replicatedDivisor;
+        double split = (cAttn + cMlp - saved * (1 + fOverH)) / tp;
+        return s * b * h * (replicated + split) + cScore * model.attentionHeads() * s * s * b / tp;
     }
 
     /** c_attn: bytes per token and hidden channel of the TP-split attention tensors (Q, K, V, output-projection input). */
@@ -162,9 +220,15 @@ public final class ActivationMemory {
      * its gradients of the activations alive, about one layer's worth of the largest (MLP) tensors.
      */
     public static double transientBytes(
-            ModelSpec model, int microBatch, int tp, int cp, boolean sequenceParallel, Recompute recompute) {
+            ModelSpec model,
+            int microBatch,
+            int tp,
+            int cp,
+            boolean sequenceParallel,
+            Recompute recompute,
+            double linearInputBytes) {
         if (recompute == Recompute.FULL) {
-            return fullLayerBytes(model, microBatch, tp, cp, sequenceParallel, false);
+            return fullLayerBytes(model, microBatch, tp, cp, sequenceParallel, false, linearInputBytes);
         }
         double s = (double) model.sequenceLength() / cp;
         return 2.0 * s * microBatch * model.ffnHiddenSize() * (model.mlp() == MlpKind.SWIGLU ? 2 : 1) / tp;
@@ -218,7 +282,8 @@ public final class ActivationMemory {
             int stage,
             int stageLayers,
             int moeLayers,
-            int microBatches) {
+            int microBatches,
+            double linearInputBytes) {
         int tp = layout.tp();
         int cp = layout.cp();
         int pp = layout.pp();
@@ -229,8 +294,8 @@ public final class ActivationMemory {
         double stored = 0;
         double transientPeak = 0;
         if (denseLayers > 0) {
-            stored += denseLayers * perLayerBytes(model, microBatch, tp, cp, sp, layout.recompute());
-            transientPeak = transientBytes(model, microBatch, tp, cp, sp, layout.recompute());
+            stored += denseLayers * perLayerBytes(model, microBatch, tp, cp, sp, layout.recompute(), linearInputBytes);
+            transientPeak = transientBytes(model, microBatch, tp, cp, sp, layout.recompute(), linearInputBytes);
         }
         if (moeLayers > 0) {
             stored += moeLayers * moeLayerBytes(model, microBatch, layout);

@@ -72,6 +72,34 @@ class BatchEstimatorTest {
     }
 
     @Test
+    void recipeTokensOfTheNoteSetTheDispatcherOverlapAndGraphScope() {
+        Map<String, String> row = new HashMap<>(row("x,,,m,48,2048,6144,32,4,151936,4096,swiglu,512,1,bf16,H100-80GB,8,"
+                + "8,,,1,1,8,,,,,,,,,128,128,8,768,,,8,,,,,,"));
+        assertThat(CaseRows.expertParallelism(row).graphCaptured()).isFalse();
+        row.put("note", "source notes: etp=1; dispatcher=hybridep; moe_a2a_overlap=1; cuda_graph=full_iteration");
+        var experts = CaseRows.expertParallelism(row);
+        assertThat(experts.dispatcher()).isEqualTo(TokenDispatcher.HIERARCHICAL);
+        assertThat(experts.allToAllOverlap()).isTrue();
+        assertThat(experts.graphCaptured()).isTrue();
+        row.put("note", "dispatcher=allgather; cuda_graph=transformer_engine['moe_router']");
+        assertThat(CaseRows.expertParallelism(row).dispatcher()).isEqualTo(TokenDispatcher.ALLGATHER);
+        assertThat(CaseRows.expertParallelism(row).graphCaptured()).isFalse();
+        row.put("note", "dispatcher=ring");
+        assertThatThrownBy(() -> CaseRows.parse(row)).hasMessageContaining("token dispatcher must be alltoall");
+        row.put("note", "moe_a2a_overlap=yes");
+        assertThatThrownBy(() -> CaseRows.parse(row)).hasMessageContaining("moe_a2a_overlap must be 0 or 1");
+    }
+
+    @Test
+    void aJobOnNvl72RacksTakesTheTraysThatHoldWholeExpertGroups() {
+        assertThat(CaseRows.nodesPerJobInDomain(18, 4, 64)).isEqualTo(16);
+        assertThat(CaseRows.nodesPerJobInDomain(18, 4, 32)).isEqualTo(16);
+        assertThat(CaseRows.nodesPerJobInDomain(18, 4, 8)).isEqualTo(18);
+        assertThat(CaseRows.nodesPerJobInDomain(18, 4, 4)).isEqualTo(18);
+        assertThat(CaseRows.nodesPerJobInDomain(18, 4, 128)).isEqualTo(18);
+    }
+
+    @Test
     void inconsistentMixtureOfExpertsAndLatentAttentionColumnsAreRefusedWithTheirReason() {
         Map<String, String> dense = row("x,,,m,24,2048,,16,,50257,2048,,,,bf16,H100-80GB,8,8,,,1,,,,,,,,,");
         assertThat(CaseRows.parse(dense).model().mixtureOfExperts()).isEqualTo(MixtureOfExperts.NONE);

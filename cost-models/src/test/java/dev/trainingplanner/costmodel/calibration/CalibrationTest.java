@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
  * median peak-memory error within 7% and at most one run that ran may be predicted not to fit (module README,
  * "Calibration"; the sweep ranking and top-1 regret are checked by {@code calibration/score_estimates.py}). The dense
  * Blackwell rows (S19: Llama 3 8B and 70B on B200 and GB200 / GB300 NVL72 trays, bf16 to nvfp4) must stay within a
- * median time error of 6% and 12% on every row. The mixture-of-experts rows (Qwen3, DeepSeek-V3 and GPT-OSS on H100
+ * median time error of 5% and 20% on every row (the worst, S19-393, is discussed in the module README). The mixture-of-experts rows (Qwen3, DeepSeek-V3 and GPT-OSS on H100
  * and Blackwell) and the dense Blackwell rows together must stay within a median time error of 10%, every row
  * estimated (module README, "MoE rows").
  */
@@ -90,7 +90,7 @@ class CalibrationTest {
                                 .max()
                                 .orElse(0));
         assertThat(blackwellErrors).hasSize(10);
-        assertThat(CalibrationCases.median(blackwellErrors)).isLessThanOrEqualTo(0.10);
+        assertThat(CalibrationCases.median(blackwellErrors)).isLessThanOrEqualTo(0.05);
         assertThat(blackwellErrors).allMatch(error -> error <= 0.20);
 
         List<CalibrationCases.Row> moeAndBlackwell = summary.rows().stream()

@@ -127,6 +127,37 @@ class GemmTimeModelTest {
     }
 
     @Test
+    void blockScaledFormatsRunAtTheirPeaksAndStreamTheirScales() {
+        GpuType gb300 = GpuCatalog.byName("GB300-288GB");
+        GemmTimeModel mxfp8 = GemmTimeModel.withCeiling(gb300, Precision.MXFP8, 0.5);
+        GemmTimeModel nvfp4 = GemmTimeModel.withCeiling(gb300, Precision.NVFP4, 0.5);
+        GemmTimeModel fp8 = GemmTimeModel.withCeiling(gb300, Precision.FP8, 0.5);
+        GemmShape large = new GemmShape(16384, 28672, 8192, 1);
+        // Compute-bound: the time follows the peak, 15 PF NVFP4 against 5 PF MXFP8 on GB300.
+        assertThat(mxfp8.seconds(large) / nvfp4.seconds(large)).isCloseTo(3.0, within(0.05));
+        assertThat(mxfp8.seconds(large)).isCloseTo(fp8.seconds(large), within(1e-3 * fp8.seconds(large)));
+        // Memory-bound: a skinny GEMM streams its operands; the MX scales add 1/32 byte per mxfp8 element and 1/16 per
+        // nvfp4 element, so nvfp4 moves (0.5 + 1/16) / (1 + 1/32) of mxfp8's operand bytes.
+        GemmShape skinny = new GemmShape(16, 65536, 65536, 1);
+        double ratio = nvfp4.seconds(skinny) / mxfp8.seconds(skinny);
+        assertThat(ratio).isCloseTo((0.5 + 1.0 / 16) / (1 + 1.0 / 32), within(0.02));
+        assertThat(mxfp8.seconds(skinny)).isGreaterThan(fp8.seconds(skinny));
+    }
+
+    @Test
+    void aHopperGpuRefusesTheBlackwellFormats() {
+        assertThatThrownBy(() -> GemmTimeModel.of(H100, Precision.NVFP4))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("does not support nvfp4");
+        assertThatThrownBy(() -> GemmTimeModel.of(H100, Precision.MXFP8))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("does not support mxfp8");
+        assertThat(GemmKernelTable.forGpu(GpuCatalog.byName("GB200-186GB"), Precision.NVFP4)
+                        .maxEfficiency())
+                .isCloseTo(GemmKernelTable.forGpu(H100, Precision.BF16).maxEfficiency() * 0.723 / 0.803, within(1e-12));
+    }
+
+    @Test
     void badShapesAndUnsupportedPrecisionsAreRefusedWithTheirValues() {
         assertThatThrownBy(() -> new GemmShape(0, 1, 1, 1))
                 .isInstanceOf(InvalidInputException.class)

@@ -3,9 +3,13 @@ package dev.trainingplanner.costmodel.memory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.trainingplanner.costmodel.cluster.GpuCatalog;
 import dev.trainingplanner.costmodel.layout.Recompute;
 import dev.trainingplanner.costmodel.model.MlpKind;
 import dev.trainingplanner.costmodel.model.ModelSpec;
+import dev.trainingplanner.costmodel.training.Framework;
+import dev.trainingplanner.costmodel.training.Precision;
+import dev.trainingplanner.costmodel.training.TrainingSpec;
 import org.junit.jupiter.api.Test;
 
 /** Hand-derived numbers for the memory formula families (cost-models.md §2). */
@@ -35,7 +39,7 @@ class FormulaFamiliesTest {
     /** TP 8 + SP + selective recompute stores 34·s·b·h/t per layer (Korthikanti Table 2). */
     @Test
     void gpt3ActivationsWithTp8SequenceParallelAndSelectiveRecompute() {
-        double perLayer = ActivationMemory.perLayerBytes(GPT3, 1, 8, 1, true, Recompute.SELECTIVE);
+        double perLayer = ActivationMemory.perLayerBytes(GPT3, 1, 8, 1, true, Recompute.SELECTIVE, 2);
         assertThat(perLayer).isEqualTo(34.0 * 2048 * 1 * 12288 / 8);
         assertThat(perLayer).isEqualTo(106_954_752.0);
     }
@@ -45,14 +49,37 @@ class FormulaFamiliesTest {
         double s = 2048;
         double h = 12288;
         double a = 96;
-        assertThat(ActivationMemory.perLayerBytes(GPT3, 1, 1, 1, false, Recompute.NONE))
+        assertThat(ActivationMemory.perLayerBytes(GPT3, 1, 1, 1, false, Recompute.NONE, 2))
                 .isCloseTo(s * h * (34 + 5 * a * s / h), within(1.0));
-        assertThat(ActivationMemory.perLayerBytes(GPT3, 1, 8, 1, false, Recompute.NONE))
+        assertThat(ActivationMemory.perLayerBytes(GPT3, 1, 8, 1, false, Recompute.NONE, 2))
                 .isCloseTo(s * h * (10 + 24.0 / 8 + 5 * a * s / (h * 8)), within(1.0));
-        assertThat(ActivationMemory.perLayerBytes(GPT3, 1, 8, 1, false, Recompute.SELECTIVE))
+        assertThat(ActivationMemory.perLayerBytes(GPT3, 1, 8, 1, false, Recompute.SELECTIVE, 2))
                 .isCloseTo(s * h * (10 + 24.0 / 8), within(1.0));
-        assertThat(ActivationMemory.perLayerBytes(GPT3, 1, 8, 1, true, Recompute.FULL))
+        assertThat(ActivationMemory.perLayerBytes(GPT3, 1, 8, 1, true, Recompute.FULL, 2))
                 .isCloseTo(2 * s * h / 8, within(1.0));
+    }
+
+    /**
+     * Transformer Engine saves the inputs of the four linear layers in the GEMM format: QKV and FC1 inputs (h each, in
+     * the replicated part) and the projection and FC2 inputs (h + 4h, split over t) at 1 byte instead of 2 for fp8.
+     */
+    @Test
+    void lowPrecisionLinearInputsAreSavedInTheirFormat() {
+        double s = 2048;
+        double h = 12288;
+        double bf16 = ActivationMemory.perLayerBytes(GPT3, 1, 8, 1, false, Recompute.SELECTIVE, 2);
+        double fp8 = ActivationMemory.perLayerBytes(GPT3, 1, 8, 1, false, Recompute.SELECTIVE, 1);
+        assertThat(bf16 - fp8).isCloseTo(s * h * (2 + 5.0 / 8), within(1.0));
+        TrainingSpec megatron = new TrainingSpec(8, 1, Precision.NVFP4, Framework.MEGATRON);
+        assertThat(ActivationMemory.linearInputBytes(megatron, GpuCatalog.byName("GB200-186GB")))
+                .isEqualTo(0.5 + 1.0 / 16);
+        assertThat(ActivationMemory.linearInputBytes(megatron, GpuCatalog.byName("H100-80GB")))
+                .as("a GPU without nvfp4 runs the GEMMs in bf16")
+                .isEqualTo(2);
+        assertThat(ActivationMemory.linearInputBytes(
+                        new TrainingSpec(8, 1, Precision.FP8, Framework.FSDP), GpuCatalog.byName("H100-80GB")))
+                .as("torchao float8 keeps 16-bit inputs")
+                .isEqualTo(2);
     }
 
     /** 1F1B: stage i holds min(m, p − i); interleaved rank 0 holds L·(1 + (p−1)/(p·v)) layers' worth. */

@@ -130,6 +130,24 @@ class EstimateCommandTest {
     }
 
     @Test
+    void aMixtureOfExpertsCasePrintsItsAllToAllOnItsOwnLine() {
+        int code = run(
+                "--model",
+                "qwen3-30b-a3b",
+                "--gpu",
+                "H100-80GB",
+                "--num-gpus",
+                "16",
+                "--ep",
+                "16",
+                "--global-batch",
+                "64");
+        assertThat(code).isZero();
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertThat(text).contains("qwen3-30b-a3b on 16 x H100-80GB").containsPattern("MoE all-to-all +[0-9.]+ s");
+    }
+
+    @Test
     void singleCaseFromJson() throws Exception {
         Path json = dir.resolve("case.json");
         Files.writeString(
