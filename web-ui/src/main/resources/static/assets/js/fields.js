@@ -106,6 +106,11 @@ export const LAYOUT = fields('LayoutJson', {
   maxStragglersInWindow: 'gradientCoding.maxStragglersInWindow',
   ladderLayers: 'ladderLayers',
   stageLayerCounts: 'stageLayerCounts',
+  ep: 'expertParallelism.ep',
+  etp: 'expertParallelism.etp',
+  expertsPerGpu: 'expertParallelism.expertsPerGpu',
+  dispatcher: 'expertParallelism.dispatcher',
+  allToAllOverlap: 'expertParallelism.allToAllOverlap',
 });
 
 export const RANK_PLACEMENT = fields('RankPlacement', {

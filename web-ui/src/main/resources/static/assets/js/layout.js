@@ -33,6 +33,10 @@ export function describeLayout(layout) {
     coding,
     split: LAYOUT.stageLayerCounts(layout),
     ladder: (LAYOUT.ladderLayers(layout) || []).length,
+    ep: LAYOUT.ep(layout),
+    etp: LAYOUT.etp(layout) ?? 1,
+    dispatcher: LAYOUT.dispatcher(layout),
+    overlap: LAYOUT.allToAllOverlap(layout) === true,
   });
 }
 
@@ -65,6 +69,11 @@ export function describeShortForm(text) {
     coding: coding ? `${coding[1].replace(/_/g, ' ')} (${coding[2]})` : null,
     split: undefined,
     ladder: number(/\bladder=(\d+)/) ?? 0,
+    // Expert parallelism as LayoutDescriptions writes it: "ep8 etp2 dispatcher=hierarchical a2a-overlap".
+    ep: number(/\bep(\d+)/),
+    etp: number(/\betp(\d+)/) ?? 1,
+    dispatcher: (/\bdispatcher=(\w+)/.exec(text) || [undefined, 'alltoall'])[1],
+    overlap: /\ba2a-overlap\b/.test(text),
   });
 }
 
@@ -84,5 +93,8 @@ function describeKnobs(k) {
   if (k.coding) parts.push(`gradient coding ${k.coding}`);
   if (Array.isArray(k.split) && k.split.length > 1) parts.push(`layers per stage ${k.split.join('/')}`);
   if (k.ladder) parts.push(`Ladder Residual on ${k.ladder} layer${k.ladder === 1 ? '' : 's'}`);
+  if (k.ep !== undefined) {
+    parts.push(`EP ${k.ep}${k.etp > 1 ? ` x ETP ${k.etp}` : ''} (${k.dispatcher} dispatcher${k.overlap ? ', all-to-all overlapped' : ''})`);
+  }
   return parts.join(', ');
 }

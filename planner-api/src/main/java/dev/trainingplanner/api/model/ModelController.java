@@ -1,5 +1,6 @@
 package dev.trainingplanner.api.model;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trainingplanner.api.cluster.Clusters;
@@ -34,6 +35,10 @@ class ModelController {
     /**
      * Upper bounds keep absurd shapes out; the largest published dense models are far below them (llama3.1-405b: 126
      * layers, hidden 16,384, 128 heads, vocabulary 128,256). {@link Models#MAX_PARAMETERS} bounds the whole model.
+     * The head dimension, mixture-of-experts and latent-attention fields carry the names of the calibration file's
+     * columns ({@code ModelSpecJson}); absent or 0 means none. Their checks (at least 0, top_k at most num_experts, an
+     * expert width with experts, MLA ranks together) are the cost model's, whose messages name the JSON keys; the
+     * parameter bound covers their size.
      */
     record ModelRequest(
             @NotNull @Pattern(regexp = Clusters.NAME_PATTERN, message = Clusters.NAME_RULE) String name,
@@ -47,7 +52,17 @@ class ModelController {
             @Pattern(regexp = "gelu|swiglu", message = "must be gelu or swiglu") String mlp,
             Boolean tiedEmbeddings,
             Boolean flashAttention,
-            @Pattern(regexp = "layer_norm|rms_norm", message = "must be layer_norm or rms_norm") String norm) {}
+            @Pattern(regexp = "layer_norm|rms_norm", message = "must be layer_norm or rms_norm") String norm,
+            @JsonProperty("head_dim") Integer headDim,
+            @JsonProperty("num_experts") Integer numExperts,
+            @JsonProperty("top_k") Integer topK,
+            @JsonProperty("moe_ffn_hidden") Integer moeFfnHidden,
+            @JsonProperty("shared_experts") Integer sharedExperts,
+            @JsonProperty("moe_dense_layers") Integer moeDenseLayers,
+            @JsonProperty("q_lora_rank") Integer qLoraRank,
+            @JsonProperty("kv_lora_rank") Integer kvLoraRank,
+            @JsonProperty("qk_rope_head_dim") Integer qkRopeHeadDim,
+            @JsonProperty("v_head_dim") Integer vHeadDim) {}
 
     @GetMapping
     List<Models.Model> list() {

@@ -75,4 +75,35 @@ class ModelApiTest {
         assertThat(absurd.status()).isEqualTo(400);
         assertThat(absurd.json().get("field").asText()).isEqualTo("layers");
     }
+
+    @Test
+    void mixtureOfExpertsAndLatentAttentionKeysAreAcceptedAndCheckedForConsistency() {
+        String name = ApiTestSupport.uniqueName("tiny-moe");
+        String body = "{\"name\":\"" + name + "\",\"layers\":4,\"hiddenSize\":256,\"attentionHeads\":4,"
+                + "\"vocabularySize\":1000,\"sequenceLength\":128,\"mlp\":\"swiglu\",\"head_dim\":32,"
+                + "\"num_experts\":8,\"top_k\":2,\"moe_ffn_hidden\":128,\"shared_experts\":1,\"moe_dense_layers\":1,"
+                + "\"q_lora_rank\":64,\"kv_lora_rank\":32,\"qk_rope_head_dim\":16,\"v_head_dim\":32}";
+
+        Api.Answer created = scheduler.post("/api/v1/models", body);
+
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        JsonNode spec = scheduler.get("/api/v1/models/" + name).json().get("spec");
+        assertThat(spec.at("/mixtureOfExperts/routedExperts").asInt()).isEqualTo(8);
+        assertThat(spec.at("/mixtureOfExperts/leadingDenseLayers").asInt()).isEqualTo(1);
+        assertThat(spec.at("/latentAttention/kvLoraRank").asInt()).isEqualTo(32);
+        assertThat(spec.get("headDim").asInt()).isEqualTo(32);
+
+        Api.Answer tooManyChosen = scheduler.post(
+                "/api/v1/models",
+                body.replace(name, ApiTestSupport.uniqueName("bad-moe")).replace("\"top_k\":2", "\"top_k\":9"));
+        assertThat(tooManyChosen.status()).isEqualTo(400);
+        assertThat(tooManyChosen.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(tooManyChosen.json().get("detail").asText())
+                .contains("top_k must be between 1 and num_experts = 8, got 9");
+
+        Api.Answer negative = scheduler.post(
+                "/api/v1/models", body.replace(name, "neg-moe").replace("\"num_experts\":8", "\"num_experts\":-8"));
+        assertThat(negative.status()).isEqualTo(400);
+        assertThat(negative.json().get("detail").asText()).contains("'num_experts' must be at least 0");
+    }
 }

@@ -541,7 +541,13 @@ class PlanPagesBrowserTest {
                         + "layout.describeShortForm('tp2 pp4 dp4 cp1 sp mb1 zero1 none'),"
                         + "layout.describeShortForm('tp2 pp4 dp4 cp1 sp mb1 zero1 recompute=selective'),"
                         + "layout.describeLayout({tp: 2, pp: 4, dp: 4, cp: 1, virtualStages: 1,"
-                        + " sequenceParallel: true, microBatchSequences: 1, recompute: 'SELECTIVE', zeroStage: 1})"
+                        + " sequenceParallel: true, microBatchSequences: 1, recompute: 'SELECTIVE', zeroStage: 1}),"
+                        + "layout.describeShortForm('tp2 pp4 dp4 cp1 sp ep8 etp2 dispatcher=hierarchical a2a-overlap"
+                        + " mb1 zero1 recompute=none'),"
+                        + "layout.describeLayout({tp: 2, pp: 4, dp: 4, cp: 1, virtualStages: 1,"
+                        + " sequenceParallel: true, microBatchSequences: 1, recompute: 'none', zeroStage: 1,"
+                        + " expertParallelism: {ep: 8, etp: 2, expertsPerGpu: 16, dispatcher: 'hierarchical',"
+                        + " allToAllOverlap: true}})"
                         + "]), e => done(['failed: ' + e]));");
         assertThat(answers)
                 .asList()
@@ -551,7 +557,51 @@ class PlanPagesBrowserTest {
                         "0.0 %",
                         "TP 2 x PP 4 x DP 4, sequence parallel, micro-batch 1, no recompute, ZeRO-1",
                         "TP 2 x PP 4 x DP 4, sequence parallel, micro-batch 1, selective recompute, ZeRO-1",
-                        "TP 2 x PP 4 x DP 4, sequence parallel, micro-batch 1, selective recompute, ZeRO-1");
+                        "TP 2 x PP 4 x DP 4, sequence parallel, micro-batch 1, selective recompute, ZeRO-1",
+                        "TP 2 x PP 4 x DP 4, sequence parallel, micro-batch 1, no recompute, ZeRO-1,"
+                                + " EP 8 x ETP 2 (hierarchical dispatcher, all-to-all overlapped)",
+                        "TP 2 x PP 4 x DP 4, sequence parallel, micro-batch 1, no recompute, ZeRO-1,"
+                                + " EP 8 x ETP 2 (hierarchical dispatcher, all-to-all overlapped)");
+    }
+
+    @Test
+    void aMixtureOfExpertsPlanShowsExpertsPerGpuAndTheAllToAllTime() throws InterruptedException {
+        String id = json(scheduler
+                        .ok(
+                                "POST",
+                                "/plans",
+                                "{\"cluster\":\"" + cluster
+                                        + "\",\"model\":\"qwen3-30b-a3b\",\"goal\":{\"globalBatchSequences\":64,"
+                                        + "\"gpus\":32},\"options\":{\"timeLimitSeconds\":10}}")
+                        .body())
+                .get("id")
+                .asText();
+        awaitCompletedOverTheApi(id);
+        JsonNode document =
+                json(scheduler.ok("GET", "/plans/" + id, null).body()).at("/result/plan");
+        JsonNode experts = document.at("/layout/expertParallelism");
+        assertThat(experts.get("expertsPerGpu").asInt())
+                .isEqualTo(128 / experts.get("ep").asInt());
+
+        browser.go("#/plans/" + id, "plan-detail");
+
+        String perGpu =
+                browser.find(By.cssSelector("[data-testid='experts-per-gpu']")).getText();
+        assertThat(perGpu)
+                .startsWith(String.valueOf(experts.get("expertsPerGpu").asInt()));
+        if (experts.get("etp").asInt() > 1) {
+            assertThat(perGpu).endsWith("each split over " + experts.get("etp").asInt() + " GPUs");
+        }
+        assertThat(browser.find(By.cssSelector("[data-testid='moe-all-to-all']"))
+                        .getText())
+                .isEqualTo(String.format(
+                        Locale.ROOT,
+                        "%.3f s",
+                        document.at("/estimate/breakdown/exposedExpertAllToAllSeconds")
+                                .asDouble()));
+        assertThat(browser.find(By.cssSelector("[data-testid='layout-line']")).getText())
+                .contains("EP " + experts.get("ep").asInt());
+        browser.screenshot("plan-detail-moe");
     }
 
     @Test

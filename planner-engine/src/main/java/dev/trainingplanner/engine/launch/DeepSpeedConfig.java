@@ -1,7 +1,9 @@
 package dev.trainingplanner.engine.launch;
 
+import dev.trainingplanner.costmodel.layout.ExpertParallelism;
 import dev.trainingplanner.costmodel.layout.Layout;
 import dev.trainingplanner.costmodel.layout.Recompute;
+import dev.trainingplanner.costmodel.model.MixtureOfExperts;
 import dev.trainingplanner.costmodel.training.CollectiveBuckets;
 import dev.trainingplanner.costmodel.training.Precision;
 import java.util.LinkedHashMap;
@@ -56,7 +58,33 @@ public final class DeepSpeedConfig {
         // Not read by DeepSpeed (the training script builds its pipeline and tensor groups); kept for launch scripts.
         config.put("pipeline_stages", l.pp());
         config.put("tensor_model_parallel_size", l.tp());
+        MixtureOfExperts moe = input.model().mixtureOfExperts();
+        if (moe.isPresent()) {
+            // Not read by DeepSpeed either: DeepSpeed-MoE's degrees are arguments of the model code's
+            // deepspeed.moe.layer.MoE(...) (TrainingCodeChanges says how); kept here for that code to read.
+            config.put("moe", moeArguments(input));
+        }
         return config;
+    }
+
+    /**
+     * The keyword arguments of {@code deepspeed.moe.layer.MoE} for the plan ({@code deepspeed/moe/layer.py}): expert
+     * groups of {@code ep_size} carved from the data-parallel ranks, experts split over the tensor-parallel group when
+     * etp &gt; 1, and token dropping only with a capacity factor (dropless otherwise).
+     */
+    static Map<String, Object> moeArguments(LaunchInput input) {
+        MixtureOfExperts moe = input.model().mixtureOfExperts();
+        ExpertParallelism experts = input.layout().expertParallelism();
+        Map<String, Object> arguments = new LinkedHashMap<>();
+        arguments.put("num_experts", moe.routedExperts());
+        arguments.put("ep_size", experts.ep());
+        arguments.put("k", moe.topK());
+        arguments.put("enable_expert_tensor_parallelism", experts.etp() > 1);
+        arguments.put("drop_tokens", experts.routing().dropsTokens());
+        if (experts.routing().dropsTokens()) {
+            arguments.put("capacity_factor", experts.routing().capacityFactor());
+        }
+        return arguments;
     }
 
     /**

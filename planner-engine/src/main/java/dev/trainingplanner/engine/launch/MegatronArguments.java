@@ -1,6 +1,7 @@
 package dev.trainingplanner.engine.launch;
 
 import dev.trainingplanner.costmodel.layout.Layout;
+import dev.trainingplanner.costmodel.model.LatentAttention;
 import dev.trainingplanner.costmodel.model.MlpKind;
 import dev.trainingplanner.costmodel.model.ModelSpec;
 import dev.trainingplanner.costmodel.model.NormKind;
@@ -8,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Megatron-LM {@code pretrain_gpt.py} arguments of a plan, with the names of Megatron-LM's argument parser
@@ -86,9 +88,24 @@ final class MegatronArguments {
         args.put("--hidden-size", model.hiddenSize());
         args.put("--ffn-hidden-size", model.ffnHiddenSize());
         args.put("--num-attention-heads", model.attentionHeads());
-        if (model.kvHeads() != model.attentionHeads()) {
+        if (model.latentAttention().isPresent()) {
+            // Multi-head Latent Attention (MLATransformerConfig): the non-rotary query/key part is the head dim.
+            LatentAttention mla = model.latentAttention();
+            args.put("--multi-latent-attention", true);
+            if (mla.qLoraRank() > 0) {
+                args.put("--q-lora-rank", mla.qLoraRank());
+            }
+            args.put("--kv-lora-rank", mla.kvLoraRank());
+            args.put("--qk-head-dim", model.headDim());
+            args.put("--qk-pos-emb-head-dim", mla.qkRopeHeadDim());
+            args.put("--v-head-dim", mla.vHeadDim());
+        } else if (model.kvHeads() != model.attentionHeads()) {
             args.put("--group-query-attention", true);
             args.put("--num-query-groups", model.kvHeads());
+        }
+        if (model.headDim() * model.attentionHeads() != model.hiddenSize()) {
+            // Heads not hidden/heads wide (Qwen3, GPT-OSS): Megatron's kv_channels is the head dimension.
+            args.put("--kv-channels", model.headDim());
         }
         args.put("--seq-length", model.sequenceLength());
         args.put("--max-position-embeddings", model.sequenceLength());
@@ -99,16 +116,27 @@ final class MegatronArguments {
             args.put("--untie-embeddings-and-output-weights", true);
         }
         args.put("--normalization", model.norm() == NormKind.RMS_NORM ? "RMSNorm" : "LayerNorm");
+        MegatronExpertArguments.put(args, input);
         if (model.flashAttention()) {
             args.put("--use-flash-attn", true);
         }
         return args;
     }
 
-    /** One argument per line, continued with a backslash, as a shell script passes them. */
+    /**
+     * One argument per line, continued with a backslash, as a shell script passes them; a value with characters the
+     * shell would interpret (the list expression of {@code --moe-layer-freq}) is single-quoted.
+     */
     static String text(Map<String, Object> args) {
         List<String> lines = new ArrayList<>(args.size());
-        args.forEach((name, value) -> lines.add(Boolean.TRUE.equals(value) ? name : name + " " + value));
+        args.forEach((name, value) -> lines.add(Boolean.TRUE.equals(value) ? name : name + " " + shellWord(value)));
         return String.join(" \\\n", lines) + "\n";
     }
+
+    private static String shellWord(Object value) {
+        String text = String.valueOf(value);
+        return SHELL_SAFE.matcher(text).matches() ? text : "'" + text.replace("'", "'\\''") + "'";
+    }
+
+    private static final Pattern SHELL_SAFE = Pattern.compile("[A-Za-z0-9._,:/=+-]+");
 }

@@ -1,6 +1,9 @@
 package dev.trainingplanner.engine.launch;
 
+import dev.trainingplanner.costmodel.InvalidInputException;
+import dev.trainingplanner.costmodel.layout.ExpertParallelism;
 import dev.trainingplanner.costmodel.layout.Layout;
+import dev.trainingplanner.costmodel.layout.TokenDispatcher;
 import dev.trainingplanner.costmodel.training.Precision;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,6 +37,9 @@ final class TorchtitanConfig {
         config.put("parallelism.tensor_parallel_degree", l.tp());
         config.put("parallelism.pipeline_parallel_degree", l.pp());
         config.put("parallelism.context_parallel_degree", l.cp());
+        if (input.model().mixtureOfExperts().isPresent()) {
+            putExperts(config, l);
+        }
         if (!l.stageLayerCounts().isEmpty()) {
             config.put("parallelism.pipeline_parallel_split_points", splitPoints(l.stageLayerCounts()));
         }
@@ -44,6 +50,27 @@ final class TorchtitanConfig {
         config.put("training.mixed_precision_param", input.precision() == Precision.FP16 ? "float16" : "bfloat16");
         config.put("activation_checkpoint.mode", l.recompute().name().toLowerCase(Locale.ROOT));
         return config;
+    }
+
+    /**
+     * torchtitan's expert parallelism ({@code parallelism.expert_parallel_degree} and
+     * {@code expert_tensor_parallel_degree}, borrowing the dense layers' GPUs as Megatron-Core does). It dispatches by
+     * all-to-all without overlap, so a plan with another dispatcher or overlap cannot be launched with it.
+     */
+    private static void putExperts(Map<String, Object> config, Layout l) {
+        ExpertParallelism experts = l.expertParallelism();
+        if (experts.dispatcher() != TokenDispatcher.ALLTOALL || experts.allToAllOverlap()) {
+            throw new InvalidInputException("torchtitan dispatches MoE tokens by all-to-all without overlap; this plan "
+                    + "uses the " + experts.dispatcher().externalName() + " dispatcher"
+                    + (experts.allToAllOverlap() ? " with all-to-all overlap" : "")
+                    + ": launch it with Megatron-LM");
+        }
+        if (experts.etp() != 1 && experts.etp() != l.tp()) {
+            throw new InvalidInputException("torchtitan splits experts over the whole tensor-parallel group or not at "
+                    + "all (expert_tensor_parallel_degree 1 or " + l.tp() + "), got etp " + experts.etp());
+        }
+        config.put("parallelism.expert_parallel_degree", experts.ep());
+        config.put("parallelism.expert_tensor_parallel_degree", experts.etp());
     }
 
     /** torchtitan's split points: the first layer of every stage after the first, as module names. */

@@ -3,6 +3,7 @@ package dev.trainingplanner.engine.launch;
 import dev.trainingplanner.costmodel.layout.GradientCoding;
 import dev.trainingplanner.costmodel.layout.Layout;
 import dev.trainingplanner.costmodel.layout.Recompute;
+import dev.trainingplanner.costmodel.model.MixtureOfExperts;
 import dev.trainingplanner.costmodel.training.Framework;
 import dev.trainingplanner.costmodel.training.Precision;
 import java.util.ArrayList;
@@ -60,6 +61,10 @@ final class TrainingCodeChanges {
                                     + "softmax, dropout, ·V) in deepspeed.checkpointing.checkpoint and keep every other "
                                     + "activation (Megatron-DeepSpeed: the megatron-args' --recompute-granularity selective)");
         }
+        if (input.framework() == Framework.DEEPSPEED
+                && input.model().mixtureOfExperts().isPresent()) {
+            changes.add(deepSpeedMoe(input));
+        }
         if (input.precision() == Precision.FP8 && input.framework() != Framework.MEGATRON) {
             changes.add("FP8 GEMMs: run the linear layers in FP8 with bf16 elsewhere ("
                     + (input.framework() == Framework.DEEPSPEED
@@ -76,5 +81,32 @@ final class TrainingCodeChanges {
                     + " recipe, Blackwell only); the framework's settings hold bf16 only");
         }
         return changes;
+    }
+
+    /**
+     * DeepSpeed has no config key for expert parallelism: every MoE layer of the model code is a
+     * {@code deepspeed.moe.layer.MoE} built with these arguments (DeepSpeed's "Mixture of Experts" tutorial), and the
+     * optimizer needs the expert parameters in their own groups.
+     */
+    private static String deepSpeedMoe(LaunchInput input) {
+        MixtureOfExperts moe = input.model().mixtureOfExperts();
+        StringBuilder arguments = new StringBuilder();
+        DeepSpeedConfig.moeArguments(input).forEach((name, value) -> arguments
+                .append(", ")
+                .append(name)
+                .append('=')
+                .append(value instanceof Boolean b ? (b ? "True" : "False") : value));
+        return "mixture of experts: build the MLP of layers " + moe.leadingDenseLayers() + " to "
+                + (input.model().layers() - 1)
+                + " as deepspeed.moe.layer.MoE(hidden_size=" + input.model().hiddenSize()
+                + ", expert=<the MLP, " + moe.expertFfnHiddenSize() + " wide>" + arguments
+                + ")"
+                + (moe.sharedExperts() > 0
+                        ? " plus a dense MLP " + moe.sharedExperts() * moe.expertFfnHiddenSize()
+                                + " wide for the shared experts"
+                        : "")
+                + ", and pass the model parameters through "
+                + "deepspeed.moe.utils.split_params_into_different_moe_groups_for_optimizer before building the "
+                + "optimizer (the same values are under the config's \"moe\" key)";
     }
 }

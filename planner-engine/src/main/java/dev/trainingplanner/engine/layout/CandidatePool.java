@@ -68,12 +68,22 @@ public final class CandidatePool {
     public List<LayoutCandidate> screen(List<LayoutSpace.Option> options) {
         Placement packed = Placement.packed(space.cluster(), space.nodesUsed(), space.gpusPerNodeUsed());
         List<Admitted> admitted = new ArrayList<>();
-        for (LayoutSpace.Option option : options) {
+        // CostModel.prepare is independent per layout and is most of the screening (MoE models enumerate every
+        // expert-parallel degree with every dense layout), so it runs in parallel, a chunk at a time so that a stop
+        // request is seen between chunks; the verdicts and statistics are then taken in enumeration order, which keeps
+        // the outcome deterministic.
+        for (int from = 0; from < options.size(); from += PREPARE_CHUNK) {
             SearchStoppedException.throwIfInterrupted("layout screening");
-            enumerated++;
-            PreparedLayout prepared = admit(option.layout(), option.microBatchSequences());
-            if (prepared != null) {
-                admitted.add(new Admitted(enumerated, option.microBatchSequences(), prepared));
+            List<Attempt> attempts =
+                    options.subList(from, Math.min(options.size(), from + PREPARE_CHUNK)).parallelStream()
+                            .map(o -> attempt(o.layout(), o.microBatchSequences()))
+                            .toList();
+            for (Attempt attempt : attempts) {
+                enumerated++;
+                PreparedLayout prepared = judge(attempt);
+                if (prepared != null) {
+                    admitted.add(new Admitted(enumerated, attempt.microBatch(), prepared));
+                }
             }
         }
         // The packed evaluation is the expensive part; it is independent per layout and the result is sorted, so
@@ -97,15 +107,40 @@ public final class CandidatePool {
         return prepared == null ? null : candidate(enumerated, prepared, microBatch, reference);
     }
 
-    private PreparedLayout admit(Layout layout, int microBatch) {
-        PreparedLayout prepared;
+    private static final int PREPARE_CHUNK = 512;
+
+    /** A layout prepared by the cost model, or the input error that refused it. */
+    private record Attempt(Layout layout, int microBatch, PreparedLayout prepared, String error) {}
+
+    private Attempt attempt(Layout layout, int microBatch) {
         try {
-            prepared = costModel.prepare(
-                    model, new TrainingSpec(globalBatch, microBatch, precision, framework), space.cluster(), layout);
+            return new Attempt(
+                    layout,
+                    microBatch,
+                    costModel.prepare(
+                            model,
+                            new TrainingSpec(globalBatch, microBatch, precision, framework),
+                            space.cluster(),
+                            layout),
+                    null);
         } catch (InvalidInputException e) {
-            reject(ViolationCode.WORLD_SIZE_MISMATCH, e.getMessage());
+            return new Attempt(layout, microBatch, null, e.getMessage());
+        }
+    }
+
+    private PreparedLayout admit(Layout layout, int microBatch) {
+        return judge(attempt(layout, microBatch));
+    }
+
+    /** The prepared layout when it passes screening, else null with the reason counted. */
+    private PreparedLayout judge(Attempt attempt) {
+        if (attempt.prepared() == null) {
+            reject(ViolationCode.WORLD_SIZE_MISMATCH, attempt.error());
             return null;
         }
+        PreparedLayout prepared = attempt.prepared();
+        Layout layout = attempt.layout();
+        int microBatch = attempt.microBatch();
         List<Violation> violations = prepared.violations().stream()
                 .filter(v -> v.code() != ViolationCode.OUT_OF_MEMORY)
                 .toList();

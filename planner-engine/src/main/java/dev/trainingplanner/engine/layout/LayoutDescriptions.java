@@ -1,11 +1,15 @@
 package dev.trainingplanner.engine.layout;
 
+import dev.trainingplanner.costmodel.layout.ExpertParallelism;
 import dev.trainingplanner.costmodel.layout.Layout;
+import dev.trainingplanner.costmodel.layout.TokenDispatcher;
 import java.util.Locale;
 
 /**
  * Compact layout names for summaries and logs, e.g. {@code tp4 pp2 dp4 cp1 sp mb2 zero1 recompute=selective}: the
- * plan document's {@code layout.summary}, the plans list and the best plan so far.
+ * plan document's {@code layout.summary}, the plans list and the best plan so far. Expert parallelism other than the
+ * default shows as {@code ep8 etp2 dispatcher=hierarchical a2a-overlap} (etp, dispatcher and overlap only where they
+ * differ from 1, alltoall and off).
  */
 public final class LayoutDescriptions {
 
@@ -22,6 +26,19 @@ public final class LayoutDescriptions {
         }
         if (layout.sequenceParallel()) {
             text.append(" sp");
+        }
+        ExpertParallelism experts = layout.expertParallelism();
+        if (!experts.equals(ExpertParallelism.NONE)) {
+            text.append(" ep").append(experts.ep());
+            if (experts.etp() > 1) {
+                text.append(" etp").append(experts.etp());
+            }
+            if (experts.dispatcher() != TokenDispatcher.ALLTOALL) {
+                text.append(" dispatcher=").append(experts.dispatcher().externalName());
+            }
+            if (experts.allToAllOverlap()) {
+                text.append(" a2a-overlap");
+            }
         }
         text.append(" mb").append(microBatchSequences);
         text.append(" zero").append(layout.zeroStage());

@@ -1,5 +1,6 @@
 package dev.trainingplanner.engine.layout;
 
+import dev.trainingplanner.costmodel.layout.ExpertParallelism;
 import dev.trainingplanner.costmodel.layout.Layout;
 import dev.trainingplanner.costmodel.layout.PartitionGroups;
 import dev.trainingplanner.costmodel.layout.Recompute;
@@ -18,7 +19,8 @@ import java.util.List;
  * <p>Framework rules (issue 4): Megatron-LM has TP, PP, CP, DP, interleaving, SP and the distributed optimizer
  * (ZeRO-1); DeepSpeed has ZeRO 0-3 and ZeRO++, with pipeline parallelism only ZeRO 0-1, and no interleaving; FSDP2
  * (torchtitan) has full or hybrid sharding (ZeRO-3 over the whole data-parallel group or within a node) with TP, PP
- * and CP.
+ * and CP. For mixture-of-experts models every layout comes with each expert-parallel degree the framework accepts
+ * ({@link ExpertLayouts}).
  */
 public final class LayoutSpace {
 
@@ -84,6 +86,11 @@ public final class LayoutSpace {
         if (splits.isEmpty()) {
             return;
         }
+        List<ExpertParallelism> expertDegrees = ExpertLayouts.degrees(model, framework, tp, cp, dp).stream()
+                .filter(e -> options.expertParallelSizes().isEmpty()
+                        || !model.mixtureOfExperts().isPresent()
+                        || options.expertParallelSizes().contains(e.ep()))
+                .toList();
         for (int mb = Math.max(1, options.minMicroBatch()); mb <= options.maxMicroBatch(); mb *= 2) {
             if (perReplica % mb != 0) {
                 continue;
@@ -97,20 +104,44 @@ public final class LayoutSpace {
                 }
                 for (Recompute recompute : Recompute.values()) {
                     for (Layout.Builder sharding : shardings(framework, options, pp, dp, gpusPerNodeUsed)) {
-                        Layout layout = sharding.tp(tp)
-                                .cp(cp)
-                                .pp(pp)
-                                .dp(dp)
-                                .virtualStages(v)
-                                .stageLayerCounts(split.stageLayerCounts())
-                                .sequenceParallel(tp > 1 && framework != Framework.DEEPSPEED)
-                                .recompute(recompute)
-                                .build();
-                        result.add(new Option(layout, mb));
+                        for (ExpertParallelism experts : expertDegrees) {
+                            Layout layout = sharding.tp(tp)
+                                    .cp(cp)
+                                    .pp(pp)
+                                    .dp(dp)
+                                    .virtualStages(v)
+                                    .stageLayerCounts(split.stageLayerCounts())
+                                    .sequenceParallel(tp > 1 && framework != Framework.DEEPSPEED)
+                                    .recompute(recompute)
+                                    .expertParallelism(experts)
+                                    .build();
+                            if (ExpertLayouts.zeroStageAllowed(model, framework, layout.zeroStage())) {
+                                result.add(new Option(layout, mb));
+                            }
+                        }
                     }
                 }
             }
         }
+    }
+
+    /**
+     * The token-dispatcher and overlap variants ({@link ExpertLayouts#communication}) of screened MoE layouts, for a
+     * second screening round: they change only the communication, so only the layouts that screened best with the
+     * all-to-all dispatcher get them. Empty for dense models.
+     */
+    public static List<Option> communicationVariants(List<LayoutCandidate> screened, Framework framework) {
+        List<Option> result = new ArrayList<>();
+        for (LayoutCandidate candidate : screened) {
+            for (ExpertParallelism variant : ExpertLayouts.communication(candidate.layout(), framework)) {
+                result.add(new Option(
+                        candidate.layout().toBuilder()
+                                .expertParallelism(variant)
+                                .build(),
+                        candidate.microBatchSequences()));
+            }
+        }
+        return result;
     }
 
     /** Model chunks per pipeline rank with the stage split that goes with them (empty = layers / pp on each). */

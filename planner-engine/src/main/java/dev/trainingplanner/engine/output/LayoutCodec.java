@@ -1,11 +1,16 @@
 package dev.trainingplanner.engine.output;
 
 import dev.trainingplanner.costmodel.InvalidInputException;
+import dev.trainingplanner.costmodel.layout.ExpertParallelism;
+import dev.trainingplanner.costmodel.layout.ExpertRouting;
 import dev.trainingplanner.costmodel.layout.GradientCoding;
 import dev.trainingplanner.costmodel.layout.Layout;
 import dev.trainingplanner.costmodel.layout.PartitionGroups;
 import dev.trainingplanner.costmodel.layout.Recompute;
+import dev.trainingplanner.costmodel.layout.TokenDispatcher;
 import dev.trainingplanner.costmodel.layout.ZeroPlusPlus;
+import dev.trainingplanner.costmodel.model.ModelSpec;
+import dev.trainingplanner.engine.output.PlanDocument.ExpertParallelismJson;
 import dev.trainingplanner.engine.output.PlanDocument.GradientCodingJson;
 import dev.trainingplanner.engine.output.PlanDocument.LayoutJson;
 import dev.trainingplanner.engine.output.PlanDocument.PartitionGroupsJson;
@@ -17,15 +22,17 @@ import java.util.Locale;
 
 /**
  * The plan document's {@code layout} and the cost model's {@link Layout}, both ways and losslessly: every knob of the
- * record (uneven stage split, ZeRO++, partition groups and MiCS, gradient coding with its parameters, Ladder layers) has
- * its key. Whoever scores or launches a stored plan reads its layout here. Documents written before a key existed read
- * with that knob's default (even split, no ZeRO++, default groups, no coding, no Ladder layers).
+ * record (uneven stage split, ZeRO++, partition groups and MiCS, gradient coding with its parameters, Ladder layers,
+ * expert parallelism with dispatcher, overlap and routing) has its key. Whoever scores or launches a stored plan reads
+ * its layout here. Documents written before a key existed read with that knob's default (even split, no ZeRO++, default
+ * groups, no coding, no Ladder layers, no expert parallelism); dense models write no {@code expertParallelism}.
  */
 public final class LayoutCodec {
 
     private LayoutCodec() {}
 
-    public static LayoutJson toJson(PlannedLayout planned) {
+    /** The document form of {@code planned} for {@code model} (whose routed experts give the experts per GPU). */
+    public static LayoutJson toJson(PlannedLayout planned, ModelSpec model) {
         Layout l = planned.layout();
         return new LayoutJson(
                 planned.describe(),
@@ -53,7 +60,34 @@ public final class LayoutCodec {
                         l.gradientCoding().window(),
                         l.gradientCoding().maxStragglersInWindow()),
                 l.ladderLayers(),
-                l.stageLayerCounts());
+                l.stageLayerCounts(),
+                expertParallelism(l.expertParallelism(), model));
+    }
+
+    private static ExpertParallelismJson expertParallelism(ExpertParallelism experts, ModelSpec model) {
+        if (!model.mixtureOfExperts().isPresent() && experts.equals(ExpertParallelism.NONE)) {
+            return null;
+        }
+        return new ExpertParallelismJson(
+                experts.ep(),
+                experts.etp(),
+                model.mixtureOfExperts().routedExperts() / experts.ep(),
+                experts.dispatcher().externalName(),
+                experts.allToAllOverlap(),
+                experts.routing().loadImbalanceFactor(),
+                experts.routing().capacityFactor());
+    }
+
+    private static ExpertParallelism expertParallelism(ExpertParallelismJson json) {
+        if (json == null) {
+            return ExpertParallelism.NONE;
+        }
+        return new ExpertParallelism(
+                json.ep(),
+                json.etp(),
+                TokenDispatcher.parse(json.dispatcher()),
+                json.allToAllOverlap(),
+                new ExpertRouting(json.loadImbalanceFactor(), json.capacityFactor()));
     }
 
     /** The layout a document describes (its micro-batch is {@link LayoutJson#microBatchSequences()}). */
@@ -72,6 +106,7 @@ public final class LayoutCodec {
                 .gradientCoding(gradientCoding(json.gradientCoding()))
                 .ladderLayers(json.ladderLayers())
                 .stageLayerCounts(json.stageLayerCounts())
+                .expertParallelism(expertParallelism(json.expertParallelism()))
                 .build();
     }
 

@@ -127,7 +127,24 @@ public record PlanDocument(
             PartitionGroupsJson partitionGroups,
             GradientCodingJson gradientCoding,
             List<Integer> ladderLayers,
-            List<Integer> stageLayerCounts) {}
+            List<Integer> stageLayerCounts,
+            ExpertParallelismJson expertParallelism) {}
+
+    /**
+     * How the MoE layers are laid out (absent for dense models): Megatron-Core's ep and etp, the token dispatcher
+     * ({@code alltoall}, {@code allgather}, {@code hierarchical}), whether dispatch and combine overlap with compute, and
+     * the routing (dropless load-imbalance factor, or a capacity factor above 0 when tokens are dropped).
+     * {@code expertsPerGpu} (the model's routed experts over ep, each split over etp GPUs) is written for readers and
+     * ignored when a document is read back.
+     */
+    public record ExpertParallelismJson(
+            int ep,
+            int etp,
+            int expertsPerGpu,
+            String dispatcher,
+            boolean allToAllOverlap,
+            double loadImbalanceFactor,
+            double capacityFactor) {}
 
     public record ZeroPlusPlusJson(boolean quantizedWeights, int hpzGroupSize, boolean quantizedGradients) {}
 

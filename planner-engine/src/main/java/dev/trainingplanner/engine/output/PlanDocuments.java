@@ -82,12 +82,13 @@ public final class PlanDocuments {
         }
         PlannedLayout best = result.best();
         List<Alternative> alternatives = result.alternatives().stream()
-                .map(a -> new Alternative(LayoutCodec.toJson(a), estimate(a.estimate(), cluster, false)))
+                .map(a ->
+                        new Alternative(LayoutCodec.toJson(a, request.model()), estimate(a.estimate(), cluster, false)))
                 .toList();
         PlanDocument document = new PlanDocument(
                 result.status().name(),
                 problem,
-                LayoutCodec.toJson(best),
+                LayoutCodec.toJson(best, request.model()),
                 PlacementCodec.ranks(best.estimate().placement(), best.layout(), cluster),
                 estimate(best.estimate(), cluster, true),
                 alternatives,

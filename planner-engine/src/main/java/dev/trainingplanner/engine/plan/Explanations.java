@@ -4,12 +4,15 @@ import dev.trainingplanner.costmodel.estimate.Estimate;
 import dev.trainingplanner.costmodel.estimate.TimeBreakdown;
 import dev.trainingplanner.costmodel.estimate.Violation;
 import dev.trainingplanner.costmodel.estimate.ViolationCode;
+import dev.trainingplanner.costmodel.layout.ExpertParallelism;
 import dev.trainingplanner.costmodel.layout.Layout;
+import dev.trainingplanner.costmodel.model.MixtureOfExperts;
 import dev.trainingplanner.costmodel.placement.Placement;
 import dev.trainingplanner.engine.layout.CandidatePool;
 import dev.trainingplanner.engine.solver.SearchSpace;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,6 +68,7 @@ final class Explanations {
                 total,
                 -gain * 100));
         pureDataParallelNote(pool, best).ifPresent(notes::add);
+        expertAllToAllNote(request, best, space).ifPresent(notes::add);
         notes.addAll(idleNodes(request, estimate.placement(), space));
         notes.addAll(refinementNotes);
         request.cluster().defaultsUsed().forEach(d -> notes.add("default: " + d));
@@ -108,6 +112,57 @@ final class Explanations {
                     b.exposedDataParallelSeconds(),
                     b.exposedParameterGatherSeconds());
         });
+    }
+
+    /**
+     * Where the MoE token dispatch and combine run: the experts each GPU holds, and whether every expert-parallel group
+     * stays inside one node, inside one NVLink domain, or crosses the network (the placement decides), with the
+     * all-to-all time left exposed on the critical path.
+     */
+    private static Optional<String> expertAllToAllNote(PlanRequest request, PlannedLayout best, SearchSpace space) {
+        MixtureOfExperts moe = request.model().mixtureOfExperts();
+        if (!moe.isPresent()) {
+            return Optional.empty();
+        }
+        Layout layout = best.layout();
+        ExpertParallelism experts = layout.expertParallelism();
+        String holding = String.format(
+                Locale.ROOT,
+                "MoE: %d of %d routed experts per GPU (ep %d, etp %d, expert-DP %d)",
+                moe.routedExperts() / experts.ep(),
+                moe.routedExperts(),
+                experts.ep(),
+                experts.etp(),
+                layout.expertDataParallel());
+        if (experts.ep() == 1) {
+            return Optional.of(holding + "; tokens stay on their GPU, no all-to-all");
+        }
+        Placement placement = best.estimate().placement();
+        Map<ExpertGroups.Reach, Integer> reaches = new EnumMap<>(ExpertGroups.Reach.class);
+        List<int[]> groups = ExpertGroups.of(layout);
+        for (int[] group : groups) {
+            reaches.merge(ExpertGroups.reach(group, placement, space.cluster()), 1, Integer::sum);
+        }
+        int crossing = reaches.getOrDefault(ExpertGroups.Reach.NETWORK, 0);
+        String where;
+        if (crossing > 0) {
+            where = crossing + " of " + groups.size() + " EP groups span nodes that share no NVLink domain, so their "
+                    + "all-to-all crosses the network";
+        } else if (reaches.containsKey(ExpertGroups.Reach.NVLINK_DOMAIN)) {
+            where = "every EP group lies inside one NVLink domain, so the all-to-all runs over NVLink across trays";
+        } else {
+            where = "every EP group lies inside one node, so the all-to-all runs over NVLink";
+        }
+        double exposed = best.estimate().breakdown().exposedExpertAllToAllSeconds();
+        return Optional.of(String.format(
+                Locale.ROOT,
+                "%s; %s dispatcher%s: %s; exposed all-to-all %.4f s per iteration (%.1f%%)",
+                holding,
+                experts.dispatcher().externalName(),
+                experts.allToAllOverlap() ? " overlapped with compute" : ", not overlapped",
+                where,
+                exposed,
+                100 * exposed / best.estimate().iterationTimeSeconds()));
     }
 
     static Explanation infeasible(PlanRequest request, CandidatePool pool) {

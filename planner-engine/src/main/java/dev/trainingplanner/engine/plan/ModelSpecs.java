@@ -2,7 +2,10 @@ package dev.trainingplanner.engine.plan;
 
 import dev.trainingplanner.costmodel.model.ModelSpec;
 
-/** The run's sequence length overrides the model's (the {@code --seq-len} of {@code planner plan}). */
+/**
+ * The run's sequence length overrides the model's (the {@code --seq-len} of {@code planner plan}); every other field,
+ * head dimension, latent attention and experts included, is kept.
+ */
 public final class ModelSpecs {
 
     private ModelSpecs() {}
@@ -20,6 +23,9 @@ public final class ModelSpecs {
                 model.mlp(),
                 model.tiedEmbeddings(),
                 model.flashAttention(),
-                model.norm());
+                model.norm(),
+                model.headDim(),
+                model.latentAttention(),
+                model.mixtureOfExperts());
     }
 }

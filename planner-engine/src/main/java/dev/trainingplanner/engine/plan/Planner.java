@@ -167,8 +167,9 @@ public final class Planner {
 
     /**
      * The layouts the search chooses among: of the best {@value #POOL_SCREEN_FACTOR}× pool size under the default
-     * placement, those fastest under the default placement or under either construction order (healthiest nodes
-     * chained along fast links, or in index order), so that layouts that gain most from a good placement are kept.
+     * placement, those fastest under the default placement or under any construction order (healthiest nodes chained
+     * along fast links, in index order, or grouped by NVLink domain), so that layouts that gain most from a good
+     * placement are kept.
      */
     static List<LayoutCandidate> searchPool(List<LayoutCandidate> feasible, SearchSpace space, int poolSize) {
         return rankedByStartOrders(feasible, space, poolSize).stream()
@@ -176,7 +177,7 @@ public final class Planner {
                 .toList();
     }
 
-    /** A layout with its best time over the default node order and both construction orders. */
+    /** A layout with its best time over the default node order and the construction orders. */
     record RankedLayout(LayoutCandidate candidate, double seconds) {}
 
     static List<RankedLayout> rankedByStartOrders(List<LayoutCandidate> feasible, SearchSpace space, int poolSize) {
@@ -184,6 +185,9 @@ public final class Planner {
         NodeOrdering.StartOrders starts = NodeOrdering.startOrders(space.cluster(), used, space.gpusPerNodeUsed());
         Placement chain = space.placement(Arrays.copyOf(starts.chained(), used));
         Placement healthy = space.placement(Arrays.copyOf(starts.healthyPacked(), used));
+        Placement domains = starts.domainGrouped() == starts.healthyPacked()
+                ? healthy
+                : space.placement(Arrays.copyOf(starts.domainGrouped(), used));
         return feasible.subList(0, Math.min(feasible.size(), POOL_SCREEN_FACTOR * poolSize)).parallelStream()
                 .map(c -> new RankedLayout(
                         c,
@@ -191,7 +195,9 @@ public final class Planner {
                                 c.packedIterationTimeSeconds(),
                                 Math.min(
                                         c.start(chain).iterationTimeSeconds(),
-                                        c.start(healthy).iterationTimeSeconds()))))
+                                        Math.min(
+                                                c.start(healthy).iterationTimeSeconds(),
+                                                c.start(domains).iterationTimeSeconds())))))
                 .sorted(Comparator.comparingDouble(RankedLayout::seconds)
                         .thenComparingInt(r -> r.candidate().id()))
                 .limit(poolSize)
@@ -221,15 +227,25 @@ public final class Planner {
                 space);
     }
 
-    /** The framework's layouts that pass screening, fastest under the default placement first. */
+    /**
+     * The framework's layouts that pass screening, fastest under the default placement first. For MoE models the
+     * token-dispatcher and overlap variants of the layouts that screen best with the all-to-all dispatcher are screened
+     * in a second round ({@link LayoutSpace#communicationVariants}).
+     */
     private static List<LayoutCandidate> screenLayouts(PlanRequest request, SearchSpace space, CandidatePool pool) {
-        return pool.screen(LayoutSpace.enumerate(
+        List<LayoutCandidate> screened = pool.screen(LayoutSpace.enumerate(
                 request.model(),
                 request.globalBatchSequences(),
                 request.gpus(),
                 space.gpusPerNodeUsed(),
                 request.framework(),
                 request.options()));
+        List<LayoutCandidate> best = screened.stream()
+                .filter(c -> Double.isFinite(c.packedIterationTimeSeconds()))
+                .limit((long) POOL_SCREEN_FACTOR * request.options().layoutPoolSize())
+                .toList();
+        List<LayoutSpace.Option> variants = LayoutSpace.communicationVariants(best, request.framework());
+        return variants.isEmpty() ? screened : pool.screen(variants);
     }
 
     private static final int POOL_SCREEN_FACTOR = 4;

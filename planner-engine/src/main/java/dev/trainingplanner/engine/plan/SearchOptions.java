@@ -22,6 +22,8 @@ import java.util.Set;
  * @param timeLimit wall-clock limit, or null; with both null the default step budget applies
  * @param topK how many plans to return (the best and the next best distinct layouts)
  * @param layoutPoolSize how many of the best layouts (under the default placement) the placement search may choose from
+ * @param expertParallelSizes the expert-parallel degrees an MoE plan may use (to keep a recipe's or checkpoint's ep);
+ *     empty = every degree the framework accepts
  */
 public record SearchOptions(
         Set<Integer> zeroStages,
@@ -37,10 +39,46 @@ public record SearchOptions(
         Integer steps,
         Duration timeLimit,
         int topK,
-        int layoutPoolSize) {
+        int layoutPoolSize,
+        Set<Integer> expertParallelSizes) {
 
     public SearchOptions {
         zeroStages = Set.copyOf(zeroStages);
+        expertParallelSizes = Set.copyOf(expertParallelSizes);
+    }
+
+    /** Options without a restriction on the expert-parallel degree. */
+    public SearchOptions(
+            Set<Integer> zeroStages,
+            boolean allowZeroPlusPlus,
+            boolean tensorParallelAcrossNodes,
+            double headroomFraction,
+            boolean allowGradientCoding,
+            double maxLadderFraction,
+            int minMicroBatch,
+            int maxMicroBatch,
+            Precision precision,
+            long seed,
+            Integer steps,
+            Duration timeLimit,
+            int topK,
+            int layoutPoolSize) {
+        this(
+                zeroStages,
+                allowZeroPlusPlus,
+                tensorParallelAcrossNodes,
+                headroomFraction,
+                allowGradientCoding,
+                maxLadderFraction,
+                minMicroBatch,
+                maxMicroBatch,
+                precision,
+                seed,
+                steps,
+                timeLimit,
+                topK,
+                layoutPoolSize,
+                Set.of());
     }
 
     public static SearchOptions defaults() {
@@ -75,6 +113,10 @@ public record SearchOptions(
         return toBuilder().headroomFraction(fraction).build();
     }
 
+    public SearchOptions withExpertParallelSizes(Set<Integer> value) {
+        return toBuilder().expertParallelSizes(value).build();
+    }
+
     public SearchOptions withPrecision(Precision value) {
         return toBuilder().precision(value).build();
     }
@@ -95,6 +137,7 @@ public record SearchOptions(
         builder.timeLimit = timeLimit;
         builder.topK = topK;
         builder.layoutPoolSize = layoutPoolSize;
+        builder.expertParallelSizes = expertParallelSizes;
         return builder;
     }
 
@@ -114,6 +157,7 @@ public record SearchOptions(
         private Duration timeLimit;
         private int topK;
         private int layoutPoolSize;
+        private Set<Integer> expertParallelSizes;
 
         private Builder steps(Integer value) {
             steps = value;
@@ -150,6 +194,11 @@ public record SearchOptions(
             return this;
         }
 
+        private Builder expertParallelSizes(Set<Integer> value) {
+            expertParallelSizes = value;
+            return this;
+        }
+
         private Builder precision(Precision value) {
             precision = value;
             return this;
@@ -170,7 +219,8 @@ public record SearchOptions(
                     steps,
                     timeLimit,
                     topK,
-                    layoutPoolSize);
+                    layoutPoolSize,
+                    expertParallelSizes);
         }
     }
 }

@@ -9,8 +9,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * First phase: puts every node in a position following {@link NodeOrdering}: the healthiest nodes chained along
- * their fastest links, or the healthiest nodes in index order (the default placement without the weakest nodes),
- * whichever the fastest layout under the default placement prefers. A construction heuristic over the
+ * their fastest links, the healthiest nodes in index order (the default placement without the weakest nodes), or the
+ * nodes grouped by NVLink domain, whichever the fastest layout under the default placement prefers. A construction heuristic over the
  * layout variable follows, which then starts from a good order instead of trying O(nodes²) node assignments.
  */
 public class GoodOrderConstruction implements PhaseCommand<PlacementSolution> {
@@ -25,12 +25,19 @@ public class GoodOrderConstruction implements PhaseCommand<PlacementSolution> {
         NodeOrdering.StartOrders starts =
                 NodeOrdering.startOrders(space.cluster(), space.nodesUsed(), space.gpusPerNodeUsed());
         int[] order = starts.chained();
-        int[] healthyPacked = starts.healthyPacked();
         if (!solution.getLayouts().isEmpty()) {
-            // Keep the better start for the layout that is fastest under the default placement.
+            // Keep the best start for the layout that is fastest under the default placement.
             LayoutCandidate reference = solution.getLayouts().get(0);
-            if (time(reference, space, healthyPacked) < time(reference, space, order)) {
-                order = healthyPacked;
+            double best = time(reference, space, order);
+            List<int[]> others = starts.domainGrouped() == starts.healthyPacked()
+                    ? List.of(starts.healthyPacked())
+                    : List.of(starts.healthyPacked(), starts.domainGrouped());
+            for (int[] other : others) {
+                double seconds = time(reference, space, other);
+                if (seconds < best) {
+                    order = other;
+                    best = seconds;
+                }
             }
         }
         List<ClusterNode> nodes = solution.getNodes();

@@ -19,7 +19,7 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Benchmarks of the planner (run on demand, not in CI): {@code java -cp ... BenchRunner [suite|degraded|scale|reactions|all]
+ * Benchmarks of the planner (run on demand, not in CI): {@code java -cp ... BenchRunner [suite|degraded|scale|moe|reactions|all]
  * [results.md]}. Writes a Markdown report of every suite it runs.
  */
 public final class BenchRunner {
@@ -34,6 +34,9 @@ public final class BenchRunner {
                 + System.getProperty("java.version") + ", load average at start " + loadAverage() + ".");
         if (which.equals("scale") || which.equals("all")) {
             report.addAll(ScaleBench.run());
+        }
+        if (which.equals("moe") || which.equals("all")) {
+            report.addAll(MoeScaleBench.run());
         }
         if (which.equals("suite") || which.equals("all")) {
             report.addAll(SmallSuiteBench.run());

@@ -1,10 +1,15 @@
 package dev.trainingplanner.engine.launch;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.trainingplanner.costmodel.InvalidInputException;
+import dev.trainingplanner.costmodel.layout.ExpertParallelism;
+import dev.trainingplanner.costmodel.layout.ExpertRouting;
 import dev.trainingplanner.costmodel.layout.Layout;
 import dev.trainingplanner.costmodel.layout.PartitionGroups;
 import dev.trainingplanner.costmodel.layout.Recompute;
+import dev.trainingplanner.costmodel.layout.TokenDispatcher;
 import dev.trainingplanner.costmodel.layout.ZeroPlusPlus;
 import dev.trainingplanner.costmodel.model.ModelPresets;
 import dev.trainingplanner.costmodel.training.Framework;
@@ -17,11 +22,25 @@ import org.junit.jupiter.api.Test;
 class LaunchArtifactsTest {
 
     private static LaunchArtifacts artifacts(Framework framework, Precision precision, Layout layout) {
+        return artifacts(framework, precision, "llama3-70b", layout);
+    }
+
+    private static LaunchArtifacts artifacts(Framework framework, Precision precision, String model, Layout layout) {
         List<NodeLaunch> nodes = List.of(
                 new NodeLaunch("node-b", 0, List.of(3, 2, 1, 0, 7, 6, 5, 4)),
                 new NodeLaunch("node-a", 1, List.of(0, 1, 2, 3, 4, 5, 6, 7)));
         return LaunchArtifacts.of(
-                new LaunchInput(framework, precision, ModelPresets.byName("llama3-70b"), 64, 1, layout, nodes));
+                new LaunchInput(framework, precision, ModelPresets.byName(model), 64, 1, layout, nodes));
+    }
+
+    private static Layout expertLayout(ExpertParallelism experts) {
+        return Layout.builder()
+                .tp(2)
+                .dp(8)
+                .sequenceParallel(true)
+                .zeroStage(1)
+                .expertParallelism(experts)
+                .build();
     }
 
     @Test
@@ -151,5 +170,107 @@ class LaunchArtifactsTest {
         assertThat(artifacts.settings().frameworkArguments())
                 .containsEntry("parallelism.data_parallel_shard_degree", 1)
                 .containsEntry("training.mixed_precision_param", "bfloat16");
+    }
+
+    @Test
+    void megatronCarriesTheExpertLayoutAndDeepSeekV3sLatentAttentionAndDenseLeadingLayers() {
+        Layout layout =
+                expertLayout(new ExpertParallelism(8, 1, TokenDispatcher.HIERARCHICAL, true, ExpertRouting.BALANCED));
+
+        LaunchArtifacts artifacts = artifacts(Framework.MEGATRON, Precision.BF16, "deepseek-v3", layout);
+
+        assertThat(artifacts.megatronArguments())
+                .containsEntry("--num-experts", 256)
+                .containsEntry("--moe-router-topk", 8)
+                .containsEntry("--moe-ffn-hidden-size", 2048)
+                .containsEntry("--moe-shared-expert-intermediate-size", 2048)
+                .containsEntry("--moe-layer-freq", "([0]*3+[1]*58)")
+                .containsEntry("--expert-model-parallel-size", 8)
+                .containsEntry("--expert-tensor-parallel-size", 1)
+                .containsEntry("--moe-token-dispatcher-type", "flex")
+                .containsEntry("--moe-flex-dispatcher-backend", "deepep")
+                .containsEntry("--moe-grouped-gemm", true)
+                .containsEntry("--overlap-moe-expert-parallel-comm", true)
+                .containsEntry("--multi-latent-attention", true)
+                .containsEntry("--q-lora-rank", 1536)
+                .containsEntry("--kv-lora-rank", 512)
+                .containsEntry("--qk-head-dim", 128)
+                .containsEntry("--qk-pos-emb-head-dim", 64)
+                .containsEntry("--v-head-dim", 128)
+                .containsEntry("--ffn-hidden-size", 18432)
+                .doesNotContainKeys("--group-query-attention", "--moe-expert-capacity-factor");
+        // The list expression reaches Megatron's parser intact through the shell.
+        assertThat(artifacts.render(ArtifactKind.MEGATRON_ARGS)).contains("\n--moe-layer-freq '([0]*3+[1]*58)' \\\n");
+    }
+
+    @Test
+    void megatronNamesEachDispatcherAndACapacityFactorAndQwenHeadsGetKvChannels() {
+        Layout allGather = expertLayout(ExpertParallelism.of(4, 2)
+                .withDispatcher(TokenDispatcher.ALLGATHER)
+                .withRouting(ExpertRouting.capacity(1.25)));
+
+        Map<String, Object> args = artifacts(Framework.MEGATRON, Precision.BF16, "qwen3-235b-a22b", allGather)
+                .megatronArguments();
+
+        assertThat(args)
+                .containsEntry("--moe-token-dispatcher-type", "allgather")
+                .containsEntry("--expert-tensor-parallel-size", 2)
+                .containsEntry("--moe-expert-capacity-factor", 1.25)
+                .containsEntry("--moe-pad-expert-input-to-capacity", true)
+                .containsEntry("--kv-channels", 128)
+                .containsEntry("--num-query-groups", 4)
+                .doesNotContainKeys(
+                        "--moe-layer-freq",
+                        "--moe-shared-expert-intermediate-size",
+                        "--overlap-moe-expert-parallel-comm",
+                        "--multi-latent-attention",
+                        "--moe-flex-dispatcher-backend");
+        assertThat(artifacts(
+                                Framework.MEGATRON,
+                                Precision.BF16,
+                                "qwen3-30b-a3b",
+                                expertLayout(ExpertParallelism.of(8, 1)))
+                        .megatronArguments())
+                .containsEntry("--moe-token-dispatcher-type", "alltoall");
+        // A dense model has no MoE arguments whatever the layout says, and Llama's heads are hidden/heads wide.
+        assertThat(artifacts(Framework.MEGATRON, Precision.BF16, expertLayout(ExpertParallelism.of(8, 1)))
+                        .megatronArguments())
+                .doesNotContainKeys("--num-experts", "--moe-token-dispatcher-type", "--kv-channels");
+    }
+
+    @Test
+    void deepSpeedPutsEpSizeInTheModelCodesMoeLayerAndTorchtitanItsExpertDegree() {
+        Layout layout = expertLayout(ExpertParallelism.of(4, 2));
+
+        LaunchArtifacts deepSpeed = artifacts(Framework.DEEPSPEED, Precision.BF16, "mixtral-8x7b", layout);
+
+        assertThat(deepSpeed.deepSpeedConfig().get("moe"))
+                .isEqualTo(Map.of(
+                        "num_experts", 8,
+                        "ep_size", 4,
+                        "k", 2,
+                        "enable_expert_tensor_parallelism", true,
+                        "drop_tokens", false));
+        assertThat(deepSpeed.settings().trainingCodeChanges())
+                .singleElement()
+                .asString()
+                .contains("deepspeed.moe.layer.MoE(hidden_size=4096, expert=<the MLP, 14336 wide>, num_experts=8, "
+                        + "ep_size=4, k=2, enable_expert_tensor_parallelism=True, drop_tokens=False)")
+                .contains("split_params_into_different_moe_groups_for_optimizer");
+        assertThat(artifacts(Framework.DEEPSPEED, Precision.BF16, Layout.of(2, 1, 8))
+                        .deepSpeedConfig())
+                .doesNotContainKey("moe");
+
+        assertThat(artifacts(Framework.FSDP, Precision.BF16, "mixtral-8x7b", layout)
+                        .settings()
+                        .frameworkArguments())
+                .containsEntry("parallelism.expert_parallel_degree", 4)
+                .containsEntry("parallelism.expert_tensor_parallel_degree", 2);
+        Layout flex = expertLayout(ExpertParallelism.of(4, 1).withDispatcher(TokenDispatcher.HIERARCHICAL));
+        assertThatThrownBy(() -> artifacts(Framework.FSDP, Precision.BF16, "mixtral-8x7b", flex)
+                        .frameworkArguments())
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("torchtitan dispatches MoE tokens by all-to-all without overlap")
+                .hasMessageContaining("hierarchical");
     }
 }

@@ -2,7 +2,11 @@ package dev.trainingplanner.engine.layout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trainingplanner.costmodel.layout.ExpertParallelism;
+import dev.trainingplanner.costmodel.layout.Layout;
 import dev.trainingplanner.costmodel.layout.PartitionGroups;
+import dev.trainingplanner.costmodel.layout.Recompute;
+import dev.trainingplanner.costmodel.layout.TokenDispatcher;
 import dev.trainingplanner.costmodel.model.ModelPresets;
 import dev.trainingplanner.costmodel.model.ModelSpec;
 import dev.trainingplanner.costmodel.training.Framework;
@@ -13,6 +17,9 @@ import org.junit.jupiter.api.Test;
 
 /** The framework rules of issue 4 hold for every enumerated layout. */
 class LayoutSpaceTest {
+
+    private static final int DENSE_MEGATRON_OPTIONS = 2160;
+    private static final int DENSE_DEEPSPEED_OPTIONS = 1467;
 
     private static final ModelSpec MODEL = ModelSpecs.withSequenceLength(ModelPresets.byName("llama2-13b"), 8192);
 
@@ -118,5 +125,80 @@ class LayoutSpaceTest {
         }
         assertThat(megatron).anyMatch(o -> o.layout().pp() == 16 && o.layout().virtualStages() == 2);
         assertThat(deepSpeed).allSatisfy(o -> assertThat(126 % o.layout().pp()).isZero());
+    }
+
+    @Test
+    void denseModelsGetNoExpertLayoutsAndTheSameCandidatesAsBefore() {
+        List<LayoutSpace.Option> megatron = enumerate(Framework.MEGATRON, SearchOptions.defaults());
+        List<LayoutSpace.Option> deepSpeed = enumerate(Framework.DEEPSPEED, SearchOptions.defaults());
+
+        assertThat(megatron)
+                .allSatisfy(o -> assertThat(o.layout().expertParallelism()).isEqualTo(ExpertParallelism.NONE));
+        // The counts before expert parallelism existed: a dense search is not multiplied by it.
+        assertThat(megatron).hasSize(DENSE_MEGATRON_OPTIONS);
+        assertThat(deepSpeed).hasSize(DENSE_DEEPSPEED_OPTIONS);
+    }
+
+    @Test
+    void moeModelsGetEveryExpertDegreeTheFrameworkAccepts() {
+        ModelSpec deepSeek = ModelPresets.byName("deepseek-v3");
+        List<LayoutSpace.Option> megatron =
+                LayoutSpace.enumerate(deepSeek, 1024, 64, 8, Framework.MEGATRON, SearchOptions.defaults());
+
+        assertThat(megatron).isNotEmpty().allSatisfy(o -> {
+            Layout l = o.layout();
+            assertThat(256 % l.ep()).isZero();
+            assertThat((l.tp() * l.cp() * l.dp()) % (l.ep() * l.etp())).isZero();
+            assertThat(l.etp()).isIn(1, l.tp());
+            assertThat(l.expertParallelism().dispatcher()).isEqualTo(TokenDispatcher.ALLTOALL);
+            assertThat(l.expertParallelism().allToAllOverlap()).isFalse();
+        });
+        assertThat(megatron).extracting(o -> o.layout().ep()).contains(1, 2, 4, 8, 16, 32, 64);
+        assertThat(megatron).anyMatch(o -> o.layout().etp() == 8 && o.layout().tp() == 8);
+
+        ModelSpec mixtral = ModelSpecs.withSequenceLength(ModelPresets.byName("mixtral-8x7b"), 4096);
+        List<LayoutSpace.Option> deepSpeed =
+                LayoutSpace.enumerate(mixtral, 256, 64, 8, Framework.DEEPSPEED, SearchOptions.defaults());
+        assertThat(deepSpeed).isNotEmpty().allSatisfy(o -> {
+            assertThat(o.layout().dp() % o.layout().ep()).isZero();
+            assertThat(o.layout().ep()).isLessThanOrEqualTo(8);
+            assertThat(o.layout().zeroStage()).isLessThanOrEqualTo(2);
+        });
+        assertThat(deepSpeed).anyMatch(o -> o.layout().ep() == 8);
+    }
+
+    @Test
+    void megatronTriesEveryDispatcherAndOverlapWhereItsArgumentChecksAllowThem() {
+        Layout base = Layout.builder()
+                .tp(2)
+                .dp(16)
+                .expertParallelism(ExpertParallelism.of(8, 1))
+                .build();
+
+        List<ExpertParallelism> variants = ExpertLayouts.communication(base, Framework.MEGATRON);
+
+        assertThat(variants)
+                .extracting(e -> e.dispatcher().externalName() + (e.allToAllOverlap() ? "+overlap" : ""))
+                .containsExactlyInAnyOrder("alltoall+overlap", "allgather", "hierarchical", "hierarchical+overlap");
+        assertThat(variants).allSatisfy(e -> assertThat(e.ep()).isEqualTo(8));
+        // Overlap needs the interleaved schedule with pipelining and no full recompute; none with ep = 1.
+        assertThat(ExpertLayouts.communication(base.toBuilder().pp(4).build(), Framework.MEGATRON))
+                .noneMatch(ExpertParallelism::allToAllOverlap)
+                .hasSize(2);
+        assertThat(ExpertLayouts.communication(
+                        base.toBuilder().pp(4).virtualStages(2).build(), Framework.MEGATRON))
+                .anyMatch(ExpertParallelism::allToAllOverlap);
+        assertThat(ExpertLayouts.communication(
+                        base.toBuilder().recompute(Recompute.FULL).build(), Framework.MEGATRON))
+                .noneMatch(ExpertParallelism::allToAllOverlap);
+        assertThat(ExpertLayouts.communication(
+                        base.toBuilder()
+                                .expertParallelism(ExpertParallelism.of(1, 2))
+                                .build(),
+                        Framework.MEGATRON))
+                .isEmpty();
+        // DeepSpeed-MoE and torchtitan dispatch by all-to-all only, without overlap.
+        assertThat(ExpertLayouts.communication(base, Framework.DEEPSPEED)).isEmpty();
+        assertThat(ExpertLayouts.communication(base, Framework.FSDP)).isEmpty();
     }
 }

@@ -162,6 +162,7 @@ function renderResult(main, plan, result, ctx) {
       kpi('Tokens/s per GPU', fmt.integer(perGpu), 'tokens-per-second-per-gpu'),
       kpi('MFU', fmt.percent(ESTIMATE.mfu(estimate)), 'mfu'),
       kpi('Peak memory', fmt.gib(ESTIMATE.peakMemoryBytes(estimate)), 'peak-memory'),
+      ...expertKpis(layout, estimate),
     ),
   );
   const search = gpuCountSearchOf(plan);
@@ -173,6 +174,22 @@ function renderResult(main, plan, result, ctx) {
   main.append(explanationSection(result));
   main.append(alternativesSection(result, estimate));
   main.append(artifactsSection(plan, ctx));
+}
+
+/**
+ * For a mixture-of-experts plan: the routed experts each GPU holds (each split over etp GPUs when etp > 1) and the MoE
+ * all-to-all time left exposed per iteration (the estimate's exposedExpertAllToAllSeconds). Nothing for a dense plan.
+ */
+function expertKpis(layout, estimate) {
+  const perGpu = LAYOUT.expertsPerGpu(layout);
+  if (perGpu === undefined) return [];
+  const etp = LAYOUT.etp(layout) ?? 1;
+  const experts = `${fmt.integer(perGpu)}${etp > 1 ? `, each split over ${etp} GPUs` : ''}`;
+  const allToAll = breakdownValue(breakdownOf(estimate), 'exposedExpertAllToAllSeconds');
+  return [
+    kpi('Experts per GPU', experts, 'experts-per-gpu'),
+    kpi('MoE all-to-all', allToAll === undefined ? '–' : fmt.seconds(allToAll), 'moe-all-to-all'),
+  ];
 }
 
 function kpi(label, value, testId) {
