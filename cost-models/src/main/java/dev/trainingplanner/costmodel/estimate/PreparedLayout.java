@@ -113,7 +113,13 @@ public final class PreparedLayout {
     final double tokensPerIteration;
     final double peakFlopsPerGpu;
 
-    PreparedLayout(ModelSpec model, TrainingSpec training, Cluster cluster, Layout layout, GpuEfficiency efficiency) {
+    PreparedLayout(
+            ModelSpec model,
+            TrainingSpec training,
+            Cluster cluster,
+            Layout layout,
+            GpuEfficiency efficiency,
+            double memoryScale) {
         this.model = model;
         this.training = training;
         this.cluster = cluster;
@@ -210,6 +216,9 @@ public final class PreparedLayout {
                     runtime,
                     moeLayers,
                     states.expertStatesBytes());
+            if (memoryScale != 1) {
+                stageMemory[i] = stageMemory[i].scaled(memoryScale);
+            }
             dpGradientBytes[i] = DataParallelTime.gradientBytes(params);
             optimizerMax = Math.max(
                     optimizerMax, ComputeTime.optimizerStepSeconds(states.optimizerShardParameters(), hbmRate));
