@@ -21,7 +21,12 @@ import java.util.TreeSet;
  * compute has no share, a run bound by its network a large one. Gauss-Newton steps solve the regularised least squares
  * {@code Σ w_i (r_i − J_i δ)² + λ|θ + δ|²}, where λ ({@link Settings#priorRuns}) pulls every factor towards its prior
  * of 1 with the weight of that many runs of full sensitivity, and w_i are Huber weights with the scale of the
- * published runs' noise ({@link Settings#noiseLogScale}) so that one odd run cannot carry a factor. After each step
+ * published runs' noise ({@link Settings#noiseLogScale}). Iterated to convergence this is a Huber M-estimate under a
+ * Gaussian prior: a run pulls on a factor in proportion to its residual up to the noise scale, and no further, so one
+ * odd run moves a factor by at most about {@code noiseLogScale / priorRuns} in log, while many runs that agree move it
+ * as far as its bounds allow. A deviation far beyond the noise on few runs is more often a gap in the model's
+ * structure (or a broken measurement) than a property of the cluster, and the slow-job alarm, not the corrections, is
+ * the tool for it. After each step
  * θ is clamped to the kind's bounds.
  *
  * <p>A factor is fitted only where at least {@link Settings#minimumRuns} runs spend at least {@link
@@ -43,7 +48,7 @@ public final class CorrectionFitter {
     public record Settings(
             int minimumRuns, double minimumSensitivity, double priorRuns, double noiseLogScale, int iterations) {
 
-        public static final Settings DEFAULT = new Settings(3, 0.05, 2.0, 0.05, 8);
+        public static final Settings DEFAULT = new Settings(3, 0.05, 2.0, 0.05, 50);
 
         public Settings {
             InvalidInputException.require(minimumRuns >= 1, "minimumRuns must be at least 1, got " + minimumRuns);
@@ -59,8 +64,11 @@ public final class CorrectionFitter {
     /** Log step of the finite difference that measures a run's sensitivity to a factor. */
     private static final double STEP = 0.02;
 
-    /** Fitted values are rounded to this resolution, far below the runs' noise, so that sets read cleanly. */
-    private static final double RESOLUTION = 1e-4;
+    /** Fitted values are rounded to 1/this (1e-4), far below the runs' noise, so that sets read cleanly. */
+    private static final double RESOLUTION_STEPS = 1e4;
+
+    /** Largest log step at which the iteration has converged: a fraction of the rounding resolution. */
+    private static final double CONVERGED = 1e-6;
 
     private final Settings settings;
     private final CostModel model = new CostModel();
@@ -125,7 +133,7 @@ public final class CorrectionFitter {
                 largest = Math.max(largest, Math.abs(next - theta[p]));
                 theta[p] = next;
             }
-            if (largest < 1e-5) {
+            if (largest < CONVERGED) {
                 break;
             }
         }
@@ -346,7 +354,7 @@ public final class CorrectionFitter {
     }
 
     private static double round(CorrectionKind kind, double value) {
-        return kind.clamp(Math.rint(value / RESOLUTION) * RESOLUTION);
+        return kind.clamp(Math.rint(value * RESOLUTION_STEPS) / RESOLUTION_STEPS);
     }
 
     private static String atBound(CorrectionKind kind, double value) {
