@@ -157,6 +157,60 @@ public final class Cluster {
         return b;
     }
 
+    /**
+     * This cluster with every link's bandwidth scaled by the efficiency of its tier: {@code nvlink} for the GPU pairs
+     * of a node and the node pairs of one NVLink domain, {@code network} for the NICs and the node pairs outside a
+     * domain (measured or default). Latencies are kept. Per-cluster corrections fitted from measured runs use this to
+     * carry what the collectives really reach on this cluster into every ring the cost model prices.
+     */
+    public Cluster withLinkEfficiencies(double nvlink, double network) {
+        positive("NVLink efficiency", nvlink);
+        positive("network efficiency", network);
+        Builder b = toBuilder();
+        b.defaultIntraBandwidth = defaultIntraBandwidth * nvlink;
+        for (int n = 0; n < nodeCount; n++) {
+            b.nodeNetworkBandwidth[n] = nodeNetworkBandwidth[n] * network;
+            if (b.intraBandwidth[n] != null) {
+                for (int i = 0; i < b.intraBandwidth[n].length; i++) {
+                    b.intraBandwidth[n][i] *= nvlink;
+                }
+            }
+        }
+        for (long key : interBandwidth.keys()) {
+            int from = (int) (key / nodeCount);
+            int to = (int) (key % nodeCount);
+            double factor = sameNvlinkDomain(from, to) ? nvlink : network;
+            b.interBandwidth.put(key, interBandwidth.get(key, 0) * factor);
+        }
+        return b.build();
+    }
+
+    /** This cluster with every GPU's relative speed multiplied by {@code factor} (a fitted compute efficiency). */
+    public Cluster withComputeSpeedFactor(double factor) {
+        positive("compute speed factor", factor);
+        Builder b = toBuilder();
+        for (int i = 0; i < relativeSpeed.length; i++) {
+            b.relativeSpeed[i] = relativeSpeed[i] * factor;
+        }
+        return b.build();
+    }
+
+    /**
+     * This cluster with every Bernoulli straggler's probability multiplied by {@code factor} (at most 1); other
+     * straggler models are kept.
+     */
+    public Cluster withStragglerProbabilityFactor(double factor) {
+        nonNegative("straggler probability factor", factor);
+        Builder b = toBuilder();
+        for (int n = 0; n < nodeCount; n++) {
+            StragglerModel s = stragglers[n];
+            if (s.kind() == StragglerModel.Kind.BERNOULLI) {
+                b.stragglers[n] = StragglerModel.bernoulli(Math.min(1, s.probability() * factor), s.slowdown());
+            }
+        }
+        return b.build();
+    }
+
     public GpuType gpuType() {
         return gpuType;
     }

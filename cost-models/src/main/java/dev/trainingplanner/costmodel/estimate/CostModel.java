@@ -18,6 +18,7 @@ import java.util.function.Function;
 public final class CostModel {
 
     private final Function<Cluster, GpuEfficiency> efficiencies;
+    private final double memoryScale;
 
     /** The calibrated model ({@link EfficiencyTable}). */
     public CostModel() {
@@ -26,7 +27,19 @@ public final class CostModel {
 
     /** A model with other efficiency parameters, e.g. for calibration experiments. */
     public CostModel(Function<Cluster, GpuEfficiency> efficiencies) {
+        this(efficiencies, 1);
+    }
+
+    /**
+     * A model with other efficiency parameters whose per-rank memory is multiplied by {@code memoryScale}: a fitted
+     * memory overhead of one cluster (package {@code correction}), which scales what the rank holds as the GPU reports
+     * it.
+     */
+    public CostModel(Function<Cluster, GpuEfficiency> efficiencies, double memoryScale) {
+        InvalidInputException.require(efficiencies != null, "efficiencies must not be null");
+        InvalidInputException.positive("memory scale", memoryScale);
         this.efficiencies = efficiencies;
+        this.memoryScale = memoryScale;
     }
 
     /** Full evaluation. */
@@ -47,6 +60,6 @@ public final class CostModel {
         InvalidInputException.require(training != null, "training must not be null");
         InvalidInputException.require(cluster != null, "cluster must not be null");
         InvalidInputException.require(layout != null, "layout must not be null");
-        return new PreparedLayout(model, training, cluster, layout, efficiencies.apply(cluster));
+        return new PreparedLayout(model, training, cluster, layout, efficiencies.apply(cluster), memoryScale);
     }
 }

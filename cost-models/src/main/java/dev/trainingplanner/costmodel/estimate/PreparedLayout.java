@@ -131,7 +131,13 @@ public final class PreparedLayout {
     final double tokensPerIteration;
     final double peakFlopsPerGpu;
 
-    PreparedLayout(ModelSpec model, TrainingSpec training, Cluster cluster, Layout layout, GpuEfficiency efficiency) {
+    PreparedLayout(
+            ModelSpec model,
+            TrainingSpec training,
+            Cluster cluster,
+            Layout layout,
+            GpuEfficiency efficiency,
+            double memoryScale) {
         this.model = model;
         this.training = training;
         this.cluster = cluster;
@@ -237,6 +243,9 @@ public final class PreparedLayout {
                     runtime,
                     moeLayers[i],
                     states.expertStatesBytes());
+            if (memoryScale != 1) {
+                stageMemory[i] = stageMemory[i].scaled(memoryScale);
+            }
             // Routed experts reduce over expert-DP, not over the dense DP ring (Megatron-Core's expert data-parallel
             // group).
             dpGradientBytes[i] = DataParallelTime.gradientBytes(stageDenseParameters[i]);

@@ -29,6 +29,25 @@ public record StageMemory(
         int moeLayers,
         double expertStatesBytes) {
 
+    /**
+     * This stage's memory with every byte term multiplied by {@code factor}: a cluster's fitted memory overhead
+     * (package {@code correction}), measured on the total that the GPU reports and spread over the terms alike.
+     */
+    public StageMemory scaled(double factor) {
+        return new StageMemory(
+                stage,
+                layers,
+                weightsBytes * factor,
+                gradientsBytes * factor,
+                optimizerStatesBytes * factor,
+                activationsBytes * factor,
+                microBatchesInFlight,
+                communicationBuffersBytes * factor,
+                runtimeOverheadBytes * factor,
+                moeLayers,
+                expertStatesBytes * factor);
+    }
+
     public double totalBytes() {
         return weightsBytes
                 + gradientsBytes

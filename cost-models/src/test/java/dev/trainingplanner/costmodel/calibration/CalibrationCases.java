@@ -17,7 +17,7 @@ import java.util.Map;
  * (median absolute percentage error of iteration time and of peak memory). The repository root is located by walking
  * up from the working directory.
  */
-final class CalibrationCases {
+public final class CalibrationCases {
 
     record Row(
             String caseId,
@@ -55,7 +55,8 @@ final class CalibrationCases {
                 + Path.of("").toAbsolutePath() + ")");
     }
 
-    static Path casesFile() {
+    /** The repository's copy of {@code cases.csv}. */
+    public static Path casesFile() {
         return calibrationDirectory().resolve("cases.csv");
     }
 
