@@ -80,6 +80,14 @@ public final class CorrectedCostModel {
         return corrected;
     }
 
+    /**
+     * The cost model with the memory overhead applied, for callers that search on {@link #correctedCluster()} with
+     * their own layout pool (the planner engine takes a {@code CostModel}).
+     */
+    public CostModel costModel() {
+        return costModel;
+    }
+
     /** The corrections that change estimates on this cluster, with their support. */
     public List<AppliedCorrection> applied() {
         return applied;

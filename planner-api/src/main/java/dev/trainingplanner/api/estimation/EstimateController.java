@@ -84,7 +84,8 @@ class EstimateController {
             @Pattern(regexp = "megatron|deepspeed|fsdp", message = "must be megatron, deepspeed or fsdp")
                     String framework,
             @Valid LayoutBody layout,
-            @Size(max = 1_048_576) List<@Valid @NotNull RankBody> placement) {}
+            @Size(max = 1_048_576) List<@Valid @NotNull RankBody> placement,
+            @Size(max = 64) String correctionVersion) {}
 
     @PostMapping
     JsonNode estimate(@Valid @RequestBody EstimateRequest request) {

@@ -3,6 +3,8 @@ package dev.trainingplanner.api.estimation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trainingplanner.api.correction.ClusterCorrections;
+import dev.trainingplanner.api.correction.CorrectionsUsed;
 import dev.trainingplanner.api.job.Jobs;
 import dev.trainingplanner.api.model.Models;
 import dev.trainingplanner.api.planning.PlanRun;
@@ -12,7 +14,8 @@ import dev.trainingplanner.api.planning.PlanStatus;
 import dev.trainingplanner.api.planning.StoredPlans;
 import dev.trainingplanner.api.problem.ClientMistake;
 import dev.trainingplanner.api.profile.ProfileStore;
-import dev.trainingplanner.costmodel.estimate.CostModel;
+import dev.trainingplanner.costmodel.correction.CorrectedCostModel;
+import dev.trainingplanner.costmodel.correction.CorrectionSet;
 import dev.trainingplanner.costmodel.estimate.Estimate;
 import dev.trainingplanner.costmodel.layout.Layout;
 import dev.trainingplanner.costmodel.model.ModelSpec;
@@ -39,8 +42,8 @@ import org.springframework.stereotype.Service;
 @Service
 public class Estimator {
 
-    private final CostModel costModel = new CostModel();
     private final ProfileStore profiles;
+    private final ClusterCorrections corrections;
     private final Models models;
     private final Jobs jobs;
     private final PlanRuns runs;
@@ -51,6 +54,7 @@ public class Estimator {
 
     Estimator(
             ProfileStore profiles,
+            ClusterCorrections corrections,
             Models models,
             Jobs jobs,
             PlanRuns runs,
@@ -59,6 +63,7 @@ public class Estimator {
             @Value("${planner.estimates.max-cluster-nodes:4096}") int maxClusterNodes) {
         this.maxClusterNodes = maxClusterNodes;
         this.profiles = profiles;
+        this.corrections = corrections;
         this.models = models;
         this.jobs = jobs;
         this.runs = runs;
@@ -93,7 +98,10 @@ public class Estimator {
                 precision,
                 framework,
                 request.layout().layout(),
-                ranks);
+                ranks,
+                request.correctionVersion() == null
+                        ? corrections.latest(request.cluster())
+                        : corrections.version(request.cluster(), request.correctionVersion()));
     }
 
     JsonNode rescore(EstimateController.EstimateRequest request) {
@@ -109,9 +117,14 @@ public class Estimator {
         }
         checkSynchronousLimit(run.clusterName(), "planId");
         PlanDocument plan = stored.document(run);
-        ObjectNode scored = evaluate(runs.spec(run), plan);
+        CorrectionSet set = request.correctionVersion() == null
+                ? corrections.latest(run.clusterName())
+                : corrections.version(run.clusterName(), request.correctionVersion());
+        ObjectNode scored = evaluate(runs.spec(run), plan, set);
         double before = plan.estimate().iterationTimeSeconds();
         scored.put("planId", run.id().toString());
+        JsonNode recorded = stored.result(run).at("/corrections/version");
+        scored.put("recordedCorrectionVersion", recorded.isTextual() ? recorded.asText() : null);
         scored.put("predictedWhenPlannedSeconds", before);
         scored.put("changeRatio", scored.get("iterationTimeSeconds").asDouble() / before);
         return scored;
@@ -135,11 +148,16 @@ public class Estimator {
     }
 
     /**
-     * A stored plan on its cluster's current effective profile: the plan document's problem, layout and placement,
-     * read through the engine's codec, so that the whole layout is scored (uneven split, partition groups, gradient
-     * coding, Ladder layers included).
+     * A stored plan on its cluster's current effective profile with the cluster's latest corrections: the plan
+     * document's problem, layout and placement, read through the engine's codec, so that the whole layout is scored
+     * (uneven split, partition groups, gradient coding, Ladder layers included).
      */
     public ObjectNode evaluate(PlanSpec spec, PlanDocument plan) {
+        return evaluate(spec, plan, corrections.latest(spec.cluster()));
+    }
+
+    /** As {@link #evaluate(PlanSpec, PlanDocument)} with the given correction set (a plan's recorded one). */
+    public ObjectNode evaluate(PlanSpec spec, PlanDocument plan, CorrectionSet set) {
         return evaluate(
                 spec.cluster(),
                 ModelSpecs.withSequenceLength(
@@ -149,10 +167,14 @@ public class Estimator {
                 plan.problem().precision(),
                 Framework.parse(plan.problem().framework()),
                 LayoutCodec.layout(plan.layout()),
-                PlacementCodec.locations(plan.placement()));
+                PlacementCodec.locations(plan.placement()),
+                set);
     }
 
-    /** Evaluates on the cluster's current effective profile; {@code ranks == null} means packed by node. */
+    /**
+     * Evaluates on the cluster's current effective profile with {@code set} applied; {@code ranks == null} means
+     * packed by node.
+     */
     private ObjectNode evaluate(
             String clusterName,
             ModelSpec model,
@@ -161,7 +183,8 @@ public class Estimator {
             String precision,
             Framework framework,
             Layout layout,
-            List<RankLocation> ranks) {
+            List<RankLocation> ranks,
+            CorrectionSet set) {
         ProfileStore.EffectiveProfile effective = profiles.effective(clusterName);
         if (effective.isEmpty()) {
             throw new ClientMistake(
@@ -187,7 +210,9 @@ public class Estimator {
             }
             placement = placement(cluster, ranks);
         }
-        Estimate estimate = costModel.estimate(model, training, cluster.cluster(), layout, placement);
+        CorrectedCostModel corrected = new CorrectedCostModel(set, cluster.cluster());
+        Estimate estimate =
+                corrected.estimate(model, training, layout, placement).estimate();
         double headroom = SearchOptions.defaults().headroomFraction();
         ObjectNode out = json.createObjectNode();
         out.put("cluster", clusterName);
@@ -207,6 +232,7 @@ public class Estimator {
                 effective.measurements().stream()
                         .filter(ProfileStore.Measurement::stale)
                         .count());
+        out.set("corrections", json.valueToTree(CorrectionsUsed.of(corrected)));
         return out;
     }
 

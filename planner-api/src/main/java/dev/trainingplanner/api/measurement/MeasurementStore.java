@@ -143,6 +143,50 @@ class MeasurementStore {
                 jobId);
     }
 
+    /**
+     * The revisions of the jobs of {@code clusterName} (or of one job, when {@code jobId} is not null) with at least
+     * one step after warm-up, as runs: the medians of the steps at least {@code warmupSteps} after the revision's first
+     * reported step. A step's peak memory is the largest any rank reported in it.
+     */
+    List<MeasuredRun> runs(String clusterName, UUID jobId, long warmupSteps) {
+        return jdbc.query(
+                """
+                with scope as (select m.* from job_measurement m join training_job j on j.id = m.job_id
+                               where j.cluster_name = ? and (?::uuid is null or m.job_id = ?::uuid)),
+                     firsts as (select job_id, plan_revision, min(step) as first_step from scope
+                                group by job_id, plan_revision)
+                select s.job_id, s.plan_revision, (array_agg(s.plan_id))[1], count(*),
+                       percentile_cont(0.5) within group (order by s.iteration_seconds),
+                       percentile_cont(0.5) within group (order by memory.peak)
+                from scope s
+                join firsts f on f.job_id = s.job_id and f.plan_revision = s.plan_revision
+                left join lateral (select max(value::bigint) as peak
+                                   from jsonb_each_text(s.peak_memory_bytes_per_rank)) memory on true
+                where s.step >= f.first_step + ?
+                group by s.job_id, s.plan_revision order by s.job_id, s.plan_revision""",
+                (rs, i) -> new MeasuredRun(
+                        rs.getObject(1, UUID.class),
+                        rs.getInt(2),
+                        rs.getObject(3, UUID.class),
+                        rs.getLong(4),
+                        rs.getDouble(5),
+                        (Double) rs.getObject(6)),
+                clusterName,
+                jobId,
+                jobId,
+                warmupSteps);
+    }
+
+    /** How many steps the jobs of {@code clusterName} have stored, and the largest sample id (0 without any). */
+    long[] clusterFingerprint(String clusterName) {
+        return jdbc.queryForObject(
+                """
+                select count(*), coalesce(max(m.id), 0) from job_measurement m
+                join training_job j on j.id = m.job_id where j.cluster_name = ?""",
+                (rs, i) -> new long[] {rs.getLong(1), rs.getLong(2)},
+                clusterName);
+    }
+
     private MeasuredStep row(ResultSet rs, int index) throws SQLException {
         return new MeasuredStep(
                 rs.getInt(1),

@@ -97,6 +97,28 @@ public class Measurements {
         });
     }
 
+    /**
+     * The measured runs of every job on {@code clusterName} with the figures that identify the samples read. The
+     * figures are read first: a sample committed between the two reads is in the runs but not in the figures, so the
+     * next read refits once more rather than never seeing it.
+     */
+    public ClusterRuns clusterRuns(String clusterName) {
+        long[] fingerprint = store.clusterFingerprint(clusterName);
+        return new ClusterRuns(fingerprint[0], fingerprint[1], store.runs(clusterName, null, warmupSteps));
+    }
+
+    /** The figures {@link #clusterRuns} reports, alone: how many samples the cluster's jobs hold and the largest id. */
+    public long[] clusterFingerprint(String clusterName) {
+        return store.clusterFingerprint(clusterName);
+    }
+
+    /** The job's run of the plan {@code planId}, if any of its steps are past warm-up. */
+    public Optional<MeasuredRun> runOfPlan(TrainingJob job, UUID planId) {
+        return store.runs(job.clusterName(), job.id(), warmupSteps).stream()
+                .filter(run -> run.planId().equals(planId))
+                .findFirst();
+    }
+
     /** A page of the job's samples and the summary of every revision that has samples. */
     public record MeasurementsView(
             UUID jobId, long warmupSteps, List<RevisionSummary> summaries, List<MeasuredStep> samples, Page page) {}

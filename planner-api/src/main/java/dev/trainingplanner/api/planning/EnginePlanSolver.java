@@ -2,6 +2,8 @@ package dev.trainingplanner.api.planning;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trainingplanner.api.correction.CorrectionsUsed;
+import dev.trainingplanner.costmodel.correction.CorrectedCostModel;
 import dev.trainingplanner.engine.plan.CostPerTokenGoal;
 import dev.trainingplanner.engine.plan.CostPerTokenResult;
 import dev.trainingplanner.engine.plan.GpuCountSearch;
@@ -39,7 +41,6 @@ class EnginePlanSolver implements PlanSolver {
     /** How long a stopped solve may take to reach a stop check before its solver thread is given back. */
     static final Duration STOP_GRACE = Duration.ofSeconds(3);
 
-    private final Planner planner = new Planner();
     private final ExecutorService workers = Executors.newCachedThreadPool(runnable -> {
         Thread thread = new Thread(runnable, "planner-solve");
         thread.setDaemon(true);
@@ -75,8 +76,11 @@ class EnginePlanSolver implements PlanSolver {
                 progress.elapsedMillis()));
     }
 
-    /** The plan to launch and its stored document (with the GPU-count comparison for the cost-per-token objective). */
-    private record Solved(PlanResult plan, JsonNode document) {}
+    /**
+     * The plan to launch, its stored document (with the GPU-count comparison for the cost-per-token objective) and the
+     * corrections it was computed with.
+     */
+    private record Solved(PlanResult plan, JsonNode document, CorrectionsUsed corrections) {}
 
     @Override
     public SolvedPlan solve(SolveInput input, Listener listener) {
@@ -92,16 +96,29 @@ class EnginePlanSolver implements PlanSolver {
             try {
                 // Reading and converting the profile run here too, so that a stop or the deadline reaches them (they
                 // grow with the cluster).
-                ProfiledCluster cluster = EngineRequests.cluster(input.profile().get(), input.options());
+                ProfiledCluster profiled =
+                        EngineRequests.cluster(input.profile().get(), input.options());
+                // The cluster's corrections are applied once, to the cluster and the cost model the search uses; the
+                // plan's names and placement stay the profile's.
+                CorrectedCostModel corrected = new CorrectedCostModel(input.corrections(), profiled.cluster());
+                ProfiledCluster cluster = new ProfiledCluster(
+                        profiled.name(),
+                        corrected.correctedCluster(),
+                        profiled.nodeNames(),
+                        profiled.gpuIndexes(),
+                        profiled.defaultsUsed(),
+                        profiled.excluded());
+                Planner planner = new Planner(corrected.costModel());
+                CorrectionsUsed used = CorrectionsUsed.of(corrected);
                 PlanRequest request =
                         EngineRequests.request(cluster, input.model(), input.goal(), input.options(), defaultTimeLimit);
                 // The search only records its latest best; this thread's polling loop stores it.
                 if (costPerToken == null) {
                     PlanResult result = planner.plan(request, best::set);
-                    running.complete(new Solved(result, planJson.of(result)));
+                    running.complete(new Solved(result, planJson.of(result), used));
                 } else {
                     CostPerTokenResult result = new GpuCountSearch(planner).plan(request, costPerToken, best::set);
-                    running.complete(new Solved(result.plan(), planJson.of(result)));
+                    running.complete(new Solved(result.plan(), planJson.of(result), used));
                 }
             } catch (Throwable failure) {
                 running.completeExceptionally(failure);
@@ -121,7 +138,7 @@ class EnginePlanSolver implements PlanSolver {
                             + String.join("; ", result.explanation().infeasibility()));
                 }
                 return new SolvedPlan(
-                        solved.document(), result.best().estimate().iterationTimeSeconds());
+                        solved.document(), result.best().estimate().iterationTimeSeconds(), solved.corrections());
             } catch (TimeoutException stillRunning) {
                 long now = System.nanoTime();
                 listener.improved((now - start) / 1e6 / Math.max(1, limitMillis), bestSoFar(best.get()));

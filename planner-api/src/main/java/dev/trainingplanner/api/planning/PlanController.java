@@ -3,6 +3,7 @@ package dev.trainingplanner.api.planning;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trainingplanner.api.correction.CorrectionsUsed;
 import dev.trainingplanner.api.job.Jobs;
 import dev.trainingplanner.api.job.PlanningGoal;
 import dev.trainingplanner.api.job.PlanningOptions;
@@ -85,11 +86,14 @@ class PlanController {
      * @param plan the engine's plan document
      * @param launch the launch knobs and rank order, derived from the document when served
      * @param predictedIterationSeconds predicted time of one optimizer step
+     * @param corrections the version of the cluster's correction set the plan was computed with and the corrections
+     *     that changed its numbers, with the runs behind each (null for a plan computed before plans recorded them)
      */
     record ServedResult(
             @Schema(implementation = PlanDocument.class) JsonNode plan,
             LaunchPlan launch,
-            double predictedIterationSeconds) {}
+            double predictedIterationSeconds,
+            @Schema(implementation = CorrectionsUsed.class) JsonNode corrections) {}
 
     /**
      * One plan in the list: what was asked (model, GPUs) and, once completed, the chosen layout in one line and its
@@ -227,7 +231,8 @@ class PlanController {
         return new ServedResult(
                 result.get("plan"),
                 LaunchPlan.of(stored.document(run)),
-                result.get("predictedIterationSeconds").asDouble());
+                result.get("predictedIterationSeconds").asDouble(),
+                result.get("corrections"));
     }
 
     private JsonNode tree(String text) {

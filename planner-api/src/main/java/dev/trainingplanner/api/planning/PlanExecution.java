@@ -3,6 +3,7 @@ package dev.trainingplanner.api.planning;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trainingplanner.api.correction.ClusterCorrections;
 import dev.trainingplanner.api.job.Jobs;
 import dev.trainingplanner.api.model.Models;
 import dev.trainingplanner.api.problem.ClientMistake;
@@ -53,6 +54,7 @@ public class PlanExecution {
     private final int maxAttempts;
     private final MeterRegistry meters;
     private final TransactionTemplate transactions;
+    private final ClusterCorrections corrections;
     private final DistributionSummary predictedIteration;
 
     PlanExecution(
@@ -61,6 +63,7 @@ public class PlanExecution {
             Jobs jobs,
             ProfileStore profiles,
             Models models,
+            ClusterCorrections corrections,
             PlanSolver solver,
             LargeSolves largeSolves,
             ObjectMapper json,
@@ -74,6 +77,7 @@ public class PlanExecution {
         this.jobs = jobs;
         this.profiles = profiles;
         this.models = models;
+        this.corrections = corrections;
         this.solver = solver;
         this.largeSolves = largeSolves;
         this.json = json;
@@ -193,10 +197,17 @@ public class PlanExecution {
                 new PlanFinished(planId, run.jobId(), runs.byId(planId).status(), spec.purpose()));
     }
 
-    /** The profile is read when the solver asks, on its worker thread, where a stop or the deadline reaches it. */
+    /**
+     * The profile is read when the solver asks, on its worker thread, where a stop or the deadline reaches it; the
+     * cluster's corrections are fitted here if samples arrived since the last fit.
+     */
     private PlanSolver.SolveInput input(PlanSpec spec) {
         return new PlanSolver.SolveInput(
-                () -> profile(spec.cluster()), models.byName(spec.model()).spec(), spec.goal(), spec.options());
+                () -> profile(spec.cluster()),
+                models.byName(spec.model()).spec(),
+                spec.goal(),
+                spec.options(),
+                corrections.latest(spec.cluster()));
     }
 
     private ClusterProfile profile(String cluster) {

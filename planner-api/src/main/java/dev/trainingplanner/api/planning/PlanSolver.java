@@ -1,8 +1,10 @@
 package dev.trainingplanner.api.planning;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.trainingplanner.api.correction.CorrectionsUsed;
 import dev.trainingplanner.api.job.PlanningGoal;
 import dev.trainingplanner.api.job.PlanningOptions;
+import dev.trainingplanner.costmodel.correction.CorrectionSet;
 import dev.trainingplanner.costmodel.model.ModelSpec;
 import dev.trainingplanner.engine.output.PlanDocument;
 import dev.trainingplanner.profile.ClusterProfile;
@@ -14,17 +16,28 @@ public interface PlanSolver {
 
     /**
      * The inputs of a solve, read from the database when it starts; the cluster's effective profile is read by the
-     * solver ({@code profile.get()}) on the thread that solves, since it grows with the cluster.
+     * solver ({@code profile.get()}) on the thread that solves, since it grows with the cluster. {@code corrections}
+     * is the cluster's latest correction set, which the cost model of the search applies.
      */
-    record SolveInput(Supplier<ClusterProfile> profile, ModelSpec model, PlanningGoal goal, PlanningOptions options) {}
+    record SolveInput(
+            Supplier<ClusterProfile> profile,
+            ModelSpec model,
+            PlanningGoal goal,
+            PlanningOptions options,
+            CorrectionSet corrections) {}
 
     /**
      * The outcome, stored and served as a plan's {@code result}.
      *
      * @param plan the engine's JSON of the plan (layout, placement, estimate breakdown, explanation)
      * @param predictedIterationSeconds predicted time of one optimizer step
+     * @param corrections the version of the cluster's correction set the plan was computed with and the corrections
+     *     that changed its numbers, each with its support and a sentence saying so
      */
-    record SolvedPlan(@Schema(implementation = PlanDocument.class) JsonNode plan, double predictedIterationSeconds) {}
+    record SolvedPlan(
+            @Schema(implementation = PlanDocument.class) JsonNode plan,
+            double predictedIterationSeconds,
+            CorrectionsUsed corrections) {}
 
     /**
      * The search's best placement before refinement, a plan's {@code bestSoFar} while it solves.

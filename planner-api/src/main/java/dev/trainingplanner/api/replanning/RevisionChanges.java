@@ -1,5 +1,6 @@
 package dev.trainingplanner.api.replanning;
 
+import dev.trainingplanner.api.correction.CorrectionsUsed;
 import dev.trainingplanner.costmodel.estimate.Violation;
 import java.util.List;
 import java.util.UUID;
@@ -16,6 +17,8 @@ import java.util.UUID;
  * @param currentPlanProblem why the previous plan could not be scored on the latest profile
  * @param newPlanFailure why the night's solve failed
  * @param note a remark for a job without a previous plan
+ * @param corrections the correction versions of the previous and the new plan, and the corrections the new plan was
+ *     computed with: why a re-plan after new measurements can differ
  */
 record RevisionChanges(
         UUID previousPlanId,
@@ -24,7 +27,13 @@ record RevisionChanges(
         List<Violation> currentPlanViolations,
         String currentPlanProblem,
         String newPlanFailure,
-        String note) {
+        String note,
+        CorrectionChange corrections) {
+
+    /**
+     * The correction set the previous plan recorded (null when it recorded none) and the new plan's, with what applied.
+     */
+    record CorrectionChange(String previousVersion, String version, List<CorrectionsUsed.Applied> applied) {}
 
     /** One layout knob, before and after, as text. */
     record KnobChange(String knob, String before, String after) {}

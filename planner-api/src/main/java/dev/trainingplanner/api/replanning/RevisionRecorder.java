@@ -9,6 +9,8 @@ import dev.trainingplanner.api.estimation.Estimator;
 import dev.trainingplanner.api.job.JobFlags;
 import dev.trainingplanner.api.job.Jobs;
 import dev.trainingplanner.api.job.TrainingJob;
+import dev.trainingplanner.api.measurement.MeasuredRun;
+import dev.trainingplanner.api.measurement.Measurements;
 import dev.trainingplanner.api.planning.PlanExecution;
 import dev.trainingplanner.api.planning.PlanRun;
 import dev.trainingplanner.api.planning.PlanRuns;
@@ -35,7 +37,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * When a nightly or "re-plan now" solve completes, stores a plan revision: which layout knobs changed, which ranks
- * moved, the current plan's predicted time on the latest profile (before) and the new plan's (after), and flags the
+ * moved, the current plan's predicted time on the latest profile and corrections (before) and the new plan's (after),
+ * the correction versions of both plans with the corrections the new one applied, the prediction error of the current
+ * plan against what its runs measured (median after warm-up over its prediction when planned), and flags the
  * job when its current plan no longer fits or is at least {@code planner.replanning.slower-threshold} (5 %) slower than
  * the new best. Flags also go to the job's webhook. Recording is idempotent (one revision per plan).
  */
@@ -53,6 +57,7 @@ class RevisionRecorder {
     private final Estimator estimator;
     private final StoredPlans stored;
     private final Webhooks webhooks;
+    private final Measurements measurements;
     private final ObjectMapper json;
     private final double slowerThreshold;
     private final ZoneId zone;
@@ -65,6 +70,7 @@ class RevisionRecorder {
             Estimator estimator,
             StoredPlans stored,
             Webhooks webhooks,
+            Measurements measurements,
             ObjectMapper json,
             @Value("${planner.replanning.slower-threshold:0.05}") double slowerThreshold,
             @Value("${planner.replanning.zone:UTC}") ZoneId zone) {
@@ -75,6 +81,7 @@ class RevisionRecorder {
         this.estimator = estimator;
         this.stored = stored;
         this.webhooks = webhooks;
+        this.measurements = measurements;
         this.json = json;
         this.slowerThreshold = slowerThreshold;
         this.zone = zone;
@@ -104,11 +111,20 @@ class RevisionRecorder {
             changes.put("newPlanFailure", newRun.failureReason());
         }
         Double beforeSeconds = null;
+        Double measuredSeconds = null;
+        Double predictedSeconds = null;
+        String previousVersion = null;
         UUID currentPlanId = job.get().currentPlanId();
         Optional<PlanRun> current = currentPlanId == null ? Optional.empty() : runs.find(currentPlanId);
         if (current.isPresent() && current.get().resultJson() != null) {
             PlanDocument before = stored.document(current.get());
             changes.put("previousPlanId", currentPlanId.toString());
+            previousVersion = correctionVersion(current.get());
+            Optional<MeasuredRun> measured = measurements.runOfPlan(job.get(), currentPlanId);
+            if (measured.isPresent()) {
+                measuredSeconds = measured.get().medianIterationSeconds();
+                predictedSeconds = before.estimate().iterationTimeSeconds();
+            }
             if (after != null) {
                 changes.set("layoutChanges", layoutChanges(before, after));
                 changes.set("movedRanks", movedRanks(before, after));
@@ -133,10 +149,26 @@ class RevisionRecorder {
             changes.put("previousPlanId", (String) null);
             changes.put("note", "the job had no plan before; the new plan becomes its current plan");
         }
+        if (solved) {
+            JsonNode used = stored.result(newRun).path("corrections");
+            ObjectNode corrections = changes.putObject("corrections");
+            corrections.put("previousVersion", previousVersion);
+            corrections.put("version", correctionVersion(newRun));
+            corrections.set("applied", used.path("applied").isArray() ? used.get("applied") : json.createArrayNode());
+        }
         LocalDate night = nightly ? LocalDate.ofInstant(newRun.createdAt(), zone) : null;
         Instant recordedAt = Instant.now();
         PlanRevisions.Revision revision = new PlanRevisions.Revision(
-                finished.planId(), night, recordedAt, changes, beforeSeconds, afterSeconds, flags);
+                finished.planId(),
+                night,
+                recordedAt,
+                changes,
+                beforeSeconds,
+                afterSeconds,
+                flags,
+                measuredSeconds,
+                predictedSeconds,
+                measuredSeconds == null ? null : measuredSeconds / predictedSeconds - 1);
         JobFlags outcome =
                 new JobFlags(finished.planId(), finished.purpose(), flags, beforeSeconds, afterSeconds, recordedAt);
         boolean adopt = solved && (now || currentPlanId == null);
@@ -155,6 +187,12 @@ class RevisionRecorder {
             payload.put("jobName", job.get().name());
             webhooks.send(job.get().webhookUrl(), write(payload));
         }
+    }
+
+    /** The correction version a plan recorded; null for a plan computed before plans recorded one. */
+    private String correctionVersion(PlanRun run) {
+        JsonNode version = stored.result(run).at("/corrections/version");
+        return version.isTextual() ? version.asText() : null;
     }
 
     /** The layout knobs that differ, named as in the served launch view ({@code result.launch}). */
