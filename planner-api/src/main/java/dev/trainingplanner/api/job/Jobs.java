@@ -82,6 +82,12 @@ public class Jobs {
         return repository.findAllByOrderByCreatedAt();
     }
 
+    /** The ids of every job on the cluster, active or not. */
+    @Transactional(readOnly = true)
+    public List<UUID> idsOnCluster(String clusterName) {
+        return repository.findIdsByClusterName(clusterName);
+    }
+
     @Transactional(readOnly = true)
     public List<TrainingJob> active() {
         return repository.findByActiveTrue();

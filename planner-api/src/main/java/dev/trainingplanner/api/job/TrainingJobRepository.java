@@ -12,6 +12,9 @@ public interface TrainingJobRepository extends JpaRepository<TrainingJob, UUID> 
 
     List<TrainingJob> findByActiveTrue();
 
+    @Query("select j.id from TrainingJob j where j.clusterName = :clusterName")
+    List<UUID> findIdsByClusterName(String clusterName);
+
     /**
      * The job, row-locked until the transaction ends, so that a change and a concurrent delete or change of the same
      * job happen one after the other. {@code for no key update} (not JPA's {@code for update}) leaves the key-share

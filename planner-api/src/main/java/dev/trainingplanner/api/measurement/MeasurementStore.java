@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
@@ -144,15 +145,14 @@ class MeasurementStore {
     }
 
     /**
-     * The revisions of the jobs of {@code clusterName} (or of one job, when {@code jobId} is not null) with at least
-     * one step after warm-up, as runs: the medians of the steps at least {@code warmupSteps} after the revision's first
-     * reported step. A step's peak memory is the largest any rank reported in it.
+     * The revisions of the jobs {@code jobIds} with at least one step after warm-up, as runs: the medians of the steps
+     * at least {@code warmupSteps} after the revision's first reported step. A step's peak memory is the largest any
+     * rank reported in it.
      */
-    List<MeasuredRun> runs(String clusterName, UUID jobId, long warmupSteps) {
+    List<MeasuredRun> runs(List<UUID> jobIds, long warmupSteps) {
         return jdbc.query(
                 """
-                with scope as (select m.* from job_measurement m join training_job j on j.id = m.job_id
-                               where j.cluster_name = ? and (?::uuid is null or m.job_id = ?::uuid)),
+                with scope as (select * from job_measurement where job_id = any (?::uuid[])),
                      firsts as (select job_id, plan_revision, min(step) as first_step from scope
                                 group by job_id, plan_revision)
                 select s.job_id, s.plan_revision, (array_agg(s.plan_id))[1], count(*),
@@ -171,20 +171,21 @@ class MeasurementStore {
                         rs.getLong(4),
                         rs.getDouble(5),
                         (Double) rs.getObject(6)),
-                clusterName,
-                jobId,
-                jobId,
+                uuidArray(jobIds),
                 warmupSteps);
     }
 
-    /** How many steps the jobs of {@code clusterName} have stored, and the largest sample id (0 without any). */
-    long[] clusterFingerprint(String clusterName) {
+    /** How many steps the jobs {@code jobIds} have stored, and the largest sample id (0 without any). */
+    long[] fingerprint(List<UUID> jobIds) {
         return jdbc.queryForObject(
-                """
-                select count(*), coalesce(max(m.id), 0) from job_measurement m
-                join training_job j on j.id = m.job_id where j.cluster_name = ?""",
+                "select count(*), coalesce(max(id), 0) from job_measurement where job_id = any (?::uuid[])",
                 (rs, i) -> new long[] {rs.getLong(1), rs.getLong(2)},
-                clusterName);
+                uuidArray(jobIds));
+    }
+
+    /** PostgreSQL's text form of a uuid array. */
+    private static String uuidArray(List<UUID> ids) {
+        return ids.stream().map(UUID::toString).collect(Collectors.joining(",", "{", "}"));
     }
 
     private MeasuredStep row(ResultSet rs, int index) throws SQLException {

@@ -103,18 +103,19 @@ public class Measurements {
      * next read refits once more rather than never seeing it.
      */
     public ClusterRuns clusterRuns(String clusterName) {
-        long[] fingerprint = store.clusterFingerprint(clusterName);
-        return new ClusterRuns(fingerprint[0], fingerprint[1], store.runs(clusterName, null, warmupSteps));
+        List<UUID> jobIds = jobs.idsOnCluster(clusterName);
+        long[] fingerprint = store.fingerprint(jobIds);
+        return new ClusterRuns(fingerprint[0], fingerprint[1], store.runs(jobIds, warmupSteps));
     }
 
     /** The figures {@link #clusterRuns} reports, alone: how many samples the cluster's jobs hold and the largest id. */
     public long[] clusterFingerprint(String clusterName) {
-        return store.clusterFingerprint(clusterName);
+        return store.fingerprint(jobs.idsOnCluster(clusterName));
     }
 
     /** The job's run of the plan {@code planId}, if any of its steps are past warm-up. */
     public Optional<MeasuredRun> runOfPlan(TrainingJob job, UUID planId) {
-        return store.runs(job.clusterName(), job.id(), warmupSteps).stream()
+        return store.runs(List.of(job.id()), warmupSteps).stream()
                 .filter(run -> run.planId().equals(planId))
                 .findFirst();
     }
