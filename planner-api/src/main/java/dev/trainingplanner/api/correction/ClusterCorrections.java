@@ -11,6 +11,7 @@ import dev.trainingplanner.costmodel.correction.Measurement;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -76,8 +77,12 @@ public class ClusterCorrections {
         });
     }
 
-    /** A stored set by version; 404 for an unknown cluster or a version the cluster never had. */
-    public CorrectionSet version(String clusterName, String version) {
+    /**
+     * A stored set by version; 400 naming {@code field} for a string that is no version, 404 for an unknown cluster or
+     * a version the cluster never had.
+     */
+    public CorrectionSet version(String clusterName, String version, String field) {
+        checkVersion(version, field);
         clusters.byName(clusterName);
         if (CorrectionSet.NONE.version().equals(version)) {
             return CorrectionSet.NONE;
@@ -98,8 +103,9 @@ public class ClusterCorrections {
         return new History(clusterName, latest, fits);
     }
 
-    /** A stored fit of one version, with when and from what it was fitted; 404 as {@link #version}. */
+    /** A stored fit of one version, with when and from what it was fitted; 400 and 404 as {@link #version}. */
     public StoredCorrections fit(String clusterName, String version) {
+        checkVersion(version, "version");
         clusters.byName(clusterName);
         return store.version(clusterName, version)
                 .orElseThrow(() -> ClientMistake.notFound(
@@ -114,6 +120,15 @@ public class ClusterCorrections {
 
     /** One stored fit: the version it produced, when, from how many runs and stored samples (warm-up included). */
     public record Fit(String version, Instant fittedAt, int runs, long measuredSamples) {}
+
+    /** A version is the 16 hex digits of a content hash ({@code CorrectionSet}). */
+    private static void checkVersion(String version, String field) {
+        if (version == null || !VERSION.matcher(version).matches()) {
+            throw ClientMistake.invalid(field, field + " must be a correction set version (16 hex digits)");
+        }
+    }
+
+    private static final Pattern VERSION = Pattern.compile("[0-9a-f]{16}");
 
     private static boolean seesAll(StoredCorrections fit, long[] fingerprint) {
         return fit.measuredSamples() == fingerprint[0] && fit.measuredMaxId() == fingerprint[1];

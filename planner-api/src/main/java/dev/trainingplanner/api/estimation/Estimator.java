@@ -101,7 +101,7 @@ public class Estimator {
                 ranks,
                 request.correctionVersion() == null
                         ? corrections.latest(request.cluster())
-                        : corrections.version(request.cluster(), request.correctionVersion()));
+                        : corrections.version(request.cluster(), request.correctionVersion(), "correctionVersion"));
     }
 
     JsonNode rescore(EstimateController.EstimateRequest request) {
@@ -119,7 +119,7 @@ public class Estimator {
         PlanDocument plan = stored.document(run);
         CorrectionSet set = request.correctionVersion() == null
                 ? corrections.latest(run.clusterName())
-                : corrections.version(run.clusterName(), request.correctionVersion());
+                : corrections.version(run.clusterName(), request.correctionVersion(), "correctionVersion");
         ObjectNode scored = evaluate(runs.spec(run), plan, set);
         double before = plan.estimate().iterationTimeSeconds();
         scored.put("planId", run.id().toString());

@@ -171,6 +171,9 @@ class ClusterCorrectionsApiTest {
         assertThat(noVersion.status()).as(noVersion.toString()).isEqualTo(404);
         assertThat(noVersion.header("Content-Type")).startsWith("application/problem+json");
         assertThat(noVersion.json().get("detail").asText()).contains("0123456789abcdef");
+        Api.Answer notAVersion = scheduler.get("/api/v1/clusters/" + cluster + "/corrections?version=latest%25");
+        assertThat(notAVersion.status()).as(notAVersion.toString()).isEqualTo(400);
+        assertThat(notAVersion.json().get("field").asText()).isEqualTo("version");
         Api.Answer noCluster = scheduler.get("/api/v1/clusters/no-such-cluster-x/corrections");
         assertThat(noCluster.status()).as(noCluster.toString()).isEqualTo(404);
         assertThat(noCluster.header("Content-Type")).startsWith("application/problem+json");
