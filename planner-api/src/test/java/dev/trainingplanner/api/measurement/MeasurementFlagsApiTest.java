@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -155,6 +156,59 @@ class MeasurementFlagsApiTest {
         assertThat(both).hasSize(2);
         assertThat(both.get(1).get("kind").asText()).isEqualTo("memoryNearCapacity");
         assertThat(both.get(1).at("/memoryNearCapacity/capacityBytes").asLong()).isEqualTo((long) capacity);
+    }
+
+    @Test
+    void concurrentUploadsThatRaiseTheSameFlagSendItOnce() throws Exception {
+        String jobId = plannedJob("raced");
+        double predicted = predicted(jobId);
+        String path = "/api/v1/jobs/" + jobId + "/measurements";
+        assertThat(upload(path, 0, 9, predicted, "")).isEqualTo(201);
+        // Eight uploads at once, each of its own 10 steps at twice the prediction: each one alone raises the flag.
+        List<CompletableFuture<Integer>> uploads = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            long from = 10 + 10L * i;
+            uploads.add(CompletableFuture.supplyAsync(() -> upload(path, from, from + 9, 2 * predicted, "")));
+        }
+        for (CompletableFuture<Integer> upload : uploads) {
+            assertThat(upload.get(60, TimeUnit.SECONDS)).isEqualTo(201);
+        }
+        assertThat(webhookCalls.poll(30, TimeUnit.SECONDS)).contains("slowerThanPlan");
+        assertThat(webhookCalls.poll(3, TimeUnit.SECONDS))
+                .as("the flag reaches the webhook once")
+                .isNull();
+        assertThat(scheduler.get(path).json().get("flags")).hasSize(1);
+    }
+
+    private String plannedJob(String name) {
+        String jobId = scheduler
+                .post(
+                        "/api/v1/jobs",
+                        "{\"name\":\"" + name + "\",\"cluster\":\"" + cluster + "\",\"model\":\"gpt3-1.3b\","
+                                + "\"goal\":{\"globalBatchSequences\":64,\"gpus\":16},"
+                                + "\"options\":{\"timeLimitSeconds\":2},"
+                                + "\"webhookUrl\":\"http://127.0.0.1:"
+                                + webhook.getAddress().getPort() + "/flags\"}")
+                .json()
+                .get("id")
+                .asText();
+        Api.Answer started = scheduler.post("/api/v1/plans", "{\"jobId\":\"" + jobId + "\"}");
+        JsonNode plan = Plans.awaitFinished(scheduler, started.header("Location"), Duration.ofSeconds(180));
+        assertThat(plan.get("status").asText()).as(plan.toString()).isEqualTo("COMPLETED");
+        return jobId;
+    }
+
+    private double predicted(String jobId) {
+        String planId = scheduler
+                .get("/api/v1/jobs/" + jobId)
+                .json()
+                .get("currentPlanId")
+                .asText();
+        return scheduler
+                .get("/api/v1/plans/" + planId)
+                .json()
+                .at("/result/plan/estimate/iterationTimeSeconds")
+                .asDouble();
     }
 
     /** Uploads steps {@code from}-{@code to} of revision 1, each taking {@code seconds}; answers the status. */
