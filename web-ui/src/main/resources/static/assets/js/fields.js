@@ -194,6 +194,57 @@ export const JOB = fields('JobView', {
   model: 'model',
   currentPlanId: 'currentPlanId',
   flags: 'flags.flags',
+  measurementFlags: 'measurementFlags',
+});
+
+/** A flag a job's measured steps raised on its latest plan revision (slowerThanPlan, memoryNearCapacity). */
+export const MEASUREMENT_FLAG = fields('MeasurementFlag', {
+  kind: 'kind',
+  planRevision: 'planRevision',
+  raisedAt: 'raisedAt',
+  medianIterationSeconds: 'slowerThanPlan.medianIterationSeconds',
+  predictedIterationSeconds: 'slowerThanPlan.predictedIterationSeconds',
+  slowdownFraction: 'slowerThanPlan.slowdownFraction',
+  thresholdFraction: 'slowerThanPlan.thresholdFraction',
+  rank: 'memoryNearCapacity.rank',
+  peakMemoryBytes: 'memoryNearCapacity.peakMemoryBytes',
+  capacityBytes: 'memoryNearCapacity.capacityBytes',
+  limitBytes: 'memoryNearCapacity.limitBytes',
+});
+
+/** GET /api/v1/jobs/{id}/measurements: measured steps, per-revision summaries and predictions, and the flags. */
+export const MEASUREMENTS = fields('MeasurementsView', {
+  warmupSteps: 'warmupSteps',
+  summaries: 'summaries',
+  predictions: 'predictions',
+  flags: 'flags',
+  samples: 'samples',
+  total: 'page.total',
+  more: 'page.more',
+});
+
+export const REVISION_SUMMARY = fields('RevisionSummary', {
+  planRevision: 'planRevision',
+  planId: 'planId',
+  samples: 'samples',
+  counted: 'counted',
+  firstStep: 'firstStep',
+  lastStep: 'lastStep',
+  medianIterationSeconds: 'medianIterationSeconds',
+  p95IterationSeconds: 'p95IterationSeconds',
+  trendSecondsPerStep: 'trendSecondsPerStep',
+  peakMemoryBytes: 'peakMemoryBytes',
+});
+
+export const REVISION_PREDICTION = fields('RevisionPrediction', {
+  planRevision: 'planRevision',
+  predictedIterationSeconds: 'predictedIterationSeconds',
+});
+
+export const MEASURED_STEP = fields('MeasuredStep', {
+  planRevision: 'planRevision',
+  step: 'step',
+  iterationSeconds: 'iterationSeconds',
 });
 
 export const STARTED = fields('Started', {

@@ -120,7 +120,8 @@ public final class CalibrationCases {
         return new Summary(rows, median(timeErrors), timeErrors.size(), median(memErrors), memErrors.size(), errors);
     }
 
-    private static double number(String text) {
+    /** A measured column's value, NaN where it is blank or not a number (the file leaves unpublished values blank). */
+    public static double number(String text) {
         if (text == null || text.isBlank()) {
             return Double.NaN;
         }

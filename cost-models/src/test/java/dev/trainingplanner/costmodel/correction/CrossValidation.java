@@ -1,5 +1,7 @@
 package dev.trainingplanner.costmodel.correction;
 
+import static dev.trainingplanner.costmodel.calibration.CalibrationCases.number;
+
 import dev.trainingplanner.costmodel.InvalidInputException;
 import dev.trainingplanner.costmodel.batch.CaseInputs;
 import dev.trainingplanner.costmodel.batch.CaseRows;
@@ -193,17 +195,6 @@ public final class CrossValidation {
 
     private static double median(List<Double> values) {
         return values.isEmpty() ? Double.NaN : CorrectionFitter.median(values);
-    }
-
-    private static double number(String text) {
-        if (text == null || text.isBlank()) {
-            return Double.NaN;
-        }
-        try {
-            return Double.parseDouble(text.trim());
-        } catch (NumberFormatException e) {
-            return Double.NaN;
-        }
     }
 
     /** Writes {@code cross-validation.csv} and {@code cross-validation.md} into {@code directory}. */

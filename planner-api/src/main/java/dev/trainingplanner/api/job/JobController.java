@@ -18,7 +18,8 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Training jobs: cluster + model + goal + options; each keeps its current plan and nightly flags. */
+/** Training jobs: cluster + model + goal + options; each keeps its current plan, nightly flags and the flags
+ * its measurements raised. */
 @RestController
 @RequestMapping("/api/v1/jobs")
 class JobController {
@@ -51,6 +52,7 @@ class JobController {
             String webhookUrl,
             UUID currentPlanId,
             JobFlags flags,
+            List<MeasurementFlag> measurementFlags,
             Instant createdAt) {}
 
     @PostMapping
@@ -97,6 +99,7 @@ class JobController {
                 job.webhookUrl(),
                 job.currentPlanId(),
                 jobs.flags(job),
+                jobs.measurementFlags(job),
                 job.createdAt());
     }
 }

@@ -1,11 +1,13 @@
 package dev.trainingplanner.api.job;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trainingplanner.api.cluster.ClusterRepository;
 import dev.trainingplanner.api.model.Models;
 import dev.trainingplanner.api.problem.ClientMistake;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
@@ -127,6 +129,45 @@ public class Jobs {
             return job.flagsJson() == null ? null : json.readValue(job.flagsJson(), JobFlags.class);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("job " + job.id() + " holds unreadable flags", e);
+        }
+    }
+
+    /**
+     * Keeps {@code raised} as the job's measurement flags and answers those that were not raised before (by kind and
+     * revision); a flag raised before keeps its first {@code raisedAt}. Under the job's row lock, so that of two uploads
+     * evaluated at once only one sees a flag as new. A job deleted in the meantime raises nothing.
+     */
+    @Transactional
+    public List<MeasurementFlag> recordMeasurementFlags(UUID jobId, List<MeasurementFlag> raised) {
+        return repository
+                .findByIdForUpdate(jobId)
+                .map(job -> {
+                    List<MeasurementFlag> before = measurementFlags(job);
+                    List<MeasurementFlag> kept = new ArrayList<>();
+                    List<MeasurementFlag> fresh = new ArrayList<>();
+                    for (MeasurementFlag flag : raised) {
+                        before.stream()
+                                .filter(flag::sameFlagAs)
+                                .findFirst()
+                                .ifPresentOrElse(earlier -> kept.add(flag.raisedAt(earlier.raisedAt())), () -> {
+                                    kept.add(flag);
+                                    fresh.add(flag);
+                                });
+                    }
+                    job.flagMeasurements(write(kept));
+                    return fresh;
+                })
+                .orElse(List.of());
+    }
+
+    /** The flags the job's latest measurements raised; empty when none (or before any measurement). */
+    public List<MeasurementFlag> measurementFlags(TrainingJob job) {
+        try {
+            return job.measurementFlagsJson() == null
+                    ? List.of()
+                    : json.readValue(job.measurementFlagsJson(), new TypeReference<List<MeasurementFlag>>() {});
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("job " + job.id() + " holds unreadable measurement flags", e);
         }
     }
 

@@ -19,7 +19,8 @@ import java.util.Set;
  * {@link #defaults()} by {@code GET /api/v1/plans/defaults}). Each has the meaning of a {@code plan} CLI option (the
  * table in the planner-api README pairs them). {@code timeLimitSeconds} bounds one solve (1 to 3600 s); {@code
  * steps} is the deterministic step budget instead; {@code excludeNodes} and {@code excludeGpus} ({@code NODE:INDEX})
- * leave failed or busy hardware out.
+ * leave failed or busy hardware out; {@code expertParallelSizes} keeps an MoE plan's ep to the listed degrees (a
+ * recipe's or a checkpoint's), empty for any.
  */
 public record PlanningOptions(
         @Size(min = 1, max = 4) Set<@Min(0) @Max(3) Integer> zeroStages,
@@ -38,11 +39,12 @@ public record PlanningOptions(
         @Positive @Max(1_000_000) Integer steps,
         @Positive @Max(1000) Integer layoutPoolSize,
         @Size(max = 100_000) Set<@NotBlank @Size(max = 253) String> excludeNodes,
-        @Size(max = 100_000) Set<@NotBlank @Size(max = 260) String> excludeGpus) {
+        @Size(max = 100_000) Set<@NotBlank @Size(max = 260) String> excludeGpus,
+        @Size(max = 64) Set<@Positive @Max(4096) Integer> expertParallelSizes) {
 
     public static PlanningOptions none() {
         return new PlanningOptions(
-                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /**
@@ -67,7 +69,8 @@ public record PlanningOptions(
                 null,
                 d.layoutPoolSize(),
                 Set.of(),
-                Set.of());
+                Set.of(),
+                d.expertParallelSizes());
     }
 
     @JsonIgnore

@@ -9,7 +9,8 @@ import java.util.UUID;
 import org.hibernate.annotations.DynamicUpdate;
 
 /**
- * A training job: cluster + model + goal + options; it keeps its current plan and its nightly flags. Only {@link Jobs}
+ * A training job: cluster + model + goal + options; it keeps its current plan, its nightly flags and the flags its
+ * measurements raised. Only {@link Jobs}
  * changes it. Updates write the changed columns only, so that a settings change never writes back a current plan or
  * flags it read before they changed.
  */
@@ -40,6 +41,9 @@ public class TrainingJob {
     private UUID currentPlanId;
 
     private String flags;
+
+    @Column(name = "measurement_flags")
+    private String measurementFlags;
 
     @Column(name = "created_at")
     private Instant createdAt;
@@ -107,6 +111,10 @@ public class TrainingJob {
         return flags;
     }
 
+    public String measurementFlagsJson() {
+        return measurementFlags;
+    }
+
     public Instant createdAt() {
         return createdAt;
     }
@@ -117,6 +125,10 @@ public class TrainingJob {
 
     void flag(String flagsJson) {
         this.flags = flagsJson;
+    }
+
+    void flagMeasurements(String flagsJson) {
+        this.measurementFlags = flagsJson;
     }
 
     void update(boolean active, String webhookUrl) {

@@ -188,6 +188,23 @@ class MeasurementStore {
         return ids.stream().map(UUID::toString).collect(Collectors.joining(",", "{", "}"));
     }
 
+    /** Rank to the largest peak memory it reported in the revision; empty when no step reported memory. */
+    Map<Integer, Long> peakBytesByRank(UUID jobId, int planRevision) {
+        Map<Integer, Long> peaks = new TreeMap<>();
+        jdbc.query(
+                """
+                select memory.key::int, max(memory.value::bigint)
+                from job_measurement m, jsonb_each_text(m.peak_memory_bytes_per_rank) memory
+                where m.job_id = ? and m.plan_revision = ?
+                group by memory.key::int""",
+                rs -> {
+                    peaks.put(rs.getInt(1), rs.getLong(2));
+                },
+                jobId,
+                planRevision);
+        return peaks;
+    }
+
     private MeasuredStep row(ResultSet rs, int index) throws SQLException {
         return new MeasuredStep(
                 rs.getInt(1),

@@ -2,6 +2,7 @@ package dev.trainingplanner.api.measurement;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trainingplanner.api.job.Jobs;
+import dev.trainingplanner.api.job.MeasurementFlag;
 import dev.trainingplanner.api.job.TrainingJob;
 import dev.trainingplanner.api.problem.ClientMistake;
 import dev.trainingplanner.api.security.Caller;
@@ -23,7 +24,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Takes measured steps of a job and answers them with per-revision summaries. An upload is checked whole against the
  * plan each sample names (revision, ranks, GPU memory) before anything is stored, and stored in one transaction: a
  * sample already stored with the same measurement is reported as a duplicate, one with a different measurement under
- * the same (job, revision, step) is a 409 and nothing of the upload is kept.
+ * the same (job, revision, step) is a 409 and nothing of the upload is kept. An upload that stored new steps has the
+ * job's flags evaluated again ({@link MeasurementAlarms}).
  */
 @Service
 public class Measurements {
@@ -33,6 +35,7 @@ public class Measurements {
     private final Jobs jobs;
     private final RevisionPlans revisions;
     private final MeasurementStore store;
+    private final MeasurementAlarms alarms;
     private final TransactionTemplate transactions;
     private final long warmupSteps;
 
@@ -40,11 +43,13 @@ public class Measurements {
             Jobs jobs,
             RevisionPlans revisions,
             MeasurementStore store,
+            MeasurementAlarms alarms,
             TransactionTemplate transactions,
             @Value("${planner.measurements.warmup-steps:10}") long warmupSteps) {
         this.jobs = jobs;
         this.revisions = revisions;
         this.store = store;
+        this.alarms = alarms;
         this.transactions = transactions;
         this.warmupSteps = warmupSteps;
     }
@@ -73,7 +78,7 @@ public class Measurements {
             checkMemory(sample, plan, prefix + "peakMemoryBytesPerRank");
         }
         Instant receivedAt = Instant.now();
-        return transactions.execute(status -> {
+        IngestResult result = transactions.execute(status -> {
             List<StepKey> stored = new ArrayList<>();
             List<StepKey> duplicates = new ArrayList<>();
             for (int i = 0; i < samples.size(); i++) {
@@ -95,6 +100,11 @@ public class Measurements {
             }
             return new IngestResult(stored, duplicates);
         });
+        // After the commit: the flags see this upload, and a resend that stores nothing changes nothing.
+        if (!result.stored().isEmpty()) {
+            alarms.evaluate(job, warmupSteps);
+        }
+        return result;
     }
 
     /**
@@ -120,22 +130,38 @@ public class Measurements {
                 .findFirst();
     }
 
-    /** A page of the job's samples and the summary of every revision that has samples. */
+    /**
+     * A page of the job's samples, the summary of every revision that has samples, what each of those revisions' plan
+     * predicted, and the flags the latest revision raised.
+     */
     public record MeasurementsView(
-            UUID jobId, long warmupSteps, List<RevisionSummary> summaries, List<MeasuredStep> samples, Page page) {}
+            UUID jobId,
+            long warmupSteps,
+            List<RevisionSummary> summaries,
+            List<RevisionPrediction> predictions,
+            List<MeasurementFlag> flags,
+            List<MeasuredStep> samples,
+            Page page) {}
 
     /** Where a page lies among the job's samples (of the chosen revision). */
     public record Page(long offset, int limit, long total, boolean more) {}
 
     public MeasurementsView read(UUID jobId, Integer revision, long offset, int limit) {
-        jobs.byId(jobId);
+        TrainingJob job = jobs.byId(jobId);
         return transactions.execute(status -> {
             List<MeasuredStep> samples = store.page(jobId, revision, offset, limit);
             long total = store.count(jobId, revision);
+            List<RevisionSummary> summaries = store.summaries(jobId, warmupSteps);
             return new MeasurementsView(
                     jobId,
                     warmupSteps,
-                    store.summaries(jobId, warmupSteps),
+                    summaries,
+                    summaries.stream()
+                            .map(summary -> revisions.resolve(jobId, summary.planRevision(), "revision"))
+                            .map(plan -> new RevisionPrediction(
+                                    plan.revision(), plan.planId(), plan.predictedIterationSeconds()))
+                            .toList(),
+                    jobs.measurementFlags(job),
                     samples,
                     new Page(offset, limit, total, offset + samples.size() < total));
         });

@@ -28,10 +28,16 @@ class RevisionPlans {
     }
 
     /**
-     * The plan a revision ran: its id, its world size (ranks of the placement) and the memory capacity of each rank's
-     * GPU as the plan's estimate recorded it.
+     * The plan a revision ran: its id, its world size (ranks of the placement), the memory capacity of each rank's GPU
+     * as the plan's estimate recorded it, its predicted iteration time and the memory headroom it was planned with.
      */
-    record RevisionPlan(int revision, UUID planId, int worldSize, List<Double> capacityBytesByRank) {
+    record RevisionPlan(
+            int revision,
+            UUID planId,
+            int worldSize,
+            List<Double> capacityBytesByRank,
+            double predictedIterationSeconds,
+            double headroomFraction) {
 
         OptionalDouble capacityBytes(int rank) {
             return rank < capacityBytesByRank.size() && capacityBytesByRank.get(rank) != null
@@ -66,6 +72,12 @@ class RevisionPlans {
                     .filter(rank -> rank.rank() >= 0 && rank.rank() < worldSize)
                     .forEach(rank -> capacities[rank.rank()] = rank.capacityBytes());
         }
-        return new RevisionPlan(revision, planId, worldSize, Arrays.asList(capacities));
+        return new RevisionPlan(
+                revision,
+                planId,
+                worldSize,
+                Arrays.asList(capacities),
+                document.estimate().iterationTimeSeconds(),
+                document.problem().headroomFraction());
     }
 }

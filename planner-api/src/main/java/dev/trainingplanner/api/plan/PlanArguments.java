@@ -61,6 +61,7 @@ record PlanArguments(
             "  --exclude-nodes A,B       nodes to leave out (failed or busy)",
             "  --exclude-gpus N:I,...    GPUs to leave out, as NODE:INDEX",
             "  --zero-stages 0,1,2,3     ZeRO stages allowed (default all the framework supports)",
+            "  --ep 8,16                 expert-parallel degrees an MoE plan may use (default any)",
             "  --no-zero-plus-plus       do not propose ZeRO++ (DeepSpeed)",
             "  --tp-across-nodes         allow tensor-parallel groups to span nodes",
             "  --gradient-coding         allow straggler-tolerant gradient coding (needs a reduction that",
@@ -91,6 +92,7 @@ record PlanArguments(
             "--exclude-nodes",
             "--exclude-gpus",
             "--zero-stages",
+            "--ep",
             "--ladder-fraction",
             "--micro-batch",
             "--precision",
@@ -161,6 +163,9 @@ record PlanArguments(
                 values.containsKey("--time-limit") ? duration(values.get("--time-limit")) : null,
                 values.containsKey("--top") ? positive(values, "--top") : defaults.topK(),
                 values.containsKey("--layout-pool") ? positive(values, "--layout-pool") : defaults.layoutPoolSize());
+        if (values.containsKey("--ep")) {
+            options = options.withExpertParallelSizes(expertParallelSizes(values.get("--ep")));
+        }
         Framework framework;
         try {
             framework = Framework.parse(values.getOrDefault("--framework", PlanningGoal.DEFAULT_FRAMEWORK));
@@ -269,6 +274,23 @@ record PlanArguments(
             }
         }
         return stages;
+    }
+
+    private static Set<Integer> expertParallelSizes(String text) {
+        Set<Integer> sizes = new LinkedHashSet<>();
+        for (String part : text.split(",")) {
+            try {
+                int ep = Integer.parseInt(part.trim());
+                if (ep < 1 || ep > 4096) {
+                    throw new NumberFormatException();
+                }
+                sizes.add(ep);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(
+                        "--ep must list expert-parallel degrees from 1 to 4096, got '" + text + "'");
+            }
+        }
+        return sizes;
     }
 
     private static Precision precision(String text) {

@@ -60,6 +60,9 @@ public final class EngineRequests {
                 timeLimit(o, timeLimit),
                 or(o.topK(), defaults.topK()),
                 or(o.layoutPoolSize(), defaults.layoutPoolSize()));
+        if (o.expertParallelSizes() != null) {
+            search = search.withExpertParallelSizes(o.expertParallelSizes());
+        }
         if (search.minMicroBatch() > search.maxMicroBatch()) {
             throw new IllegalArgumentException("options.minMicroBatch (" + search.minMicroBatch()
                     + ") must not exceed options.maxMicroBatch (" + search.maxMicroBatch() + ")");

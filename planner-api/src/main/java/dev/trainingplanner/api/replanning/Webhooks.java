@@ -12,12 +12,12 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Posts a job's nightly flags as JSON to its webhook; a failing webhook is logged and never fails the re-plan. The
- * target is checked again before each call ({@link WebhookTargets}), and redirects are not followed, so a receiver
- * cannot send the call on to an internal address.
+ * Posts a job's flags (nightly, or raised by its measurements) as JSON to its webhook; a failing webhook is logged and
+ * never fails the re-plan or the upload. The target is checked again before each call ({@link WebhookTargets}), and
+ * redirects are not followed, so a receiver cannot send the call on to an internal address.
  */
 @Component
-class Webhooks {
+public class Webhooks {
 
     private static final Logger log = LoggerFactory.getLogger(Webhooks.class);
 
@@ -31,7 +31,7 @@ class Webhooks {
         this.targets = targets;
     }
 
-    void send(String url, String body) {
+    public void send(String url, String body) {
         URI target = URI.create(url);
         Optional<String> refused = targets.problem(target, true);
         if (refused.isPresent()) {

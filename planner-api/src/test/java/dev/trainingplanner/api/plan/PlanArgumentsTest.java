@@ -48,6 +48,8 @@ class PlanArgumentsTest {
                 "n3:0",
                 "--zero-stages",
                 "0,3",
+                "--ep",
+                "8,16",
                 "--no-zero-plus-plus",
                 "--tp-across-nodes",
                 "--gradient-coding",
@@ -69,6 +71,7 @@ class PlanArgumentsTest {
         assertThat(a.excludedNodes()).containsExactly("n1", "n2");
         assertThat(a.excludedGpus()).containsExactly("n3:0");
         assertThat(a.options().zeroStages()).containsExactlyInAnyOrder(0, 3);
+        assertThat(a.options().expertParallelSizes()).containsExactlyInAnyOrder(8, 16);
         assertThat(a.options().allowZeroPlusPlus()).isFalse();
         assertThat(a.options().tensorParallelAcrossNodes()).isTrue();
         assertThat(a.options().allowGradientCoding()).isTrue();
@@ -97,6 +100,8 @@ class PlanArgumentsTest {
                 .hasMessage("--headroom must be between 0 and 1 (exclusive), got 1.5");
         assertThatThrownBy(() -> PlanArguments.parse(required("--gpus", "x"))).hasMessage("--gpus is given twice");
         assertThatThrownBy(() -> PlanArguments.parse(required("--wat"))).hasMessage("unknown option '--wat'");
+        assertThatThrownBy(() -> PlanArguments.parse(required("--ep", "8,0")))
+                .hasMessage("--ep must list expert-parallel degrees from 1 to 4096, got '8,0'");
         assertThatThrownBy(() -> PlanArguments.parse(required("--micro-batch", "4..2")))
                 .hasMessageContaining("--micro-batch must be N or MIN..MAX");
     }

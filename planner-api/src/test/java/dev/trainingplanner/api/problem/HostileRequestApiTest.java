@@ -82,6 +82,18 @@ class HostileRequestApiTest {
     }
 
     @Test
+    void anExpertParallelDegreeOutOfRangeIs400NamingItAndStartsNoSolve() {
+        long plans = jdbc.queryForObject("select count(*) from plan_run", Long.class);
+
+        Api.Answer answer = admin.post("/api/v1/plans", planBody("{\"expertParallelSizes\":[0]}"));
+
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.json().get("field").asText()).startsWith("options.expertParallelSizes");
+        assertThat(jdbc.queryForObject("select count(*) from plan_run", Long.class))
+                .isEqualTo(plans);
+    }
+
+    @Test
     void aWildcardContentTypeIs415() {
         Api.Answer answer = admin.send("POST", "/api/v1/clusters", "{\"name\":\"c-wild\"}", "application/*");
 

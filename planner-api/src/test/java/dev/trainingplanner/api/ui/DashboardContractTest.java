@@ -106,6 +106,20 @@ class DashboardContractTest {
                 .isTrue();
     }
 
+    @Test
+    void theJobPageReadsMeasurementsAndTheirFlagsThroughCheckedTables() {
+        for (String schema : List.of(
+                "MeasurementsView", "RevisionSummary", "RevisionPrediction", "MeasuredStep", "MeasurementFlag")) {
+            assertThat(schemas.has(schema)).as("schema " + schema).isTrue();
+            assertThat(fields).as("a fields.js table of " + schema).contains("fields('" + schema + "', {");
+        }
+        assertThat(resolves(schemas.path("MeasurementFlag"), "memoryNearCapacity.limitBytes".split("\\."), 0))
+                .isTrue();
+        assertThat(resolves(schemas.path("MeasurementFlag"), "slowerThanPlan.limitBytes".split("\\."), 0))
+                .as("each kind's numbers live under their own key")
+                .isFalse();
+    }
+
     /** Whether {@code keys[i..]} names a property path in {@code schema}, following $ref and every oneOf shape. */
     private boolean resolves(JsonNode schema, String[] keys, int i) {
         if (schema.has("$ref") && !schema.has("oneOf")) {

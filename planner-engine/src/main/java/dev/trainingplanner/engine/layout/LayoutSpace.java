@@ -40,10 +40,16 @@ public final class LayoutSpace {
             int globalBatch,
             int gpus,
             int gpusPerNodeUsed,
+            int nvlinkIslandGpus,
             Framework framework,
             SearchOptions options) {
         List<Option> result = new ArrayList<>();
-        int maxTp = options.tensorParallelAcrossNodes() ? MAX_TENSOR_PARALLEL : gpusPerNodeUsed;
+        // A TP group stays on NVLink: inside a node, or across the trays of an NVLink domain (GB200/GB300 NVL72),
+        // unless
+        // the options allow it to cross the network.
+        int maxTp = options.tensorParallelAcrossNodes()
+                ? MAX_TENSOR_PARALLEL
+                : Math.min(MAX_TENSOR_PARALLEL, nvlinkIslandGpus);
         for (int tp = 1; tp <= Math.min(maxTp, gpus); tp *= 2) {
             if (gpus % tp != 0 || model.attentionHeads() % tp != 0) {
                 continue;

@@ -238,6 +238,7 @@ public final class Planner {
                 request.globalBatchSequences(),
                 request.gpus(),
                 space.gpusPerNodeUsed(),
+                space.nvlinkIslandGpus(),
                 request.framework(),
                 request.options()));
         List<LayoutCandidate> best = screened.stream()

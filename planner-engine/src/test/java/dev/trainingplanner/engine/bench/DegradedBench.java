@@ -66,7 +66,7 @@ final class DegradedBench {
                         Framework.MEGATRON,
                         space);
                 List<LayoutCandidate> layouts = pool.screen(LayoutSpace.enumerate(
-                        model, c.batch(), c.gpus(), 8, Framework.MEGATRON, SearchOptions.defaults()));
+                        model, c.batch(), c.gpus(), 8, 8, Framework.MEGATRON, SearchOptions.defaults()));
                 List<LayoutCandidate> searched =
                         layouts.subList(0, Math.min(SearchOptions.defaults().layoutPoolSize(), layouts.size()));
                 long budget = plan.statistics().scoreCalculations();

@@ -83,7 +83,7 @@ final class SmallSuiteBench {
                     Framework.MEGATRON,
                     space);
             List<LayoutCandidate> layouts = pool.screen(LayoutSpace.enumerate(
-                    model, instance.batch(), gpus, 8, Framework.MEGATRON, SearchOptions.defaults()));
+                    model, instance.batch(), gpus, 8, 8, Framework.MEGATRON, SearchOptions.defaults()));
             int poolSize = instance.nodes() <= 5 ? 64 : 32;
             ExhaustiveSearch.Result optimum =
                     ExhaustiveSearch.solve(layouts.subList(0, Math.min(poolSize, layouts.size())), space);

@@ -24,7 +24,21 @@ class LayoutSpaceTest {
     private static final ModelSpec MODEL = ModelSpecs.withSequenceLength(ModelPresets.byName("llama2-13b"), 8192);
 
     private static List<LayoutSpace.Option> enumerate(Framework framework, SearchOptions options) {
-        return LayoutSpace.enumerate(MODEL, 256, 64, 8, framework, options);
+        return LayoutSpace.enumerate(MODEL, 256, 64, 8, 8, framework, options);
+    }
+
+    @Test
+    void tensorParallelSpansTheTraysOfAnNvlinkDomainButNotTheNetwork() {
+        // 64 GPUs on trays of 4 in one NVL72 domain: TP may span trays (Llama 2 70B's 64 heads allow up to 64).
+        ModelSpec sixtyFourHeads = ModelSpecs.withSequenceLength(ModelPresets.byName("llama2-70b"), 4096);
+        List<LayoutSpace.Option> domain =
+                LayoutSpace.enumerate(sixtyFourHeads, 256, 64, 4, 72, Framework.MEGATRON, SearchOptions.defaults());
+        List<LayoutSpace.Option> trays =
+                LayoutSpace.enumerate(sixtyFourHeads, 256, 64, 4, 4, Framework.MEGATRON, SearchOptions.defaults());
+
+        assertThat(domain).anyMatch(o -> o.layout().tp() == 16);
+        assertThat(domain).allMatch(o -> o.layout().tp() <= 64);
+        assertThat(trays).allMatch(o -> o.layout().tp() <= 4);
     }
 
     @Test
@@ -99,9 +113,9 @@ class LayoutSpaceTest {
             assertThat(o.microBatchSequences()).isEqualTo(2);
         });
         ModelSpec sixtyFourHeads = ModelSpecs.withSequenceLength(ModelPresets.byName("llama2-70b"), 4096);
-        assertThat(LayoutSpace.enumerate(sixtyFourHeads, 256, 64, 8, Framework.DEEPSPEED, narrow))
+        assertThat(LayoutSpace.enumerate(sixtyFourHeads, 256, 64, 8, 8, Framework.DEEPSPEED, narrow))
                 .anyMatch(o -> o.layout().tp() == 16);
-        assertThat(LayoutSpace.enumerate(sixtyFourHeads, 256, 64, 8, Framework.DEEPSPEED, defaults))
+        assertThat(LayoutSpace.enumerate(sixtyFourHeads, 256, 64, 8, 8, Framework.DEEPSPEED, defaults))
                 .noneMatch(o -> o.layout().tp() > 8);
     }
 
@@ -110,9 +124,9 @@ class LayoutSpaceTest {
         // 126 layers (Llama 3.1 405B) on 128 GPUs: pp 4, 8, 16 divide the GPUs but not the layers.
         ModelSpec model = ModelSpecs.withSequenceLength(ModelPresets.byName("llama3.1-405b"), 8192);
         List<LayoutSpace.Option> megatron =
-                LayoutSpace.enumerate(model, 256, 128, 8, Framework.MEGATRON, SearchOptions.defaults());
+                LayoutSpace.enumerate(model, 256, 128, 8, 8, Framework.MEGATRON, SearchOptions.defaults());
         List<LayoutSpace.Option> deepSpeed =
-                LayoutSpace.enumerate(model, 256, 128, 8, Framework.DEEPSPEED, SearchOptions.defaults());
+                LayoutSpace.enumerate(model, 256, 128, 8, 8, Framework.DEEPSPEED, SearchOptions.defaults());
 
         for (int pp : List.of(4, 8, 16)) {
             assertThat(megatron)
@@ -143,7 +157,7 @@ class LayoutSpaceTest {
     void moeModelsGetEveryExpertDegreeTheFrameworkAccepts() {
         ModelSpec deepSeek = ModelPresets.byName("deepseek-v3");
         List<LayoutSpace.Option> megatron =
-                LayoutSpace.enumerate(deepSeek, 1024, 64, 8, Framework.MEGATRON, SearchOptions.defaults());
+                LayoutSpace.enumerate(deepSeek, 1024, 64, 8, 8, Framework.MEGATRON, SearchOptions.defaults());
 
         assertThat(megatron).isNotEmpty().allSatisfy(o -> {
             Layout l = o.layout();
@@ -158,7 +172,7 @@ class LayoutSpaceTest {
 
         ModelSpec mixtral = ModelSpecs.withSequenceLength(ModelPresets.byName("mixtral-8x7b"), 4096);
         List<LayoutSpace.Option> deepSpeed =
-                LayoutSpace.enumerate(mixtral, 256, 64, 8, Framework.DEEPSPEED, SearchOptions.defaults());
+                LayoutSpace.enumerate(mixtral, 256, 64, 8, 8, Framework.DEEPSPEED, SearchOptions.defaults());
         assertThat(deepSpeed).isNotEmpty().allSatisfy(o -> {
             assertThat(o.layout().dp() % o.layout().ep()).isZero();
             assertThat(o.layout().ep()).isLessThanOrEqualTo(8);

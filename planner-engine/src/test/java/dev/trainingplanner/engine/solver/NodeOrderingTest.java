@@ -65,4 +65,14 @@ class NodeOrderingTest {
 
         assertThat(orders.domainGrouped()).isSameAs(orders.healthyPacked());
     }
+
+    @Test
+    void tensorParallelGroupsMaySpanTheTraysOfTheSmallestNvlinkDomain() {
+        assertThat(new SearchSpace(trays(72, 18), 64, 4, 0.05).nvlinkIslandGpus())
+                .isEqualTo(72);
+        // 20 trays in racks of 18: the last rack holds 2 trays, so only 8 GPUs are sure to share NVLink.
+        assertThat(new SearchSpace(trays(20, 18), 16, 4, 0.05).nvlinkIslandGpus())
+                .isEqualTo(8);
+        assertThat(new SearchSpace(trays(8, 0), 8, 4, 0.05).nvlinkIslandGpus()).isEqualTo(4);
+    }
 }

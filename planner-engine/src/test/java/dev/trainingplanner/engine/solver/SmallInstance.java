@@ -26,7 +26,7 @@ record SmallInstance(SearchSpace space, List<LayoutCandidate> layouts, Candidate
         CandidatePool candidates =
                 new CandidatePool(new CostModel(), spec, globalBatch, Precision.BF16, Framework.MEGATRON, space);
         List<LayoutCandidate> all = candidates.screen(LayoutSpace.enumerate(
-                spec, globalBatch, nodesUsed * g, g, Framework.MEGATRON, SearchOptions.defaults()));
+                spec, globalBatch, nodesUsed * g, g, g, Framework.MEGATRON, SearchOptions.defaults()));
         return new SmallInstance(space, all.subList(0, Math.min(pool, all.size())), candidates);
     }
 

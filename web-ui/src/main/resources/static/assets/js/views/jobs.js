@@ -1,9 +1,24 @@
-// Jobs: each training job's current plan and its history of nightly re-planning (predicted time per night, what
-// changed, flags for plans that no longer fit or became slower), with "re-plan now".
+// Jobs: each training job's current plan, its measured iteration time against each plan revision's prediction and the
+// flags its measurements raised, and its history of nightly re-planning (predicted time per night, what changed, flags
+// for plans that no longer fit or became slower), with "re-plan now".
 import { api } from '../api.js';
-import { chart } from '../charts.js';
-import { badge, emptyState, fmt, h, table } from '../dom.js';
-import { JOB, KNOB_CHANGE, REVISION, STARTED, VIOLATION } from '../fields.js';
+import { chart, colour } from '../charts.js';
+import { badge, emptyState, fmt, h, humanize, table } from '../dom.js';
+import {
+  JOB,
+  KNOB_CHANGE,
+  MEASURED_STEP,
+  MEASUREMENT_FLAG,
+  MEASUREMENTS,
+  REVISION,
+  REVISION_PREDICTION,
+  REVISION_SUMMARY,
+  STARTED,
+  VIOLATION,
+} from '../fields.js';
+
+// The most samples the measurements endpoint answers in one page; the chart shows the first page.
+const MAX_SAMPLES = 10000;
 
 export async function render(main, [id], ctx) {
   if (id) return renderJob(main, id, ctx);
@@ -22,7 +37,7 @@ export async function render(main, [id], ctx) {
         { label: 'Cluster', value: (j) => JOB.cluster(j) },
         { label: 'Model', value: (j) => JOB.model(j) },
         { label: 'Current plan', value: (j) => planLink(JOB.currentPlanId(j)) ?? 'none yet' },
-        { label: 'Flags', value: (j) => flagBadges(JOB.flags(j) || []) },
+        { label: 'Flags', value: (j) => flagBadges(allFlags(j)) },
       ],
       rows: jobs,
     }),
@@ -31,6 +46,11 @@ export async function render(main, [id], ctx) {
 
 function planLink(planId) {
   return planId ? h('a', { href: `#/plans/${encodeURIComponent(planId)}` }, planId) : undefined;
+}
+
+/** The nightly flags and the kinds of the flags the job's measurements raised. */
+function allFlags(job) {
+  return [...(JOB.flags(job) || []), ...(JOB.measurementFlags(job) || []).map((f) => humanize(MEASUREMENT_FLAG.kind(f)))];
 }
 
 function flagBadges(flags) {
@@ -43,6 +63,8 @@ async function renderJob(main, id, ctx) {
   const job = await api.get(`/jobs/${encodeURIComponent(id)}`);
   if (!ctx.isCurrent()) return;
   const revisions = await api.get(`/jobs/${encodeURIComponent(id)}/revisions`);
+  if (!ctx.isCurrent()) return;
+  const measured = await api.get(`/jobs/${encodeURIComponent(id)}/measurements?limit=${MAX_SAMPLES}`);
   if (!ctx.isCurrent()) return;
   const replan = h('button', { type: 'button', id: 'replan-now' }, 'Re-plan now');
   const replanStatus = h('span', { role: 'status', class: 'hint' });
@@ -66,10 +88,11 @@ async function renderJob(main, id, ctx) {
       `Cluster ${JOB.cluster(job)} · model ${JOB.model(job)} · `,
       current ? ['current plan ', planLink(current)] : 'no current plan yet',
       ' ',
-      flagBadges(JOB.flags(job) || []),
+      flagBadges(allFlags(job)),
     ),
     h('div', { class: 'actions' }, replan, replanStatus),
   );
+  renderMeasured(main, measured, ctx);
   main.append(h('h2', {}, 'Nightly re-planning'));
   if (!revisions.length) {
     main.append(emptyState('No re-planning has run for this job yet. The nightly run (or "Re-plan now") adds a revision with what changed.'));
@@ -121,6 +144,97 @@ async function renderJob(main, id, ctx) {
       rows,
     }),
   );
+}
+
+/**
+ * Measured iteration time over steps against each revision's predicted time (a level line over the steps the revision
+ * ran), the per-revision summary table, and the flags the measurements raised.
+ */
+function renderMeasured(main, measured, ctx) {
+  main.append(h('h2', {}, 'Measured against predicted'));
+  const summaries = MEASUREMENTS.summaries(measured) || [];
+  if (!summaries.length) {
+    main.append(emptyState('No measured steps yet. The profiler agent\'s watch mode (or a scheduler) uploads them with POST /api/v1/jobs/{id}/measurements; each is compared with the prediction of the plan revision that ran it.'));
+    return;
+  }
+  const predicted = new Map((MEASUREMENTS.predictions(measured) || []).map((p) => [REVISION_PREDICTION.planRevision(p), REVISION_PREDICTION.predictedIterationSeconds(p)]));
+  const samples = MEASUREMENTS.samples(measured) || [];
+  const series = summaries.flatMap((summary, index) => {
+    const revision = REVISION_SUMMARY.planRevision(summary);
+    const points = samples
+      .filter((s) => MEASURED_STEP.planRevision(s) === revision)
+      .map((s) => [MEASURED_STEP.step(s), MEASURED_STEP.iterationSeconds(s)]);
+    const prediction = predicted.get(revision);
+    const line = [
+      { name: `measured (revision ${revision})`, type: 'line', showSymbol: true, symbolSize: 4, color: colour(2 * index), data: points },
+    ];
+    if (prediction !== undefined) {
+      line.push({
+        name: `predicted (revision ${revision})`,
+        type: 'line',
+        showSymbol: false,
+        lineStyle: { type: 'dashed' },
+        color: colour(2 * index + 1),
+        data: [[REVISION_SUMMARY.firstStep(summary), prediction], [REVISION_SUMMARY.lastStep(summary), prediction]],
+      });
+    }
+    return line;
+  });
+  const box = h('div', { class: 'chart short', id: 'measured-chart' });
+  main.append(box);
+  chart(
+    box,
+    {
+      tooltip: { trigger: 'axis' },
+      legend: { data: series.map((s) => s.name) },
+      grid: { left: 60, right: 20, top: 40, bottom: 40 },
+      xAxis: { type: 'value', name: 'step', scale: true },
+      yAxis: { type: 'value', name: 'iteration (s)', scale: true },
+      series,
+    },
+    ctx,
+    { label: 'Measured iteration time per step against each plan revision\'s prediction; the table below summarises every revision.' },
+  );
+  const total = MEASUREMENTS.total(measured);
+  if (MEASUREMENTS.more(measured)) {
+    main.append(h('p', { class: 'hint' }, `The chart shows the first ${samples.length} of ${total} steps.`));
+  }
+  main.append(
+    table({
+      testId: 'measured-table',
+      columns: [
+        { label: 'Revision', num: true, value: (s) => REVISION_SUMMARY.planRevision(s) },
+        { label: 'Steps', num: true, value: (s) => `${REVISION_SUMMARY.firstStep(s)}–${REVISION_SUMMARY.lastStep(s)}` },
+        { label: 'Counted', num: true, value: (s) => `${REVISION_SUMMARY.counted(s)} of ${REVISION_SUMMARY.samples(s)}` },
+        { label: 'Predicted', num: true, value: (s) => fmt.seconds(predicted.get(REVISION_SUMMARY.planRevision(s))) },
+        { label: 'Median', num: true, value: (s) => fmt.seconds(REVISION_SUMMARY.medianIterationSeconds(s)) },
+        { label: 'p95', num: true, value: (s) => fmt.seconds(REVISION_SUMMARY.p95IterationSeconds(s)) },
+        { label: 'Median vs predicted', num: true, value: (s) => relative(REVISION_SUMMARY.medianIterationSeconds(s), predicted.get(REVISION_SUMMARY.planRevision(s))) },
+        { label: 'Peak memory', num: true, value: (s) => fmt.gib(REVISION_SUMMARY.peakMemoryBytes(s)) },
+      ],
+      rows: summaries,
+    }),
+    h('p', { class: 'hint' }, `The first ${MEASUREMENTS.warmupSteps(measured)} steps of each revision are warm-up and left out of its statistics.`),
+  );
+  const flags = MEASUREMENTS.flags(measured) || [];
+  main.append(
+    h('h3', {}, 'Flags from measurements'),
+    flags.length
+      ? h('ul', { 'data-testid': 'measurement-flags' }, flags.map((f) => h('li', {}, badge('bad', humanize(MEASUREMENT_FLAG.kind(f))), ' ', describeFlag(f))))
+      : h('p', { 'data-testid': 'measurement-flags' }, badge('ok', 'ok'), ' The latest revision runs within its plan\'s time and memory.'),
+  );
+}
+
+function relative(measured, predicted) {
+  return measured !== undefined && predicted ? fmt.percent(measured / predicted - 1) : '–';
+}
+
+function describeFlag(f) {
+  const revision = `revision ${MEASUREMENT_FLAG.planRevision(f)}`;
+  if (MEASUREMENT_FLAG.rank(f) !== undefined) {
+    return `${revision}: rank ${MEASUREMENT_FLAG.rank(f)} peaked at ${fmt.gib(MEASUREMENT_FLAG.peakMemoryBytes(f))} of ${fmt.gib(MEASUREMENT_FLAG.capacityBytes(f))}, above the plan's limit of ${fmt.gib(MEASUREMENT_FLAG.limitBytes(f))} (raised ${fmt.instant(MEASUREMENT_FLAG.raisedAt(f))})`;
+  }
+  return `${revision}: median ${fmt.seconds(MEASUREMENT_FLAG.medianIterationSeconds(f))} against ${fmt.seconds(MEASUREMENT_FLAG.predictedIterationSeconds(f))} predicted, ${fmt.percent(MEASUREMENT_FLAG.slowdownFraction(f))} slower (threshold ${fmt.percent(MEASUREMENT_FLAG.thresholdFraction(f), 0)}; raised ${fmt.instant(MEASUREMENT_FLAG.raisedAt(f))})`;
 }
 
 function describeChanges(r) {
