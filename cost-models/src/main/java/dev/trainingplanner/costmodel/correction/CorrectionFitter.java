@@ -3,6 +3,7 @@ package dev.trainingplanner.costmodel.correction;
 import dev.trainingplanner.costmodel.InvalidInputException;
 import dev.trainingplanner.costmodel.batch.CaseInputs;
 import dev.trainingplanner.costmodel.cluster.Cluster;
+import dev.trainingplanner.costmodel.cluster.StragglerModel;
 import dev.trainingplanner.costmodel.estimate.CostModel;
 import dev.trainingplanner.costmodel.estimate.Estimate;
 import java.util.ArrayList;
@@ -32,8 +33,8 @@ import java.util.TreeSet;
  * <p>A factor is fitted only where at least {@link Settings#minimumRuns} runs spend at least {@link
  * Settings#minimumSensitivity} of their time on it (at the prior); otherwise it stays at 1 and its evidence says why.
  * <b>Memory overhead</b> is the median of the runs' log ratios of measured to predicted peak memory, shrunk by
- * {@code n/(n + priorRuns)}. <b>Straggler probability</b> stays at its prior: medians of iteration time lengthen alike
- * under slower compute and more frequent stragglers, so they cannot tell the two apart. Per-phase times are not used:
+ * {@code n/(n + priorRuns)}. <b>Straggler probability</b> comes from how often the runs' steps were slow
+ * ({@link #stragglerProbability}), not from medians, which slower compute and more frequent stragglers lengthen alike. Per-phase times are not used:
  * the frameworks name and cut their phases differently.
  */
 public final class CorrectionFitter {
@@ -169,15 +170,97 @@ public final class CorrectionFitter {
                     new CorrectionFactor(parameter.kind(), parameter.scope(), values[p], evidenceOf(support, note)));
         }
         factors.add(memoryOverhead(runs));
-        factors.add(new CorrectionFactor(
-                CorrectionKind.STRAGGLER_PROBABILITY,
-                CorrectedCostModel.CLUSTER_SCOPE,
-                CorrectionFactor.PRIOR,
-                evidenceOf(
-                        List.of(),
-                        "kept at the prior: not identifiable from median iteration times, which slower compute and"
-                                + " more frequent stragglers lengthen alike")));
+        factors.add(stragglerProbability(runs));
         return CorrectionSet.of(factors);
+    }
+
+    /**
+     * The straggler-probability factor from how often the runs' steps were slow. The profile's Bernoulli stragglers
+     * (cost-models.md §8: node n straggles in a step with probability p_n and slows it s_n-fold) hold a step back beyond
+     * {@link Measurement#SLOW_STEP_MARGIN} when any used node with s_n above 1 + margin straggles, so a factor c
+     * predicts the slow-step share {@code 1 − Π_n (1 − min(1, c·p_n))}. Each run with a measured share on such nodes
+     * gives the c that predicts its share (bisection within the bounds); the factor is their median, shrunk towards 1
+     * by {@code n/(n + priorRuns)} as memory overhead is. Median iteration times cannot tell slower compute from more
+     * frequent stragglers; the share of slow steps can.
+     */
+    private CorrectionFactor stragglerProbability(List<Measurement> runs) {
+        CorrectionKind kind = CorrectionKind.STRAGGLER_PROBABILITY;
+        List<Measurement> support = new ArrayList<>();
+        List<Double> factors = new ArrayList<>();
+        for (Measurement run : runs) {
+            double[] probabilities = detectableStragglerProbabilities(run);
+            if (run.slowStepFraction().isPresent() && probabilities.length > 0) {
+                support.add(run);
+                factors.add(factorPredicting(run.slowStepFraction().getAsDouble(), probabilities, kind));
+            }
+        }
+        if (support.size() < settings.minimumRuns()) {
+            return new CorrectionFactor(
+                    kind,
+                    CorrectedCostModel.CLUSTER_SCOPE,
+                    CorrectionFactor.PRIOR,
+                    evidenceOf(
+                            support,
+                            String.format(
+                                    Locale.ROOT,
+                                    "kept at the prior: %d run(s) report how often their steps were slow on nodes with"
+                                            + " profiled stragglers, %d needed",
+                                    support.size(),
+                                    settings.minimumRuns())));
+        }
+        double median = median(factors);
+        double value = round(kind, 1 + (median - 1) * support.size() / (support.size() + settings.priorRuns()));
+        return new CorrectionFactor(
+                kind,
+                CorrectedCostModel.CLUSTER_SCOPE,
+                value,
+                evidenceOf(
+                        support,
+                        String.format(
+                                Locale.ROOT,
+                                "median of %d runs' factor on the profiled straggler probability %.3f (from the share"
+                                        + " of steps over %.0f%% above the median), shrunk towards 1%s",
+                                support.size(),
+                                median,
+                                100 * Measurement.SLOW_STEP_MARGIN,
+                                atBound(kind, value))));
+    }
+
+    /** Bernoulli straggler probabilities of the run's nodes whose slowdown a slow-step count can see. */
+    private static double[] detectableStragglerProbabilities(Measurement run) {
+        Cluster cluster = run.inputs().cluster();
+        return Arrays.stream(run.inputs().placement().nodeOrder())
+                .distinct()
+                .mapToObj(cluster::straggler)
+                .filter(s -> s.kind() == StragglerModel.Kind.BERNOULLI
+                        && s.probability() > 0
+                        && s.slowdown() > 1 + Measurement.SLOW_STEP_MARGIN)
+                .mapToDouble(StragglerModel::probability)
+                .toArray();
+    }
+
+    /** The factor c within the kind's bounds whose predicted slow-step share is closest to {@code share}. */
+    private static double factorPredicting(double share, double[] probabilities, CorrectionKind kind) {
+        double low = kind.lowerBound();
+        double high = kind.upperBound();
+        for (int i = 0; i < 60; i++) {
+            double mid = (low + high) / 2;
+            if (slowStepShare(probabilities, mid) < share) {
+                low = mid;
+            } else {
+                high = mid;
+            }
+        }
+        return (low + high) / 2;
+    }
+
+    /** Share of steps some straggler holds back when every probability is multiplied by {@code factor}. */
+    static double slowStepShare(double[] probabilities, double factor) {
+        double allOnTime = 1;
+        for (double p : probabilities) {
+            allOnTime *= 1 - Math.min(1, p * factor);
+        }
+        return 1 - allOnTime;
     }
 
     private CorrectionFactor memoryOverhead(List<Measurement> runs) {

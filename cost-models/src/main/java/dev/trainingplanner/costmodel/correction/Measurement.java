@@ -18,6 +18,8 @@ import java.util.OptionalDouble;
  *     memory shows it), if measured
  * @param phaseSeconds median per-phase times the framework reports (e.g. forward-backward, optimizer), by its names
  * @param samples post-warm-up steps the medians cover (at least 1)
+ * @param slowStepFraction share of the post-warm-up steps slower than the median by more than {@link
+ *     #SLOW_STEP_MARGIN}, if the caller has the steps: how often something (a straggler) held a step back
  */
 public record Measurement(
         String runId,
@@ -25,7 +27,11 @@ public record Measurement(
         double iterationSeconds,
         OptionalDouble peakMemoryBytes,
         Map<String, Double> phaseSeconds,
-        long samples) {
+        long samples,
+        OptionalDouble slowStepFraction) {
+
+    /** A step is slow when it takes more than this fraction above its run's median iteration time. */
+    public static final double SLOW_STEP_MARGIN = 0.10;
 
     public Measurement {
         InvalidInputException.require(runId != null && !runId.isBlank(), "measurement run id must not be blank");
@@ -47,7 +53,23 @@ public record Measurement(
                         + seconds));
         InvalidInputException.require(
                 samples >= 1, "measurement " + runId + ": samples must be at least 1, got " + samples);
+        InvalidInputException.require(
+                slowStepFraction != null, "measurement " + runId + ": slow-step fraction must not be null");
+        slowStepFraction.ifPresent(fraction -> InvalidInputException.require(
+                fraction >= 0 && fraction <= 1,
+                "measurement " + runId + ": slow-step fraction must be within [0, 1], got " + fraction));
         phaseSeconds = Map.copyOf(phaseSeconds);
+    }
+
+    /** A run whose steps' spread is not known. */
+    public Measurement(
+            String runId,
+            CaseInputs inputs,
+            double iterationSeconds,
+            OptionalDouble peakMemoryBytes,
+            Map<String, Double> phaseSeconds,
+            long samples) {
+        this(runId, inputs, iterationSeconds, peakMemoryBytes, phaseSeconds, samples, OptionalDouble.empty());
     }
 
     /** A run with its iteration time only. */

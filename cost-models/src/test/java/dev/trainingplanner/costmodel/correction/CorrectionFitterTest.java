@@ -2,11 +2,13 @@ package dev.trainingplanner.costmodel.correction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.trainingplanner.costmodel.InvalidInputException;
 import dev.trainingplanner.costmodel.batch.CaseInputs;
 import dev.trainingplanner.costmodel.cluster.Cluster;
 import dev.trainingplanner.costmodel.cluster.GpuCatalog;
+import dev.trainingplanner.costmodel.cluster.StragglerModel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -149,7 +151,55 @@ class CorrectionFitterTest {
                 .find(CorrectionKind.STRAGGLER_PROBABILITY, "")
                 .orElseThrow();
         assertThat(straggler.value()).isEqualTo(CorrectionFactor.PRIOR);
-        assertThat(straggler.evidence().note()).contains("not identifiable");
+        assertThat(straggler.evidence().note()).contains("0 run(s) report how often their steps were slow");
+    }
+
+    /**
+     * Four nodes that each straggle in 1% of steps at 1.5× per the profile; the runs see slow steps as often as twice
+     * that probability predicts ({@code 1 − (1 − 0.02)^4}). Eight runs move the factor to 1 + (2 − 1)·8/(8 + 2) = 1.8.
+     */
+    @Test
+    void stragglerProbabilityFollowsHowOftenStepsWereSlow() {
+        Cluster.Builder profiled = Runs.H100_4X8.toBuilder();
+        for (int node = 0; node < 4; node++) {
+            profiled.straggler(node, StragglerModel.bernoulli(0.01, 1.5));
+        }
+        Cluster cluster = profiled.build();
+        double share = 1 - Math.pow(1 - 0.02, 4);
+        List<Measurement> runs = Runs.layouts(cluster).stream()
+                .map(in -> withSlowSteps(Measurement.ofIterationTime(in.caseId(), in, 1.0, 500), share))
+                .toList();
+
+        CorrectionFactor straggler =
+                FITTER.fit(runs).find(CorrectionKind.STRAGGLER_PROBABILITY, "").orElseThrow();
+
+        assertThat(straggler.value()).isCloseTo(1.8, within(0.01));
+        assertThat(straggler.evidence().runIds()).hasSize(runs.size());
+        assertThat(straggler.evidence().note()).contains("share of steps over 10% above the median");
+        // Stragglers too mild to push a step over the margin leave nothing to count.
+        Cluster.Builder mild = Runs.H100_4X8.toBuilder();
+        for (int node = 0; node < 4; node++) {
+            mild.straggler(node, StragglerModel.bernoulli(0.01, 1.05));
+        }
+        List<Measurement> mildRuns = Runs.layouts(mild.build()).stream()
+                .map(in -> withSlowSteps(Measurement.ofIterationTime(in.caseId(), in, 1.0, 500), share))
+                .toList();
+        assertThat(FITTER.fit(mildRuns)
+                        .find(CorrectionKind.STRAGGLER_PROBABILITY, "")
+                        .orElseThrow()
+                        .value())
+                .isEqualTo(CorrectionFactor.PRIOR);
+    }
+
+    private static Measurement withSlowSteps(Measurement run, double share) {
+        return new Measurement(
+                run.runId(),
+                run.inputs(),
+                run.iterationSeconds(),
+                run.peakMemoryBytes(),
+                run.phaseSeconds(),
+                run.samples(),
+                OptionalDouble.of(share));
     }
 
     @Test

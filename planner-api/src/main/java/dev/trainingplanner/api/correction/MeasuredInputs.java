@@ -77,7 +77,8 @@ class MeasuredInputs {
                             ? OptionalDouble.empty()
                             : OptionalDouble.of(measured.medianPeakMemoryBytes()),
                     Map.of(),
-                    measured.counted()));
+                    measured.counted(),
+                    OptionalDouble.of(measured.slowStepFraction())));
         } catch (RuntimeException unusable) {
             log.info("Run {} is left out of the correction fit: {}", runId, unusable.getMessage());
             return Optional.empty();

@@ -10,6 +10,8 @@ import java.util.UUID;
  * @param medianIterationSeconds median iteration time after warm-up
  * @param medianPeakMemoryBytes per step the largest peak any rank reported, the median over the steps after warm-up
  *     that reported memory; null when none did
+ * @param slowStepFraction share of the steps after warm-up slower than the median by more than the correction fit's
+ *     margin ({@code Measurement.SLOW_STEP_MARGIN})
  */
 public record MeasuredRun(
         UUID jobId,
@@ -17,4 +19,5 @@ public record MeasuredRun(
         UUID planId,
         long counted,
         double medianIterationSeconds,
-        Double medianPeakMemoryBytes) {}
+        Double medianPeakMemoryBytes,
+        double slowStepFraction) {}

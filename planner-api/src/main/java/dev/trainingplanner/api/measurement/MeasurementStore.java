@@ -3,6 +3,7 @@ package dev.trainingplanner.api.measurement;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trainingplanner.costmodel.correction.Measurement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -146,33 +147,40 @@ class MeasurementStore {
 
     /**
      * The revisions of the jobs {@code jobIds} with at least one step after warm-up, as runs: the medians of the steps
-     * at least {@code warmupSteps} after the revision's first reported step. A step's peak memory is the largest any
-     * rank reported in it.
+     * at least {@code warmupSteps} after the revision's first reported step, and the share of those steps slower than
+     * the median by more than {@link Measurement#SLOW_STEP_MARGIN}. A step's peak memory is the largest any rank
+     * reported in it.
      */
     List<MeasuredRun> runs(List<UUID> jobIds, long warmupSteps) {
         return jdbc.query(
                 """
                 with scope as (select * from job_measurement where job_id = any (?::uuid[])),
                      firsts as (select job_id, plan_revision, min(step) as first_step from scope
-                                group by job_id, plan_revision)
-                select s.job_id, s.plan_revision, (array_agg(s.plan_id))[1], count(*),
-                       percentile_cont(0.5) within group (order by s.iteration_seconds),
-                       percentile_cont(0.5) within group (order by memory.peak)
-                from scope s
-                join firsts f on f.job_id = s.job_id and f.plan_revision = s.plan_revision
-                left join lateral (select max(value::bigint) as peak
-                                   from jsonb_each_text(s.peak_memory_bytes_per_rank)) memory on true
-                where s.step >= f.first_step + ?
-                group by s.job_id, s.plan_revision order by s.job_id, s.plan_revision""",
+                                group by job_id, plan_revision),
+                     kept as (select s.*, memory.peak from scope s
+                              join firsts f on f.job_id = s.job_id and f.plan_revision = s.plan_revision
+                              left join lateral (select max(value::bigint) as peak
+                                                 from jsonb_each_text(s.peak_memory_bytes_per_rank)) memory on true
+                              where s.step >= f.first_step + ?),
+                     medians as (select job_id, plan_revision, (array_agg(plan_id))[1] as plan_id, count(*) as counted,
+                                        percentile_cont(0.5) within group (order by iteration_seconds) as seconds,
+                                        percentile_cont(0.5) within group (order by peak) as peak
+                                 from kept group by job_id, plan_revision)
+                select m.job_id, m.plan_revision, m.plan_id, m.counted, m.seconds, m.peak,
+                       (select count(*) from kept k where k.job_id = m.job_id and k.plan_revision = m.plan_revision
+                            and k.iteration_seconds > (1 + ?) * m.seconds)::float8 / m.counted
+                from medians m order by m.job_id, m.plan_revision""",
                 (rs, i) -> new MeasuredRun(
                         rs.getObject(1, UUID.class),
                         rs.getInt(2),
                         rs.getObject(3, UUID.class),
                         rs.getLong(4),
                         rs.getDouble(5),
-                        (Double) rs.getObject(6)),
+                        (Double) rs.getObject(6),
+                        rs.getDouble(7)),
                 uuidArray(jobIds),
-                warmupSteps);
+                warmupSteps,
+                Measurement.SLOW_STEP_MARGIN);
     }
 
     /** How many steps the jobs {@code jobIds} have stored, and the largest sample id (0 without any). */
