@@ -62,6 +62,7 @@ export const PLAN = fields('PlanView', {
   headroomFraction: 'request.options.headroomFraction',
   bestSoFar: 'bestSoFar',
   document: 'result.plan',
+  correctionVersion: 'result.corrections.version',
   failureReason: 'failureReason',
 });
 
@@ -245,6 +246,33 @@ export const MEASURED_STEP = fields('MeasuredStep', {
   planRevision: 'planRevision',
   step: 'step',
   iterationSeconds: 'iterationSeconds',
+});
+
+/**
+ * GET /api/v1/clusters/{name}/corrections: the correction set plans and estimates on the cluster use now (no factor:
+ * the published calibration) and every fit, newest first.
+ */
+export const CORRECTIONS = fields('History', {
+  version: 'latest.version',
+  factors: 'latest.factors',
+  fits: 'fits',
+});
+
+export const CORRECTION_FIT = fields('Fit', {
+  version: 'version',
+  fittedAt: 'fittedAt',
+  runs: 'runs',
+  measuredSamples: 'measuredSamples',
+});
+
+/** One factor of a correction set: a multiplier (prior 1) of its kind for its scope (empty: the whole cluster). */
+export const CORRECTION_FACTOR = fields('CorrectionFactor', {
+  kind: 'kind',
+  scope: 'scope',
+  value: 'value',
+  runIds: 'evidence.runIds',
+  samples: 'evidence.samples',
+  note: 'evidence.note',
 });
 
 export const STARTED = fields('Started', {

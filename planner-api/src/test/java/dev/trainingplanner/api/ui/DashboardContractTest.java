@@ -120,6 +120,23 @@ class DashboardContractTest {
                 .isFalse();
     }
 
+    @Test
+    void theJobPageReadsTheClustersCorrectionsThroughCheckedTables() {
+        for (String schema : List.of("History", "Fit", "CorrectionFactor")) {
+            assertThat(schemas.has(schema)).as("schema " + schema).isTrue();
+            assertThat(fields).as("a fields.js table of " + schema).contains("fields('" + schema + "', {");
+        }
+        assertThat(resolves(schemas.path("History"), "latest.factors".split("\\."), 0))
+                .isTrue();
+        assertThat(resolves(schemas.path("CorrectionFactor"), "evidence.runIds".split("\\."), 0))
+                .isTrue();
+        assertThat(fields)
+                .as("the plan's recorded correction version, compared with the latest set")
+                .contains("correctionVersion: 'result.corrections.version',");
+        assertThat(resolves(schemas.path("PlanView"), "result.corrections.version".split("\\."), 0))
+                .isTrue();
+    }
+
     /** Whether {@code keys[i..]} names a property path in {@code schema}, following $ref and every oneOf shape. */
     private boolean resolves(JsonNode schema, String[] keys, int i) {
         if (schema.has("$ref") && !schema.has("oneOf")) {

@@ -1,15 +1,19 @@
 // Jobs: each training job's current plan, its measured iteration time against each plan revision's prediction and the
-// flags its measurements raised, and its history of nightly re-planning (predicted time per night, what changed, flags
+// flags its measurements raised, the cluster's correction factors in effect, and its history of nightly re-planning (predicted time per night, what changed, flags
 // for plans that no longer fit or became slower), with "re-plan now".
 import { api } from '../api.js';
 import { chart, colour } from '../charts.js';
 import { badge, emptyState, fmt, h, humanize, table } from '../dom.js';
 import {
+  CORRECTION_FACTOR,
+  CORRECTION_FIT,
+  CORRECTIONS,
   JOB,
   KNOB_CHANGE,
   MEASURED_STEP,
   MEASUREMENT_FLAG,
   MEASUREMENTS,
+  PLAN,
   REVISION,
   REVISION_PREDICTION,
   REVISION_SUMMARY,
@@ -66,6 +70,12 @@ async function renderJob(main, id, ctx) {
   if (!ctx.isCurrent()) return;
   const measured = await api.get(`/jobs/${encodeURIComponent(id)}/measurements?limit=${MAX_SAMPLES}`);
   if (!ctx.isCurrent()) return;
+  const current = JOB.currentPlanId(job);
+  const [corrections, currentPlan] = await Promise.all([
+    api.get(`/clusters/${encodeURIComponent(JOB.cluster(job))}/corrections`),
+    current ? api.get(`/plans/${encodeURIComponent(current)}`) : undefined,
+  ]);
+  if (!ctx.isCurrent()) return;
   const replan = h('button', { type: 'button', id: 'replan-now' }, 'Re-plan now');
   const replanStatus = h('span', { role: 'status', class: 'hint' });
   replan.addEventListener('click', async () => {
@@ -80,7 +90,6 @@ async function renderJob(main, id, ctx) {
       ctx.showProblem(e);
     }
   });
-  const current = JOB.currentPlanId(job);
   main.append(
     h(
       'p',
@@ -93,6 +102,7 @@ async function renderJob(main, id, ctx) {
     h('div', { class: 'actions' }, replan, replanStatus),
   );
   renderMeasured(main, measured, ctx);
+  renderCorrections(main, corrections, currentPlan);
   main.append(h('h2', {}, 'Nightly re-planning'));
   if (!revisions.length) {
     main.append(emptyState('No re-planning has run for this job yet. The nightly run (or "Re-plan now") adds a revision with what changed.'));
@@ -223,6 +233,57 @@ function renderMeasured(main, measured, ctx) {
       ? h('ul', { 'data-testid': 'measurement-flags' }, flags.map((f) => h('li', {}, badge('bad', humanize(MEASUREMENT_FLAG.kind(f))), ' ', describeFlag(f))))
       : h('p', { 'data-testid': 'measurement-flags' }, badge('ok', 'ok'), ' The latest revision runs within its plan\'s time and memory.'),
   );
+}
+
+/**
+ * The cluster's correction set that plans and estimates use now: each factor with its value, scope and evidence, and
+ * whether the job's current plan was computed with this set (a plan records the version it used).
+ */
+function renderCorrections(main, corrections, currentPlan) {
+  main.append(h('h2', {}, 'Corrections in effect'));
+  const version = CORRECTIONS.version(corrections);
+  const factors = CORRECTIONS.factors(corrections) || [];
+  const fit = (CORRECTIONS.fits(corrections) || []).find((f) => CORRECTION_FIT.version(f) === version);
+  const section = h('div', { 'data-testid': 'corrections' });
+  main.append(section);
+  if (!factors.length) {
+    section.append(emptyState(`No correction applies: published calibration, no measured runs yet (version ${version}). Steps uploaded for the cluster's jobs correct it once a plan revision has steps past warm-up.`));
+  } else {
+    section.append(
+      h(
+        'p',
+        { class: 'muted' },
+        `Version ${version}`,
+        fit ? `, fitted ${fmt.instant(CORRECTION_FIT.fittedAt(fit))} from ${plural(CORRECTION_FIT.runs(fit), 'run')} (${fmt.integer(CORRECTION_FIT.measuredSamples(fit))} stored steps, warm-up included)` : '',
+        '. Each value multiplies what the published calibration gives for its factor (1: unchanged).',
+      ),
+      table({
+        testId: 'corrections-table',
+        columns: [
+          { label: 'Factor', value: (f) => humanize(CORRECTION_FACTOR.kind(f)) },
+          { label: 'Scope', value: (f) => CORRECTION_FACTOR.scope(f) || 'whole cluster' },
+          { label: 'Value', num: true, value: (f) => fmt.number(CORRECTION_FACTOR.value(f), 4) },
+          { label: 'Runs', num: true, value: (f) => (CORRECTION_FACTOR.runIds(f) || []).length },
+          { label: 'Samples', num: true, value: (f) => fmt.integer(CORRECTION_FACTOR.samples(f)) },
+          { label: 'Evidence', value: (f) => CORRECTION_FACTOR.note(f) },
+        ],
+        rows: factors,
+      }),
+    );
+  }
+  section.append(h('p', { 'data-testid': 'corrections-plan-version' }, planVersion(currentPlan, version)));
+}
+
+function planVersion(plan, latest) {
+  if (!plan) return 'The job has no current plan yet.';
+  const used = PLAN.correctionVersion(plan);
+  if (used === undefined) return 'The current plan was computed before plans recorded their correction version.';
+  if (used === latest) return [badge('ok', 'latest'), ` The current plan was computed with this set (version ${used}).`];
+  return [badge('warn', 'older set'), ` The current plan was computed with version ${used}, not the latest ${latest}; a re-plan uses the latest.`];
+}
+
+function plural(count, noun) {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 function relative(measured, predicted) {
