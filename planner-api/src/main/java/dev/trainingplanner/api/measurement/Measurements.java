@@ -100,10 +100,10 @@ public class Measurements {
             }
             return new IngestResult(stored, duplicates);
         });
-        // After the commit: the flags see this upload, and a resend that stores nothing changes nothing.
-        if (!result.stored().isEmpty()) {
-            alarms.evaluate(job, warmupSteps);
-        }
+        // After the commit, so the flags see this upload. A resend evaluates too: evaluation only raises what is not
+        // raised yet, so it changes nothing, and an upload whose evaluation failed after its samples were stored is
+        // healed by its retry.
+        alarms.evaluate(job, warmupSteps);
         return result;
     }
 
