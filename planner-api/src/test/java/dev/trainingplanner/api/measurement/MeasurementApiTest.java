@@ -60,10 +60,7 @@ class MeasurementApiTest {
                 .json()
                 .get("id")
                 .asText();
-        Api.Answer started = scheduler.post("/api/v1/plans", "{\"jobId\":\"" + jobId + "\"}");
-        assertThat(started.status()).as(started.toString()).isEqualTo(202);
-        JsonNode plan = Plans.awaitFinished(scheduler, started.header("Location"), Duration.ofSeconds(180));
-        assertThat(plan.get("status").asText()).as(plan.toString()).isEqualTo("COMPLETED");
+        JsonNode plan = Plans.planJob(scheduler, jobId, Duration.ofSeconds(180));
         return jobId;
     }
 

@@ -9,6 +9,19 @@ public final class Plans {
 
     private Plans() {}
 
+    /** Plans the stored job {@code jobId} and waits for the plan, which must complete. */
+    public static JsonNode planJob(Api api, String jobId, Duration timeout) {
+        Api.Answer started = api.post("/api/v1/plans", "{\"jobId\":\"" + jobId + "\"}");
+        if (started.status() != 202) {
+            throw new AssertionError("planning job " + jobId + " was not accepted: " + started);
+        }
+        JsonNode plan = awaitFinished(api, started.header("Location"), timeout);
+        if (!plan.get("status").asText().equals("COMPLETED")) {
+            throw new AssertionError("the plan of job " + jobId + " did not complete: " + plan);
+        }
+        return plan;
+    }
+
     public static JsonNode awaitFinished(Api api, String location, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         JsonNode plan;
