@@ -108,20 +108,8 @@ class NightlyReplanWithCorrectionsApiTest {
 
         LocalDate night = LocalDate.now(ZoneOffset.UTC);
         nightly.fanOut(night);
-        JsonNode revision = null;
-        long deadline = System.nanoTime() + Duration.ofSeconds(240).toNanos();
-        while (revision == null && System.nanoTime() < deadline) {
-            JsonNode revisions =
-                    scheduler.get("/api/v1/jobs/" + jobs[3] + "/revisions").json();
-            revision = revisions.isEmpty() ? null : revisions.get(0);
-            try {
-                Thread.sleep(250);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-        assertThat(revision).as("nightly revision of job " + jobs[3]).isNotNull();
+        JsonNode revision = Plans.awaitRevisions(scheduler, jobs[3], 1, Duration.ofSeconds(240))
+                .get(0);
         assertThat(revision.get("night").asText()).isEqualTo(night.toString());
         assertThat(revision.get("previousPredictedSeconds").asDouble()).isEqualTo(predicted[3]);
         assertThat(revision.get("previousMeasuredSeconds").asDouble()).isCloseTo(1.6 * predicted[3], within(1e-9));

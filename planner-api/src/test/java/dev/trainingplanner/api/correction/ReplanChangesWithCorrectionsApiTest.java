@@ -100,8 +100,8 @@ class ReplanChangesWithCorrectionsApiTest {
         assertThat(replanned.at("/result/plan/layout/summary").asText())
                 .isNotEqualTo(first.at("/result/plan/layout/summary").asText());
 
-        JsonNode revision =
-                scheduler.get("/api/v1/jobs/" + jobs[0] + "/revisions").json().get(0);
+        JsonNode revision = Plans.awaitRevisions(scheduler, jobs[0], 1, Duration.ofSeconds(60))
+                .get(0);
         assertThat(revision.at("/changes/layoutChanges")).isNotEmpty();
         assertThat(revision.get("flags").toString()).contains("current-plan-no-longer-fits");
         JsonNode memory = null;

@@ -22,6 +22,24 @@ public final class Plans {
         return plan;
     }
 
+    /**
+     * Waits until job {@code jobId} lists at least {@code count} revisions and returns them, newest first. A revision
+     * is recorded after its plan completes, not with it.
+     */
+    public static JsonNode awaitRevisions(Api api, String jobId, int count, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        JsonNode revisions;
+        do {
+            revisions = api.get("/api/v1/jobs/" + jobId + "/revisions").json();
+            if (revisions.size() >= count) {
+                return revisions;
+            }
+            pause();
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError(
+                "job " + jobId + " did not list " + count + " revisions within " + timeout + ": " + revisions);
+    }
+
     public static JsonNode awaitFinished(Api api, String location, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         JsonNode plan;
