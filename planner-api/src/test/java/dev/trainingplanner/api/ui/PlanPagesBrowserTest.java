@@ -381,6 +381,7 @@ class PlanPagesBrowserTest {
                         .toList())
                 .satisfiesExactly(
                         measured -> assertThat(measured).contains("No measured steps yet"),
+                        corrections -> assertThat(corrections).contains("No correction applies"),
                         nightly -> assertThat(nightly).contains("No re-planning has run"));
         browser.find(By.id("replan-now")).click();
         browser.awaitView("plan-detail");
