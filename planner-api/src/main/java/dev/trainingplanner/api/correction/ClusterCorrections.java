@@ -51,7 +51,12 @@ public class ClusterCorrections {
     /** The set plans and estimates on the cluster use now: the latest fit, refitted first when samples arrived. */
     public CorrectionSet latest(String clusterName) {
         Optional<StoredCorrections> latest = store.latest(clusterName);
-        if (latest.isPresent() && seesAll(latest.get(), measurements.clusterFingerprint(clusterName))) {
+        long[] fingerprint = measurements.clusterFingerprint(clusterName);
+        if (latest.isEmpty() && fingerprint[0] == 0) {
+            // No job of the cluster has measured a step: the published calibration, without reading the profile.
+            return CorrectionSet.NONE;
+        }
+        if (latest.isPresent() && seesAll(latest.get(), fingerprint)) {
             return latest.get().corrections();
         }
         return transactions.execute(status -> {
@@ -60,6 +65,9 @@ public class ClusterCorrections {
             ClusterRuns runs = measurements.clusterRuns(clusterName);
             if (current.isPresent() && seesAll(current.get(), new long[] {runs.samples(), runs.maxSampleId()})) {
                 return current.get().corrections();
+            }
+            if (runs.runs().isEmpty()) {
+                return current.map(StoredCorrections::corrections).orElse(CorrectionSet.NONE);
             }
             ProfileStore.EffectiveProfile profile = profiles.effective(clusterName);
             List<Measurement> usable = profile.isEmpty()

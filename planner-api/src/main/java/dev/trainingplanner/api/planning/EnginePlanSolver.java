@@ -98,9 +98,11 @@ class EnginePlanSolver implements PlanSolver {
                 // grow with the cluster).
                 ProfiledCluster profiled =
                         EngineRequests.cluster(input.profile().get(), input.options());
-                // The cluster's corrections are applied once, to the cluster and the cost model the search uses; the
-                // plan's names and placement stay the profile's.
-                CorrectedCostModel corrected = new CorrectedCostModel(input.corrections(), profiled.cluster());
+                // The cluster's corrections (fitted here, on the worker, if samples arrived since the last fit) are
+                // applied once, to the cluster and the cost model the search uses; the plan's names and placement stay
+                // the profile's.
+                CorrectedCostModel corrected =
+                        new CorrectedCostModel(input.corrections().get(), profiled.cluster());
                 ProfiledCluster cluster = new ProfiledCluster(
                         profiled.name(),
                         corrected.correctedCluster(),

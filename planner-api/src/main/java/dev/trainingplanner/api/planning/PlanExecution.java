@@ -198,8 +198,9 @@ public class PlanExecution {
     }
 
     /**
-     * The profile is read when the solver asks, on its worker thread, where a stop or the deadline reaches it; the
-     * cluster's corrections are fitted here if samples arrived since the last fit.
+     * The profile and the cluster's corrections (fitted first if samples arrived since the last fit) are read when the
+     * solver asks, on its worker thread, where a stop or the deadline reaches them and other plans' dispatch does not
+     * wait for them.
      */
     private PlanSolver.SolveInput input(PlanSpec spec) {
         return new PlanSolver.SolveInput(
@@ -207,7 +208,7 @@ public class PlanExecution {
                 models.byName(spec.model()).spec(),
                 spec.goal(),
                 spec.options(),
-                corrections.latest(spec.cluster()));
+                () -> corrections.latest(spec.cluster()));
     }
 
     private ClusterProfile profile(String cluster) {

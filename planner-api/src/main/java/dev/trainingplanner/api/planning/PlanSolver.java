@@ -24,7 +24,7 @@ public interface PlanSolver {
             ModelSpec model,
             PlanningGoal goal,
             PlanningOptions options,
-            CorrectionSet corrections) {}
+            Supplier<CorrectionSet> corrections) {}
 
     /**
      * The outcome, stored and served as a plan's {@code result}.
