@@ -2,6 +2,7 @@ package dev.trainingplanner.api;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
@@ -67,4 +68,12 @@ class ArchitectureTest {
             .dependOnClassesThat()
             .resideInAPackage(AGENT)
             .because("the profiler agent talks to the service over HTTP only");
+
+    @ArchTest
+    static final ArchRule measurementsAndReplanningDoNotDependOnEachOtherBothWays = slices().matching(
+                    "dev.trainingplanner.api.(measurement|replanning|correction)..")
+            .should()
+            .beFreeOfCycles()
+            .because(
+                    "re-planning reads measurements and corrections; shared pieces (webhooks) live in the job feature");
 }

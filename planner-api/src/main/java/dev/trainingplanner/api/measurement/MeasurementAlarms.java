@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trainingplanner.api.job.Jobs;
 import dev.trainingplanner.api.job.MeasurementFlag;
 import dev.trainingplanner.api.job.TrainingJob;
-import dev.trainingplanner.api.replanning.Webhooks;
+import dev.trainingplanner.api.job.Webhooks;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;

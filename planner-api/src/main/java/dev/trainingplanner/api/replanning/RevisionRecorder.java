@@ -9,6 +9,7 @@ import dev.trainingplanner.api.estimation.Estimator;
 import dev.trainingplanner.api.job.JobFlags;
 import dev.trainingplanner.api.job.Jobs;
 import dev.trainingplanner.api.job.TrainingJob;
+import dev.trainingplanner.api.job.Webhooks;
 import dev.trainingplanner.api.measurement.MeasuredRun;
 import dev.trainingplanner.api.measurement.Measurements;
 import dev.trainingplanner.api.planning.PlanExecution;

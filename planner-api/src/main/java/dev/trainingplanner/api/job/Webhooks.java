@@ -1,6 +1,5 @@
-package dev.trainingplanner.api.replanning;
+package dev.trainingplanner.api.job;
 
-import dev.trainingplanner.api.job.WebhookTargets;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
