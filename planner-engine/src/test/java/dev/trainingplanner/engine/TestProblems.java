@@ -4,7 +4,6 @@ import dev.trainingplanner.costmodel.model.ModelPresets;
 import dev.trainingplanner.costmodel.model.ModelSpec;
 import dev.trainingplanner.costmodel.training.Framework;
 import dev.trainingplanner.engine.bench.SyntheticClusters;
-import dev.trainingplanner.engine.plan.ModelSpecs;
 import dev.trainingplanner.engine.plan.PlanRequest;
 import dev.trainingplanner.engine.plan.SearchOptions;
 import dev.trainingplanner.engine.profile.ClusterConverter;
@@ -90,7 +89,7 @@ public final class TestProblems {
     }
 
     public static PlanRequest request(ProfiledCluster cluster, String model, int seqLen, int globalBatch, int gpus) {
-        ModelSpec spec = ModelSpecs.withSequenceLength(ModelPresets.byName(model), seqLen);
+        ModelSpec spec = ModelPresets.byName(model).withSequenceLength(seqLen);
         return new PlanRequest(cluster, spec, globalBatch, gpus, Framework.MEGATRON, SearchOptions.defaults());
     }
 }

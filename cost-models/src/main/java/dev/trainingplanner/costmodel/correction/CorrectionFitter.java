@@ -195,18 +195,8 @@ public final class CorrectionFitter {
             }
         }
         if (support.size() < settings.minimumRuns()) {
-            return new CorrectionFactor(
-                    kind,
-                    CorrectedCostModel.CLUSTER_SCOPE,
-                    CorrectionFactor.PRIOR,
-                    evidenceOf(
-                            support,
-                            String.format(
-                                    Locale.ROOT,
-                                    "kept at the prior: %d run(s) report how often their steps were slow on nodes with"
-                                            + " profiled stragglers, %d needed",
-                                    support.size(),
-                                    settings.minimumRuns())));
+            return keptAtPrior(
+                    kind, support, "report how often their steps were slow on nodes with profiled stragglers");
         }
         double median = median(factors);
         double value = round(kind, 1 + (median - 1) * support.size() / (support.size() + settings.priorRuns()));
@@ -224,6 +214,22 @@ public final class CorrectionFitter {
                                 median,
                                 100 * Measurement.SLOW_STEP_MARGIN,
                                 atBound(kind, value))));
+    }
+
+    /** A cluster-wide factor left at its prior because too few runs {@code measured} what it needs. */
+    private CorrectionFactor keptAtPrior(CorrectionKind kind, List<Measurement> support, String measured) {
+        return new CorrectionFactor(
+                kind,
+                CorrectedCostModel.CLUSTER_SCOPE,
+                CorrectionFactor.PRIOR,
+                evidenceOf(
+                        support,
+                        String.format(
+                                Locale.ROOT,
+                                "kept at the prior: %d run(s) %s, %d needed",
+                                support.size(),
+                                measured,
+                                settings.minimumRuns())));
     }
 
     /** Bernoulli straggler probabilities of the run's nodes whose slowdown a slow-step count can see. */
@@ -275,17 +281,7 @@ public final class CorrectionFitter {
         }
         CorrectionKind kind = CorrectionKind.MEMORY_OVERHEAD;
         if (support.size() < settings.minimumRuns()) {
-            return new CorrectionFactor(
-                    kind,
-                    CorrectedCostModel.CLUSTER_SCOPE,
-                    CorrectionFactor.PRIOR,
-                    evidenceOf(
-                            support,
-                            String.format(
-                                    Locale.ROOT,
-                                    "kept at the prior: %d run(s) measured peak memory, %d needed",
-                                    support.size(),
-                                    settings.minimumRuns())));
+            return keptAtPrior(kind, support, "measured peak memory");
         }
         double median = median(logRatios);
         double shrunk = median * support.size() / (support.size() + settings.priorRuns());

@@ -134,6 +134,29 @@ public record ModelSpec(
                 mlp == MlpKind.SWIGLU ? NormKind.RMS_NORM : NormKind.LAYER_NORM);
     }
 
+    /**
+     * This model trained on sequences of {@code value} tokens (a plan's {@code --seq-len}); every other field, head
+     * dimension, latent attention and experts included, is kept.
+     */
+    public ModelSpec withSequenceLength(int value) {
+        return new ModelSpec(
+                name,
+                layers,
+                hiddenSize,
+                ffnHiddenSize,
+                attentionHeads,
+                kvHeads,
+                vocabularySize,
+                value,
+                mlp,
+                tiedEmbeddings,
+                flashAttention,
+                norm,
+                headDim,
+                latentAttention,
+                mixtureOfExperts);
+    }
+
     /** This model with heads {@code value} channels wide (0 = hidden/heads). */
     public ModelSpec withHeadDim(int value) {
         return new ModelSpec(

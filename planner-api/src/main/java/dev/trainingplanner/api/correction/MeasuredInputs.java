@@ -15,7 +15,6 @@ import dev.trainingplanner.costmodel.training.TrainingSpec;
 import dev.trainingplanner.engine.output.LayoutCodec;
 import dev.trainingplanner.engine.output.PlacementCodec;
 import dev.trainingplanner.engine.output.PlanDocument;
-import dev.trainingplanner.engine.plan.ModelSpecs;
 import dev.trainingplanner.engine.profile.ProfiledCluster;
 import dev.trainingplanner.profile.ClusterProfile;
 import java.util.Map;
@@ -59,8 +58,8 @@ class MeasuredInputs {
             ProfiledCluster cluster = EngineRequests.cluster(profile, spec.options());
             CaseInputs inputs = new CaseInputs(
                     runId,
-                    ModelSpecs.withSequenceLength(
-                            models.byName(spec.model()).spec(), plan.problem().sequenceLength()),
+                    (models.byName(spec.model()).spec())
+                            .withSequenceLength(plan.problem().sequenceLength()),
                     new TrainingSpec(
                             plan.problem().globalBatchSequences(),
                             plan.layout().microBatchSequences(),

@@ -28,7 +28,6 @@ import dev.trainingplanner.engine.output.LayoutCodec;
 import dev.trainingplanner.engine.output.PlacementCodec;
 import dev.trainingplanner.engine.output.PlanDocument;
 import dev.trainingplanner.engine.output.RankLocation;
-import dev.trainingplanner.engine.plan.ModelSpecs;
 import dev.trainingplanner.engine.plan.SearchOptions;
 import dev.trainingplanner.engine.profile.ClusterConverter;
 import dev.trainingplanner.engine.profile.ProfiledCluster;
@@ -160,8 +159,8 @@ public class Estimator {
     public ObjectNode evaluate(PlanSpec spec, PlanDocument plan, CorrectionSet set) {
         return evaluate(
                 spec.cluster(),
-                ModelSpecs.withSequenceLength(
-                        models.byName(spec.model()).spec(), plan.problem().sequenceLength()),
+                (models.byName(spec.model()).spec())
+                        .withSequenceLength(plan.problem().sequenceLength()),
                 plan.problem().globalBatchSequences(),
                 plan.layout().microBatchSequences(),
                 plan.problem().precision(),

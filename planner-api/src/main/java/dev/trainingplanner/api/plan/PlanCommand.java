@@ -9,7 +9,6 @@ import dev.trainingplanner.engine.output.PlanDocument;
 import dev.trainingplanner.engine.output.PlanDocuments;
 import dev.trainingplanner.engine.plan.CostPerTokenResult;
 import dev.trainingplanner.engine.plan.GpuCountSearch;
-import dev.trainingplanner.engine.plan.ModelSpecs;
 import dev.trainingplanner.engine.plan.PlanRequest;
 import dev.trainingplanner.engine.plan.PlanResult;
 import dev.trainingplanner.engine.plan.Planner;
@@ -58,7 +57,7 @@ public final class PlanCommand implements CliCommand {
             ClusterProfile profile = new ClusterProfileReader().read(arguments.cluster());
             ProfiledCluster cluster =
                     new ClusterConverter().convert(profile, arguments.excludedNodes(), arguments.excludedGpus());
-            ModelSpec model = ModelSpecs.withSequenceLength(model(arguments.model()), arguments.sequenceLength());
+            ModelSpec model = (model(arguments.model())).withSequenceLength(arguments.sequenceLength());
             request = new PlanRequest(
                     cluster,
                     model,

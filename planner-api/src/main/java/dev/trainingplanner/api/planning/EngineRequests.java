@@ -6,7 +6,6 @@ import dev.trainingplanner.costmodel.model.ModelSpec;
 import dev.trainingplanner.costmodel.training.Framework;
 import dev.trainingplanner.costmodel.training.Precision;
 import dev.trainingplanner.engine.plan.CostPerTokenGoal;
-import dev.trainingplanner.engine.plan.ModelSpecs;
 import dev.trainingplanner.engine.plan.PlanRequest;
 import dev.trainingplanner.engine.plan.SearchOptions;
 import dev.trainingplanner.engine.profile.ClusterConverter;
@@ -69,7 +68,7 @@ public final class EngineRequests {
         }
         return new PlanRequest(
                 cluster,
-                goal.sequenceLength() == null ? model : ModelSpecs.withSequenceLength(model, goal.sequenceLength()),
+                goal.sequenceLength() == null ? model : model.withSequenceLength(goal.sequenceLength()),
                 goal.globalBatchSequences(),
                 goal.gpus(),
                 Framework.parse(goal.frameworkOrDefault()),

@@ -7,7 +7,6 @@ import dev.trainingplanner.costmodel.training.Precision;
 import dev.trainingplanner.engine.launch.LaunchArtifacts;
 import dev.trainingplanner.engine.launch.LaunchInput;
 import dev.trainingplanner.engine.launch.NodeLaunch;
-import dev.trainingplanner.engine.plan.ModelSpecs;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -35,7 +34,7 @@ public final class PlanLaunch {
         return LaunchArtifacts.of(new LaunchInput(
                 Framework.parse(problem.framework()),
                 precision(problem.precision()),
-                ModelSpecs.withSequenceLength(model, problem.sequenceLength()),
+                model.withSequenceLength(problem.sequenceLength()),
                 problem.globalBatchSequences(),
                 document.layout().microBatchSequences(),
                 LayoutCodec.layout(document.layout()),

@@ -3,7 +3,6 @@ package dev.trainingplanner.engine.bench;
 import dev.trainingplanner.costmodel.model.ModelPresets;
 import dev.trainingplanner.costmodel.model.ModelSpec;
 import dev.trainingplanner.costmodel.training.Framework;
-import dev.trainingplanner.engine.plan.ModelSpecs;
 import dev.trainingplanner.engine.plan.PlanRequest;
 import dev.trainingplanner.engine.plan.PlanResult;
 import dev.trainingplanner.engine.plan.Planner;
@@ -66,7 +65,7 @@ public final class BenchRunner {
 
     static PlanResult plan(
             ProfiledCluster cluster, String model, int seqLen, int globalBatch, int gpus, SearchOptions options) {
-        ModelSpec spec = ModelSpecs.withSequenceLength(ModelPresets.byName(model), seqLen);
+        ModelSpec spec = ModelPresets.byName(model).withSequenceLength(seqLen);
         return new Planner().plan(new PlanRequest(cluster, spec, globalBatch, gpus, Framework.MEGATRON, options));
     }
 

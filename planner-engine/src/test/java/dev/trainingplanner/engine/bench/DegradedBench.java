@@ -8,7 +8,6 @@ import dev.trainingplanner.engine.baseline.PipetteAnnealing;
 import dev.trainingplanner.engine.layout.CandidatePool;
 import dev.trainingplanner.engine.layout.LayoutCandidate;
 import dev.trainingplanner.engine.layout.LayoutSpace;
-import dev.trainingplanner.engine.plan.ModelSpecs;
 import dev.trainingplanner.engine.plan.PlanResult;
 import dev.trainingplanner.engine.plan.SearchOptions;
 import dev.trainingplanner.engine.profile.ProfiledCluster;
@@ -56,7 +55,7 @@ final class DegradedBench {
                     lines.add(BenchRunner.f("| %d | %s | %d | infeasible | | | | | | | |", seed, c.model(), c.gpus()));
                     continue;
                 }
-                ModelSpec model = ModelSpecs.withSequenceLength(ModelPresets.byName(c.model()), c.seqLen());
+                ModelSpec model = ModelPresets.byName(c.model()).withSequenceLength(c.seqLen());
                 SearchSpace space = new SearchSpace(cluster.cluster(), c.gpus() / 8, 8, 0.05);
                 CandidatePool pool = new CandidatePool(
                         new CostModel(),

@@ -6,7 +6,6 @@ import dev.trainingplanner.costmodel.model.ModelPresets;
 import dev.trainingplanner.costmodel.model.ModelSpec;
 import dev.trainingplanner.costmodel.time.GradientCodingTime;
 import dev.trainingplanner.costmodel.training.Framework;
-import dev.trainingplanner.engine.plan.ModelSpecs;
 import dev.trainingplanner.engine.plan.PlanRequest;
 import dev.trainingplanner.engine.plan.PlanResult;
 import dev.trainingplanner.engine.plan.Planner;
@@ -84,7 +83,7 @@ final class ReactionBench {
         lines.add("|---|---|---|---|---|---|");
         for (double slowGBps : new double[] {450.0, 40.0}) {
             ProfiledCluster cluster = ladderCluster(slowGBps);
-            ModelSpec model = ModelSpecs.withSequenceLength(ModelPresets.byName("llama2-13b"), 4096);
+            ModelSpec model = ModelPresets.byName("llama2-13b").withSequenceLength(4096);
             SearchOptions options = SearchOptions.defaults().withLadder(0.5, false);
             PlanResult result =
                     new Planner().plan(new PlanRequest(cluster, model, 64, 32, Framework.MEGATRON, options));

@@ -10,7 +10,6 @@ import dev.trainingplanner.engine.baseline.ExhaustiveSearch;
 import dev.trainingplanner.engine.layout.CandidatePool;
 import dev.trainingplanner.engine.layout.LayoutCandidate;
 import dev.trainingplanner.engine.layout.LayoutSpace;
-import dev.trainingplanner.engine.plan.ModelSpecs;
 import dev.trainingplanner.engine.plan.PlanResult;
 import dev.trainingplanner.engine.plan.SearchOptions;
 import dev.trainingplanner.engine.profile.ProfiledCluster;
@@ -73,7 +72,7 @@ final class SmallSuiteBench {
             PlanResult plan =
                     BenchRunner.plan(cluster, instance.model(), 4096, instance.batch(), gpus, SearchOptions.defaults());
             double plannerSeconds = (System.nanoTime() - start) / 1e9;
-            ModelSpec model = ModelSpecs.withSequenceLength(ModelPresets.byName(instance.model()), 4096);
+            ModelSpec model = ModelPresets.byName(instance.model()).withSequenceLength(4096);
             SearchSpace space = new SearchSpace(cluster.cluster(), instance.used(), 8, 0.05);
             CandidatePool pool = new CandidatePool(
                     new CostModel(),

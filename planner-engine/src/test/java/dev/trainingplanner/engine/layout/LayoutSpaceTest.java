@@ -10,7 +10,6 @@ import dev.trainingplanner.costmodel.layout.TokenDispatcher;
 import dev.trainingplanner.costmodel.model.ModelPresets;
 import dev.trainingplanner.costmodel.model.ModelSpec;
 import dev.trainingplanner.costmodel.training.Framework;
-import dev.trainingplanner.engine.plan.ModelSpecs;
 import dev.trainingplanner.engine.plan.SearchOptions;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -21,7 +20,7 @@ class LayoutSpaceTest {
     private static final int DENSE_MEGATRON_OPTIONS = 2160;
     private static final int DENSE_DEEPSPEED_OPTIONS = 1467;
 
-    private static final ModelSpec MODEL = ModelSpecs.withSequenceLength(ModelPresets.byName("llama2-13b"), 8192);
+    private static final ModelSpec MODEL = ModelPresets.byName("llama2-13b").withSequenceLength(8192);
 
     private static List<LayoutSpace.Option> enumerate(Framework framework, SearchOptions options) {
         return LayoutSpace.enumerate(MODEL, 256, 64, 8, 8, framework, options);
@@ -30,7 +29,7 @@ class LayoutSpaceTest {
     @Test
     void tensorParallelSpansTheTraysOfAnNvlinkDomainButNotTheNetwork() {
         // 64 GPUs on trays of 4 in one NVL72 domain: TP may span trays (Llama 2 70B's 64 heads allow up to 64).
-        ModelSpec sixtyFourHeads = ModelSpecs.withSequenceLength(ModelPresets.byName("llama2-70b"), 4096);
+        ModelSpec sixtyFourHeads = ModelPresets.byName("llama2-70b").withSequenceLength(4096);
         List<LayoutSpace.Option> domain =
                 LayoutSpace.enumerate(sixtyFourHeads, 256, 64, 4, 72, Framework.MEGATRON, SearchOptions.defaults());
         List<LayoutSpace.Option> trays =
@@ -112,7 +111,7 @@ class LayoutSpaceTest {
             assertThat(o.layout().zeroPlusPlus().any()).isFalse();
             assertThat(o.microBatchSequences()).isEqualTo(2);
         });
-        ModelSpec sixtyFourHeads = ModelSpecs.withSequenceLength(ModelPresets.byName("llama2-70b"), 4096);
+        ModelSpec sixtyFourHeads = ModelPresets.byName("llama2-70b").withSequenceLength(4096);
         assertThat(LayoutSpace.enumerate(sixtyFourHeads, 256, 64, 8, 8, Framework.DEEPSPEED, narrow))
                 .anyMatch(o -> o.layout().tp() == 16);
         assertThat(LayoutSpace.enumerate(sixtyFourHeads, 256, 64, 8, 8, Framework.DEEPSPEED, defaults))
@@ -122,7 +121,7 @@ class LayoutSpaceTest {
     @Test
     void everyPipelineDepthThatFitsTheGpusIsACandidateWithAnUnevenSplitWhereLayersDoNotDivide() {
         // 126 layers (Llama 3.1 405B) on 128 GPUs: pp 4, 8, 16 divide the GPUs but not the layers.
-        ModelSpec model = ModelSpecs.withSequenceLength(ModelPresets.byName("llama3.1-405b"), 8192);
+        ModelSpec model = ModelPresets.byName("llama3.1-405b").withSequenceLength(8192);
         List<LayoutSpace.Option> megatron =
                 LayoutSpace.enumerate(model, 256, 128, 8, 8, Framework.MEGATRON, SearchOptions.defaults());
         List<LayoutSpace.Option> deepSpeed =
@@ -170,7 +169,7 @@ class LayoutSpaceTest {
         assertThat(megatron).extracting(o -> o.layout().ep()).contains(1, 2, 4, 8, 16, 32, 64);
         assertThat(megatron).anyMatch(o -> o.layout().etp() == 8 && o.layout().tp() == 8);
 
-        ModelSpec mixtral = ModelSpecs.withSequenceLength(ModelPresets.byName("mixtral-8x7b"), 4096);
+        ModelSpec mixtral = ModelPresets.byName("mixtral-8x7b").withSequenceLength(4096);
         List<LayoutSpace.Option> deepSpeed =
                 LayoutSpace.enumerate(mixtral, 256, 64, 8, 8, Framework.DEEPSPEED, SearchOptions.defaults());
         assertThat(deepSpeed).isNotEmpty().allSatisfy(o -> {

@@ -50,7 +50,7 @@ class RefinementTest {
     private static PlanResult planWithStragglers(double probability, boolean allowed) {
         ProfiledCluster cluster = TestProblems.cluster(
                 SyntheticClusters.Spec.healthy("s", 4, 8).withStragglers(probability > 0 ? 4 : 0, probability, 3.0));
-        ModelSpec model = ModelSpecs.withSequenceLength(ModelPresets.byName("llama2-7b"), 4096);
+        ModelSpec model = ModelPresets.byName("llama2-7b").withSequenceLength(4096);
         return new Planner().plan(new PlanRequest(cluster, model, 128, 32, Framework.MEGATRON, zeroStageZero(allowed)));
     }
 
@@ -94,7 +94,7 @@ class RefinementTest {
         // s = 1: 2·(1 + 2·(1 − (1 − 0.01)^8)) = 2.31; s = 3 and cyclic repetition cost more.
         ProfiledCluster cluster = TestProblems.cluster(
                 SyntheticClusters.Spec.healthy("single-gpu", 16, 1).withStragglers(16, 0.1, 3.0));
-        ModelSpec model = ModelSpecs.withSequenceLength(ModelPresets.byName("gpt3-1.3b"), 2048);
+        ModelSpec model = ModelPresets.byName("gpt3-1.3b").withSequenceLength(2048);
 
         PlanResult coded =
                 new Planner().plan(new PlanRequest(cluster, model, 128, 16, Framework.MEGATRON, zeroStageZero(true)));
@@ -119,7 +119,7 @@ class RefinementTest {
         // §8.2, §8.3). Micro-batches of one sequence give the 8 rounds a step needs.
         ProfiledCluster cluster = TestProblems.cluster(
                 SyntheticClusters.Spec.healthy("single-gpu", 16, 1).withStragglers(16, 0.01, 3.0));
-        ModelSpec model = ModelSpecs.withSequenceLength(ModelPresets.byName("gpt3-1.3b"), 2048);
+        ModelSpec model = ModelPresets.byName("gpt3-1.3b").withSequenceLength(2048);
 
         PlanResult coded = new Planner()
                 .plan(new PlanRequest(cluster, model, 128, 16, Framework.MEGATRON, zeroStageZero(true, 1)));
@@ -140,7 +140,7 @@ class RefinementTest {
         // Llama-3 70B's 128k-token output layer and loss run on the last stage (and the embedding on the first), so
         // with 4 stages the even split of 20 layers leaves those stages the slowest.
         ProfiledCluster cluster = TestProblems.cluster(SyntheticClusters.Spec.healthy("vocab", 8, 8));
-        ModelSpec model = ModelSpecs.withSequenceLength(ModelPresets.byName("llama3-70b"), 8192);
+        ModelSpec model = ModelPresets.byName("llama3-70b").withSequenceLength(8192);
 
         PlanResult result = new Planner()
                 .plan(new PlanRequest(
@@ -166,7 +166,7 @@ class RefinementTest {
     @Test
     void ladderLayersGoToTheStagesOnNodesWithSlowTensorParallelLinks() {
         ProfiledCluster cluster = slowNvlinkCluster();
-        ModelSpec model = ModelSpecs.withSequenceLength(ModelPresets.byName("llama2-13b"), 4096);
+        ModelSpec model = ModelPresets.byName("llama2-13b").withSequenceLength(4096);
         SearchOptions options = SearchOptions.defaults().withLadder(0.5, false).withSteps(300);
 
         PlanResult result = new Planner().plan(new PlanRequest(cluster, model, 64, 32, Framework.MEGATRON, options));
@@ -184,7 +184,7 @@ class RefinementTest {
     @Test
     void noLadderWhenNotAllowed() {
         ProfiledCluster cluster = slowNvlinkCluster();
-        ModelSpec model = ModelSpecs.withSequenceLength(ModelPresets.byName("llama2-13b"), 4096);
+        ModelSpec model = ModelPresets.byName("llama2-13b").withSequenceLength(4096);
         SearchOptions options = SearchOptions.defaults().withSteps(300);
 
         PlanResult result = new Planner().plan(new PlanRequest(cluster, model, 64, 32, Framework.MEGATRON, options));

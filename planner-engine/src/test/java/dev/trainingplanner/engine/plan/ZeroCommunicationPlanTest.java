@@ -49,7 +49,7 @@ class ZeroCommunicationPlanTest {
     void gpt3OnFifteenHundredA100sIsNotPlannedAsPureZero3AndTheExplanationSaysWhy(Framework framework) {
         PlanRequest request = new PlanRequest(
                 a100Cluster(),
-                ModelSpecs.withSequenceLength(ModelPresets.byName("gpt3-175b"), 2048),
+                ModelPresets.byName("gpt3-175b").withSequenceLength(2048),
                 1536,
                 1536,
                 framework,

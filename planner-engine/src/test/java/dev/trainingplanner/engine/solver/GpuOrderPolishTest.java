@@ -11,7 +11,6 @@ import dev.trainingplanner.engine.TestProblems;
 import dev.trainingplanner.engine.bench.SyntheticClusters;
 import dev.trainingplanner.engine.layout.CandidatePool;
 import dev.trainingplanner.engine.layout.LayoutCandidate;
-import dev.trainingplanner.engine.plan.ModelSpecs;
 import dev.trainingplanner.engine.profile.ClusterConverter;
 import dev.trainingplanner.engine.profile.ProfiledCluster;
 import java.util.Set;
@@ -25,7 +24,7 @@ class GpuOrderPolishTest {
         SearchSpace space = new SearchSpace(cluster.cluster(), 2, 8, 0.05);
         CandidatePool pool = new CandidatePool(
                 new CostModel(),
-                ModelSpecs.withSequenceLength(ModelPresets.byName("llama2-13b"), 4096),
+                ModelPresets.byName("llama2-13b").withSequenceLength(4096),
                 64,
                 Precision.BF16,
                 Framework.MEGATRON,

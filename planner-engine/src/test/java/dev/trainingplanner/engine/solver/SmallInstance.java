@@ -10,7 +10,6 @@ import dev.trainingplanner.engine.bench.SyntheticClusters;
 import dev.trainingplanner.engine.layout.CandidatePool;
 import dev.trainingplanner.engine.layout.LayoutCandidate;
 import dev.trainingplanner.engine.layout.LayoutSpace;
-import dev.trainingplanner.engine.plan.ModelSpecs;
 import dev.trainingplanner.engine.plan.SearchOptions;
 import dev.trainingplanner.engine.profile.ProfiledCluster;
 import java.util.List;
@@ -20,7 +19,7 @@ record SmallInstance(SearchSpace space, List<LayoutCandidate> layouts, Candidate
 
     static SmallInstance of(
             ProfiledCluster cluster, String model, int seqLen, int globalBatch, int nodesUsed, int pool) {
-        ModelSpec spec = ModelSpecs.withSequenceLength(ModelPresets.byName(model), seqLen);
+        ModelSpec spec = ModelPresets.byName(model).withSequenceLength(seqLen);
         int g = cluster.cluster().gpusPerNode();
         SearchSpace space = new SearchSpace(cluster.cluster(), nodesUsed, g, 0.05);
         CandidatePool candidates =

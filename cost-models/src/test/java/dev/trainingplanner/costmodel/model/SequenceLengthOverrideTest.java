@@ -1,18 +1,16 @@
-package dev.trainingplanner.engine.plan;
+package dev.trainingplanner.costmodel.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.trainingplanner.costmodel.model.ModelPresets;
-import dev.trainingplanner.costmodel.model.ModelSpec;
 import org.junit.jupiter.api.Test;
 
-class ModelSpecsTest {
+class SequenceLengthOverrideTest {
 
     @Test
     void aSequenceLengthOverrideKeepsTheExpertsLatentAttentionAndHeadDimension() {
         ModelSpec deepSeek = ModelPresets.byName("deepseek-v3");
 
-        ModelSpec overridden = ModelSpecs.withSequenceLength(deepSeek, 8192);
+        ModelSpec overridden = deepSeek.withSequenceLength(8192);
 
         assertThat(overridden.sequenceLength()).isEqualTo(8192);
         assertThat(overridden.mixtureOfExperts()).isEqualTo(deepSeek.mixtureOfExperts());
